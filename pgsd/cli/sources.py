@@ -1,0 +1,53 @@
+"""Turn a SOURCE/TARGET argument into something pgsd can read.
+
+A SOURCE is a postgresql:// URI, a libpq conninfo string, a saved profile name or a
+snapshot .json file (the last two are resolved by later layers when present).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from pgsd.connect import ConnectionSpec, PoolSettings, SidePool, detect_server
+from pgsd.model.server import ServerInfo
+
+
+def add_connection_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("connection")
+    g.add_argument("--statement-timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="server statement timeout for catalog queries (default 60)")
+    g.add_argument("--max-connections", type=int, default=4, metavar="N",
+                   help="pool size per side (default 4)")
+    g.add_argument("-v", "--verbose", action="store_true", help="print pool statistics and timings to stderr")
+
+
+def pool_settings(args: argparse.Namespace) -> PoolSettings:
+    return PoolSettings(
+        max_size=getattr(args, "max_connections", 4),
+        statement_timeout_ms=int(getattr(args, "statement_timeout", 60.0) * 1000),
+    )
+
+
+def looks_like_connection_string(text: str) -> bool:
+    return text.startswith(("postgresql://", "postgres://")) or "=" in text
+
+
+def resolve_spec(text: str) -> ConnectionSpec:
+    """A URI or conninfo string becomes a spec (profiles come from pgsd.profiles)."""
+    if looks_like_connection_string(text):
+        return ConnectionSpec.parse(text)
+    from pgsd.profiles.resolve import spec_for_profile  # noqa: PLC0415 - optional layer
+
+    return spec_for_profile(text)
+
+
+def open_info(text: str, args: argparse.Namespace) -> tuple[str, ServerInfo]:
+    spec = resolve_spec(text)
+    with SidePool(spec, "source", pool_settings(args)) as pool:
+        with pool.read_session() as session:
+            info = detect_server(session, where=spec.describe())
+        if getattr(args, "verbose", False):
+            from pgsd.cli import output
+
+            output.note(pool.stats().line())
+    return spec.describe(), info

@@ -1,0 +1,246 @@
+"""SidePool: the connection pool of one side (source or target) of a comparison.
+
+One ``psycopg_pool.ConnectionPool`` per side, tuned for a tool that reads catalogs:
+few connections, checked on checkout, recycled, and reconnected in the background
+(with the pool's exponential backoff, bounded by ``reconnect_timeout``) when the
+server drops them. Server-side prepared statements are off so PgBouncer in
+transaction mode works. Every pool is closed on exit, even if a caller forgets.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from pgsd import errors
+from pgsd.connect.failures import translate_connect_error, translate_query_error
+from pgsd.connect.spec import ConnectionSpec
+
+_open_pools: weakref.WeakSet[SidePool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all_pools() -> None:
+    for pool in list(_open_pools):
+        pool.close()
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    max_size: int = 4
+    checkout_timeout: float = 30.0
+    max_idle: float = 300.0
+    max_lifetime: float = 3600.0
+    reconnect_timeout: float = 60.0
+    statement_timeout_ms: int = 60_000
+    lock_timeout_ms: int = 5_000
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    """What the UI and ``--verbose`` show about a pool."""
+
+    side: str
+    open: int
+    idle: int
+    in_use: int
+    waiting: int
+    errors: int
+    lost: int
+    query_seconds: dict[str, float] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return (
+            f"{self.side}: {self.open} open, {self.idle} idle, {self.in_use} in use, "
+            f"{self.waiting} waiting, {self.errors} errors, {self.lost} lost"
+        )
+
+
+class ReadSession:
+    """One READ ONLY, REPEATABLE READ transaction: a consistent view of the catalog."""
+
+    def __init__(self, conn: psycopg.Connection, pool: SidePool) -> None:
+        self.conn = conn
+        self._pool = pool
+
+    def fetch(self, query: str, params: tuple | dict | None = None, *, step: str = "query") -> list[tuple]:
+        """Run one catalog query and return all rows; errors are translated once, here."""
+        started = time.perf_counter()
+        try:
+            cur = self.conn.execute(query, params)
+            rows = cur.fetchall() if cur.description is not None else []
+        except psycopg.Error as e:
+            raise translate_query_error(e, self._pool.spec, f"reading {step}") from None
+        finally:
+            self._pool._record_time(step, time.perf_counter() - started)
+        return rows
+
+    def fetch_dicts(self, query: str, params: tuple | dict | None = None, *, step: str = "query") -> list[dict]:
+        started = time.perf_counter()
+        try:
+            cur = self.conn.cursor(row_factory=dict_row)
+            cur.execute(query, params)
+            rows = cur.fetchall()
+        except psycopg.Error as e:
+            raise translate_query_error(e, self._pool.spec, f"reading {step}") from None
+        finally:
+            self._pool._record_time(step, time.perf_counter() - started)
+        return rows
+
+    def cancel(self) -> None:
+        """Cancel the running server query (safe to call from another thread)."""
+        try:
+            self.conn.cancel_safe(timeout=5)
+        except Exception:  # noqa: BLE001 - cancelling is best effort
+            pass
+
+
+class SidePool:
+    """A small pool for one side of a comparison; use as a context manager."""
+
+    def __init__(self, spec: ConnectionSpec, side: str = "source", settings: PoolSettings | None = None) -> None:
+        self.spec = spec
+        self.side = side
+        self.settings = settings or PoolSettings()
+        self._pool: ConnectionPool | None = None
+        self._lock = threading.Lock()
+        self._query_seconds: dict[str, float] = {}
+        self._sessions: set[ReadSession] = set()
+
+    # ------------------------------------------------------------ life cycle
+
+    def open(self) -> SidePool:
+        """Connect once directly (to get libpq's own error message), then start the pool."""
+        with self._lock:
+            if self._pool is not None:
+                return self
+            conninfo = self.spec.conninfo()
+            try:
+                probe = psycopg.connect(conninfo, autocommit=True, prepare_threshold=None)
+            except (psycopg.Error, OSError) as e:
+                raise translate_connect_error(e, self.spec) from None
+            probe.close()
+            s = self.settings
+            pool = ConnectionPool(
+                conninfo,
+                min_size=1,
+                max_size=max(1, s.max_size),
+                timeout=s.checkout_timeout,
+                max_idle=s.max_idle,
+                max_lifetime=s.max_lifetime,
+                reconnect_timeout=s.reconnect_timeout,
+                check=ConnectionPool.check_connection,
+                kwargs={"autocommit": True, "prepare_threshold": None},
+                name=f"pgsd-{self.side}",
+                open=False,
+            )
+            try:
+                pool.open(wait=True, timeout=max(5.0, float(self.spec.connect_timeout or 10)))
+            except PoolTimeout:
+                pool.close()
+                raise errors.ConnectionFailed(f"cannot open a connection pool to {self.spec.describe()}") from None
+            self._pool = pool
+            _open_pools.add(self)
+        return self
+
+    def close(self) -> None:
+        """Close every connection; calling it twice is harmless."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        for session in list(self._sessions):
+            session.cancel()
+        if pool is not None:
+            pool.close(timeout=5)
+        _open_pools.discard(self)
+
+    @property
+    def is_open(self) -> bool:
+        return self._pool is not None
+
+    def __enter__(self) -> SidePool:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ using
+
+    def _require(self) -> ConnectionPool:
+        pool = self._pool
+        if pool is None:
+            raise errors.ConnectionFailed(f"the {self.side} pool for {self.spec.describe()} is closed")
+        return pool
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """Check out a healthy autocommit connection."""
+        pool = self._require()
+        try:
+            with pool.connection() as conn:
+                yield conn
+        except PoolTimeout:
+            raise errors.ConnectionFailed(
+                f"no connection to {self.spec.describe()} became available within "
+                f"{self.settings.checkout_timeout:g} s"
+            ) from None
+        except psycopg.OperationalError as e:
+            raise translate_query_error(e, self.spec, "a query") from None
+
+    @contextmanager
+    def read_session(self) -> Iterator[ReadSession]:
+        """A READ ONLY REPEATABLE READ transaction with statement and lock timeouts."""
+        s = self.settings
+        with self.connection() as conn:
+            try:
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                conn.execute(
+                    "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
+                    (f"{s.statement_timeout_ms}ms", f"{s.lock_timeout_ms}ms"),
+                )
+            except psycopg.Error as e:
+                raise translate_query_error(e, self.spec, "starting a read-only transaction") from None
+            session = ReadSession(conn, self)
+            self._sessions.add(session)
+            try:
+                yield session
+            finally:
+                self._sessions.discard(session)
+                try:
+                    conn.execute("ROLLBACK")
+                except psycopg.Error:
+                    pass  # the pool discards a broken connection on return
+
+    def cancel(self) -> None:
+        """Cancel every running read session's server query."""
+        for session in list(self._sessions):
+            session.cancel()
+
+    # ------------------------------------------------------------ metrics
+
+    def _record_time(self, step: str, seconds: float) -> None:
+        self._query_seconds[step] = self._query_seconds.get(step, 0.0) + seconds
+
+    def stats(self) -> PoolStats:
+        pool = self._pool
+        raw = pool.get_stats() if pool is not None else {}
+        size = raw.get("pool_size", 0)
+        idle = raw.get("pool_available", 0)
+        return PoolStats(
+            side=self.side,
+            open=size,
+            idle=idle,
+            in_use=max(0, size - idle),
+            waiting=raw.get("requests_waiting", 0),
+            errors=raw.get("connections_errors", 0),
+            lost=raw.get("connections_lost", 0),
+            query_seconds=dict(self._query_seconds),
+        )

@@ -1,0 +1,90 @@
+"""The errors a user can cause, each with one line that says what failed and what to check.
+
+Lower layers raise these; psycopg errors are wrapped once, at the connection and
+catalog boundary. The CLI prints ``str(error)`` and exits 2; the app shows it in a
+notification. No message ever contains a password: callers pass the masked server
+description (see ``ConnectionSpec.describe``).
+"""
+
+from __future__ import annotations
+
+
+class PgsdError(Exception):
+    """Base of every error pgsd reports to a user (one line, no traceback)."""
+
+    title = "pgsd error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InvalidConnectionString(PgsdError):
+    title = "Invalid connection string"
+
+
+class ConnectionFailed(PgsdError):
+    title = "Connection failed"
+
+
+class AuthenticationFailed(ConnectionFailed):
+    title = "Authentication failed"
+
+
+class DatabaseMissing(ConnectionFailed):
+    title = "Database does not exist"
+
+
+class ConnectTimeout(ConnectionFailed):
+    title = "Connection timed out"
+
+
+class SslRequired(ConnectionFailed):
+    title = "SSL problem"
+
+
+class ConnectionLost(ConnectionFailed):
+    title = "Connection lost"
+
+
+class ServerUnsupported(PgsdError):
+    title = "Server version not supported"
+
+
+class PermissionDenied(PgsdError):
+    title = "Permission denied"
+
+
+class IntrospectionFailed(PgsdError):
+    title = "Reading the catalog failed"
+
+
+class Cancelled(PgsdError):
+    title = "Cancelled"
+
+
+class SnapshotFileError(PgsdError):
+    title = "Snapshot file error"
+
+
+class PlanError(PgsdError):
+    title = "Planning failed"
+
+
+class ProfileError(PgsdError):
+    title = "Profile error"
+
+
+class SecretStoreUnavailable(ProfileError):
+    title = "No keyring available"
+
+
+class ExportFailed(PgsdError):
+    title = "Export failed"
+
+
+class ApplyFailed(PgsdError):
+    title = "Applying the plan failed"
