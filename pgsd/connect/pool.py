@@ -203,7 +203,8 @@ class SidePool:
             try:
                 conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 conn.execute(
-                    "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)",
+                    "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true),"
+                    " set_config('search_path', 'pg_catalog', true)",
                     (f"{s.statement_timeout_ms}ms", f"{s.lock_timeout_ms}ms"),
                 )
             except psycopg.Error as e:

@@ -1,0 +1,102 @@
+"""LoadContext: what each per-kind loader gets, and the OID map that turns pg_depend into keys.
+
+A loader is a function ``load(ctx) -> list[DbObject]``. It runs exactly one catalog query
+for its kind (``ctx.fetch("tables")`` reads ``sql/tables.sql``, or the newest
+``sql/tables.pgNN.sql`` with NN <= the server's major version), builds models straight
+from the rows, and registers each object's OIDs with ``ctx.register`` so the
+dependency loader can translate ``pg_depend`` rows into edges between identity keys.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from pgsd.connect.pool import ReadSession
+from pgsd.model.objects import DbObject
+from pgsd.model.server import ServerInfo
+from pgsd.model.snapshot import Filters
+
+SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
+
+_SQL_DIR = files("pgsd.catalog") / "sql"
+_VERSIONED = re.compile(r"^(?P<name>[a-z_]+)\.pg(?P<major>\d+)\.sql$")
+
+
+@lru_cache(maxsize=None)
+def _sql_files() -> dict[str, list[tuple[int, str]]]:
+    """name -> [(min major, file name)], base file as major 0."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for entry in _SQL_DIR.iterdir():
+        fname = entry.name
+        if not fname.endswith(".sql"):
+            continue
+        m = _VERSIONED.match(fname)
+        if m:
+            out.setdefault(m["name"], []).append((int(m["major"]), fname))
+        else:
+            out.setdefault(fname[:-4], []).append((0, fname))
+    for variants in out.values():
+        variants.sort()
+    return out
+
+
+@lru_cache(maxsize=None)
+def query_text(name: str, major: int) -> str:
+    """The SQL of ``name`` for a server of this major version."""
+    variants = _sql_files().get(name)
+    if not variants:
+        raise KeyError(f"no catalog query named {name}")
+    chosen = [fname for min_major, fname in variants if min_major <= major]
+    if not chosen:
+        raise KeyError(f"no catalog query {name} for PostgreSQL {major}")
+    return (_SQL_DIR / chosen[-1]).read_text(encoding="utf-8")
+
+
+@dataclass
+class LoadContext:
+    session: ReadSession
+    server: ServerInfo
+    filters: Filters = field(default_factory=Filters)
+    oids: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    """(catalog, oid, sub-id) -> key; catalog is e.g. ``pg_class``, sub-id a column number or 0."""
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Scratch space loaders share (e.g. table names by OID)."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def major(self) -> int:
+        return self.server.version_num // 10000
+
+    def params(self) -> dict[str, Any]:
+        """Bound parameters every query may use: schema filters as text arrays."""
+        return {
+            "include_schemas": list(self.filters.include_schemas),
+            "exclude_schemas": list(self.filters.exclude_schemas),
+        }
+
+    def fetch(self, name: str) -> list[dict[str, Any]]:
+        """Run the catalog query ``name`` (one per kind) with the schema-filter parameters."""
+        return self.session.fetch_dicts(query_text(name, self.major), self.params(), step=name)
+
+    def register(self, catalog: str, oid: int, key: str, sub: int = 0) -> None:
+        self.oids[(catalog, int(oid), int(sub))] = key
+
+    def key_of(self, catalog: str, oid: int, sub: int = 0) -> str | None:
+        return self.oids.get((catalog, int(oid), int(sub)))
+
+    # ------------------------------------------------------------ name filters
+
+    def wanted(self, schema: str | None, name: str) -> bool:
+        """Apply include/exclude object globs (matched against ``name`` and ``schema.name``)."""
+        f = self.filters
+        if not (f.include_objects or f.exclude_objects):
+            return True
+        names = [name] if schema is None else [name, f"{schema}.{name}"]
+        if f.include_objects and not any(fnmatch.fnmatchcase(n, g) for g in f.include_objects for n in names):
+            return False
+        return not any(fnmatch.fnmatchcase(n, g) for g in f.exclude_objects for n in names)

@@ -1,0 +1,98 @@
+"""inspect_database: read one database's catalog into a Snapshot.
+
+Everything happens in one READ ONLY, REPEATABLE READ transaction (one consistent view of
+the catalog), with a fixed number of queries whatever the number of objects: one per
+kind, plus server detection. Progress is reported per step; ``cancelled()`` is polled
+between steps, and ``Inspection.cancel()`` cancels the running server query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import threading
+from collections.abc import Callable
+
+import pgsd
+from pgsd import errors
+from pgsd.catalog.context import LoadContext
+from pgsd.catalog.loaders import LOADERS
+from pgsd.connect.pool import ReadSession, SidePool
+from pgsd.connect.server import detect_server
+from pgsd.model.objects import DbObject
+from pgsd.model.snapshot import Dependency, Filters, Snapshot
+
+ProgressFn = Callable[[str, int, int], None]
+"""progress(step label, steps done, total steps)."""
+
+
+class Inspection:
+    """One introspection run that another thread may cancel."""
+
+    def __init__(self, pool: SidePool, filters: Filters | None = None) -> None:
+        self.pool = pool
+        self.filters = filters or Filters()
+        self._cancel = threading.Event()
+        self._session: ReadSession | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        session = self._session
+        if session is not None:
+            session.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self, progress: ProgressFn | None = None) -> Snapshot:
+        total = len(LOADERS) + 1
+        report = progress or (lambda step, done, total: None)
+        where = self.pool.spec.describe()
+        with self.pool.read_session() as session:
+            self._session = session
+            try:
+                report("server", 0, total)
+                server = detect_server(session, where=where)
+                ctx = LoadContext(session=session, server=server, filters=self.filters)
+                objects: list[DbObject] = []
+                dependencies: list[Dependency] = []
+                not_compared: dict[str, int] = {}
+                for done, (module_name, func_name, label) in enumerate(LOADERS, start=1):
+                    if self._cancel.is_set():
+                        raise errors.Cancelled(f"reading {where} was cancelled")
+                    report(label, done, total)
+                    loader = getattr(importlib.import_module(module_name), func_name)
+                    result = loader(ctx)
+                    if func_name == "load_dependencies":
+                        dependencies = result
+                    elif func_name == "load_coverage":
+                        not_compared = result
+                    else:
+                        objects.extend(result)
+                report("done", total, total)
+            except errors.Cancelled:
+                raise
+            except errors.PgsdError as e:
+                if self._cancel.is_set():
+                    raise errors.Cancelled(f"reading {where} was cancelled") from None
+                raise e
+            finally:
+                self._session = None
+        objects.sort(key=lambda o: o.key)
+        return Snapshot(
+            pgsd_version=pgsd.__version__,
+            taken_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            origin=where,
+            server=server,
+            filters=self.filters,
+            objects=tuple(objects),
+            dependencies=tuple(sorted(set(dependencies), key=lambda d: (d.dependent, d.referenced))),
+            not_compared=not_compared,
+            warnings=tuple(server.warnings) + tuple(ctx.warnings),
+        )
+
+
+def inspect_database(pool: SidePool, filters: Filters | None = None, progress: ProgressFn | None = None) -> Snapshot:
+    """Read the catalog behind ``pool`` into a snapshot (see Inspection for cancelling)."""
+    return Inspection(pool, filters).run(progress)

@@ -1,0 +1,61 @@
+"""The one place where names and literals become SQL text.
+
+``quote_ident`` follows the server's own ``quote_ident()``: a name is left bare only
+when it is lower case letters, digits, underscores and ``$`` (not first) and is not a
+keyword the grammar reserves; everything else is double-quoted with ``"`` doubled.
+Keywords are those of PostgreSQL 18 (the union over 13..18 is a superset, which is
+harmless: quoting a name that needed no quotes is still correct SQL).
+"""
+
+from __future__ import annotations
+
+import re
+
+_NON_UNRESERVED = frozenset(
+    """all analyse analyze and any array as asc asymmetric authorization between bigint binary bit
+    boolean both case cast char character check coalesce collate collation column concurrently
+    constraint create cross current_catalog current_date current_role current_schema current_time
+    current_timestamp current_user dec decimal default deferrable desc distinct do else end except
+    exists extract false fetch float for foreign freeze from full grant greatest group grouping
+    having ilike in initially inner inout int integer intersect interval into is isnull join json
+    json_array json_arrayagg json_exists json_object json_objectagg json_query json_scalar
+    json_serialize json_table json_value lateral leading least left like limit localtime
+    localtimestamp merge_action national natural nchar none normalize not notnull null nullif
+    numeric offset on only or order out outer overlaps overlay placing position precision primary
+    real references returning right row select session_user setof similar smallint some substring
+    symmetric system_user table tablesample then time timestamp to trailing treat trim true union
+    unique user using values varchar variadic verbose when where window with xmlattributes
+    xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize
+    xmltable""".split()
+)
+
+_SAFE = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier exactly when PostgreSQL would need it."""
+    if _SAFE.match(name) and name not in _NON_UNRESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(schema: str | None, name: str) -> str:
+    """``schema.name`` with both parts quoted as needed."""
+    if schema is None:
+        return quote_ident(name)
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def quote_literal(value: str) -> str:
+    """A string constant; uses E'' syntax only when a backslash makes it necessary."""
+    text = value.replace("'", "''")
+    if "\\" in text:
+        return "E'" + text.replace("\\", "\\\\") + "'"
+    return "'" + text + "'"
+
+
+def quote_role(role: str) -> str:
+    """A role name as a grantee: PUBLIC is the keyword, never a quoted name."""
+    if role.lower() == "public" and role == "PUBLIC":
+        return "PUBLIC"
+    return quote_ident(role)

@@ -1,0 +1,555 @@
+"""Every object kind pgsd models, as frozen pydantic models with a stable identity key.
+
+Keys are strings built from the *quoted* names (``table:public."Order"``,
+``column:public.t.id``, ``function:public.f(integer, text)``), so they are unique,
+readable, and sort deterministically. OIDs never appear in a model.
+
+Compared fields are all fields except those the diff options switch off (``owner``,
+``acl``, ``comment``, extension ``version``) and those listed in ``NOT_COMPARED``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pgsd.model.names import qualified, quote_ident
+
+
+class DbObject(BaseModel):
+    """Fields shared by every kind; subclasses fix ``kind``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    schema_name: str | None = None
+    name: str
+    owner: str | None = None
+    comment: str | None = None
+    acl: tuple[str, ...] = ()
+    """Normalised grants: sorted ``grantee=privileges`` (``*`` after a letter = grant option)."""
+
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset()
+    # What kind of object GRANT/COMMENT/ALTER ... OWNER name it as.
+    SQL_KIND: ClassVar[str] = ""
+
+    @property
+    def qualified_name(self) -> str:
+        return qualified(self.schema_name, self.name)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.qualified_name}"
+
+    def sql_kind(self) -> str:
+        """The word GRANT, COMMENT ON and ALTER ... OWNER TO use for this object."""
+        return self.SQL_KIND
+
+    @property
+    def parent_key(self) -> str | None:
+        """The object this one lives inside (a table for columns, constraints, ...)."""
+        return None
+
+    @property
+    def display_name(self) -> str:
+        return self.qualified_name
+
+
+class TableChild(DbObject):
+    """An object that belongs to a table (or view): columns, constraints, indexes, triggers..."""
+
+    table: str
+    table_kind: str = "table"
+    """The kind of the parent: table, view, materialized_view or foreign_table."""
+
+    @property
+    def table_name(self) -> str:
+        return qualified(self.schema_name, self.table)
+
+    @property
+    def parent_key(self) -> str:
+        return f"{self.table_kind}:{self.table_name}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.table_name}.{quote_ident(self.name)}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.table_name}.{quote_ident(self.name)}"
+
+
+# --------------------------------------------------------------------------- database-wide
+
+
+class Schema(DbObject):
+    kind: Literal["schema"] = "schema"
+    SQL_KIND: ClassVar[str] = "SCHEMA"
+
+    @property
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class Extension(DbObject):
+    kind: Literal["extension"] = "extension"
+    version: str = ""
+    SQL_KIND: ClassVar[str] = "EXTENSION"
+
+    @property
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class Collation(DbObject):
+    kind: Literal["collation"] = "collation"
+    provider: str = "c"
+    """c (libc), i (ICU), b (builtin), d (default)."""
+    locale: str | None = None
+    lc_collate: str | None = None
+    lc_ctype: str | None = None
+    deterministic: bool = True
+    rules: str | None = None
+    SQL_KIND: ClassVar[str] = "COLLATION"
+
+
+# --------------------------------------------------------------------------- types
+
+
+class EnumType(DbObject):
+    kind: Literal["enum"] = "enum"
+    labels: tuple[str, ...] = ()
+    SQL_KIND: ClassVar[str] = "TYPE"
+
+
+class DomainCheck(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    definition: str
+    """``CHECK (...)`` as pg_get_constraintdef prints it."""
+    validated: bool = True
+    comment: str | None = None
+
+
+class Domain(DbObject):
+    kind: Literal["domain"] = "domain"
+    base_type: str
+    default: str | None = None
+    not_null: bool = False
+    collation: str | None = None
+    checks: tuple[DomainCheck, ...] = ()
+    SQL_KIND: ClassVar[str] = "DOMAIN"
+
+
+class CompositeAttribute(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    type: str
+    collation: str | None = None
+
+
+class CompositeType(DbObject):
+    kind: Literal["composite"] = "composite"
+    attributes: tuple[CompositeAttribute, ...] = ()
+    SQL_KIND: ClassVar[str] = "TYPE"
+
+
+class RangeType(DbObject):
+    kind: Literal["range"] = "range"
+    subtype: str
+    subtype_opclass: str | None = None
+    collation: str | None = None
+    canonical: str | None = None
+    subtype_diff: str | None = None
+    multirange_name: str | None = None
+    SQL_KIND: ClassVar[str] = "TYPE"
+
+
+# --------------------------------------------------------------------------- relations
+
+
+class Sequence(DbObject):
+    kind: Literal["sequence"] = "sequence"
+    data_type: str = "bigint"
+    start: int = 1
+    increment: int = 1
+    min_value: int = 1
+    max_value: int = 9223372036854775807
+    cache: int = 1
+    cycle: bool = False
+    persistence: str = "p"
+    owned_by: str | None = None
+    """Key of the owning column (``column:s.t.c``), or None."""
+    SQL_KIND: ClassVar[str] = "SEQUENCE"
+
+
+class Table(DbObject):
+    kind: Literal["table"] = "table"
+    persistence: str = "p"
+    """p permanent, u unlogged."""
+    is_partitioned: bool = False
+    partition_key: str | None = None
+    """``RANGE (created_at)`` as pg_get_partkeydef prints it."""
+    partition_of: str | None = None
+    """Qualified name of the partitioned parent when this table is a partition."""
+    partition_bound: str | None = None
+    """``FOR VALUES FROM (...) TO (...)`` / ``DEFAULT``."""
+    inherits: tuple[str, ...] = ()
+    """Qualified names of inheritance parents, in order."""
+    options: tuple[str, ...] = ()
+    """Storage parameters (``fillfactor=70``), sorted."""
+    replica_identity: str = "d"
+    """d default, n nothing, f full, i index (see replica_identity_index)."""
+    replica_identity_index: str | None = None
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    tablespace: str | None = None
+    access_method: str | None = None
+    cluster_index: str | None = None
+    SQL_KIND: ClassVar[str] = "TABLE"
+
+
+class ForeignTable(DbObject):
+    kind: Literal["foreign_table"] = "foreign_table"
+    server: str
+    options: tuple[str, ...] = ()
+    inherits: tuple[str, ...] = ()
+    partition_of: str | None = None
+    partition_bound: str | None = None
+    SQL_KIND: ClassVar[str] = "FOREIGN TABLE"
+
+
+class Column(TableChild):
+    kind: Literal["column"] = "column"
+    position: int = 0
+    type: str
+    """format_type output, e.g. ``numeric(12,2)``, ``text[]``, ``shop.status``."""
+    collation: str | None = None
+    """Qualified collation when it differs from the type's default."""
+    not_null: bool = False
+    default: str | None = None
+    identity: str | None = None
+    """``a`` ALWAYS, ``d`` BY DEFAULT, or None."""
+    identity_sequence: tuple[tuple[str, str], ...] = ()
+    """Identity sequence options that differ from the defaults: (option, value)."""
+    generated: str | None = None
+    """``s`` stored, ``v`` virtual, or None; the expression is in ``default``."""
+    storage: str | None = None
+    """p, e, m, x when it differs from the type's default."""
+    statistics: int | None = None
+    compression: str | None = None
+    is_local: bool = True
+    """False when the column comes only from an inheritance parent."""
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"position"})
+    SQL_KIND: ClassVar[str] = "COLUMN"
+
+
+class Constraint(TableChild):
+    kind: Literal["constraint"] = "constraint"
+    type: str
+    """p primary key, u unique, f foreign key, c check, x exclusion, n not null (18)."""
+    definition: str
+    """pg_get_constraintdef output, e.g. ``FOREIGN KEY (a) REFERENCES t(id) ON DELETE CASCADE``."""
+    deferrable: bool = False
+    deferred: bool = False
+    validated: bool = True
+    enforced: bool = True
+    no_inherit: bool = False
+    is_local: bool = True
+    references: str | None = None
+    """For foreign keys: qualified name of the referenced table."""
+    index_name: str | None = None
+    """The index that backs a p/u/x constraint (its name may differ from the constraint's)."""
+    SQL_KIND: ClassVar[str] = "CONSTRAINT"
+
+
+class Index(TableChild):
+    kind: Literal["index"] = "index"
+    definition: str
+    """pg_get_indexdef output."""
+    is_unique: bool = False
+    tablespace: str | None = None
+    options: tuple[str, ...] = ()
+    is_partitioned: bool = False
+    """An index on a partitioned table (created ON the parent, cascading to partitions)."""
+    SQL_KIND: ClassVar[str] = "INDEX"
+
+    @property
+    def key(self) -> str:
+        # Index names are unique per schema, not per table.
+        return f"index:{qualified(self.schema_name, self.name)}"
+
+    @property
+    def qualified_name(self) -> str:
+        return qualified(self.schema_name, self.name)
+
+
+class View(DbObject):
+    kind: Literal["view"] = "view"
+    definition: str
+    columns: tuple[str, ...] = ()
+    column_types: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    """security_barrier, security_invoker, check_option (``check_option=cascaded``)."""
+    column_comments: tuple[tuple[str, str], ...] = ()
+    SQL_KIND: ClassVar[str] = "VIEW"
+
+
+class MaterializedView(DbObject):
+    kind: Literal["materialized_view"] = "materialized_view"
+    definition: str
+    columns: tuple[str, ...] = ()
+    column_types: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    tablespace: str | None = None
+    is_populated: bool = True
+    column_comments: tuple[tuple[str, str], ...] = ()
+    SQL_KIND: ClassVar[str] = "MATERIALIZED VIEW"
+
+
+# --------------------------------------------------------------------------- routines
+
+
+class Function(DbObject):
+    """Functions, procedures, aggregates and window functions; identity includes argument types."""
+
+    kind: Literal["function"] = "function"
+    routine_kind: str = "f"
+    """f function, p procedure, a aggregate, w window."""
+    identity_arguments: str = ""
+    """pg_get_function_identity_arguments, e.g. ``a integer, b text``."""
+    argument_types: str = ""
+    """Types only, the identity: ``integer, text``."""
+    arguments: str = ""
+    """pg_get_function_arguments (with names and defaults)."""
+    result: str | None = None
+    """pg_get_function_result (None for procedures)."""
+    language: str = "sql"
+    definition: str
+    """The full CREATE OR REPLACE text (pg_get_functiondef), or a CREATE AGGREGATE for aggregates."""
+    volatility: str = "v"
+    strict: bool = False
+    security_definer: bool = False
+    leakproof: bool = False
+    parallel: str = "u"
+    cost: float | None = None
+    rows: float | None = None
+    config: tuple[str, ...] = ()
+    body_references_untracked: bool = False
+    """True when the body is a string (plpgsql, old-style SQL): the catalog does not record what it uses."""
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"body_references_untracked", "identity_arguments"})
+
+    def sql_kind(self) -> str:
+        return {"p": "PROCEDURE", "a": "AGGREGATE"}.get(self.routine_kind, "FUNCTION")
+
+    @property
+    def signature(self) -> str:
+        return f"{self.qualified_name}({self.argument_types})"
+
+    @property
+    def key(self) -> str:
+        return f"function:{self.signature}"
+
+    @property
+    def display_name(self) -> str:
+        return self.signature
+
+
+# --------------------------------------------------------------------------- table-level objects
+
+
+class Trigger(TableChild):
+    kind: Literal["trigger"] = "trigger"
+    definition: str
+    """pg_get_triggerdef output."""
+    enabled: str = "O"
+    """O origin (enabled), D disabled, R replica, A always."""
+    is_constraint: bool = False
+    function: str | None = None
+    """Key of the trigger function."""
+    SQL_KIND: ClassVar[str] = "TRIGGER"
+
+
+class Rule(TableChild):
+    kind: Literal["rule"] = "rule"
+    definition: str
+    enabled: str = "O"
+    SQL_KIND: ClassVar[str] = "RULE"
+
+
+class Policy(TableChild):
+    kind: Literal["policy"] = "policy"
+    command: str = "*"
+    """r SELECT, a INSERT, w UPDATE, d DELETE, * ALL."""
+    permissive: bool = True
+    roles: tuple[str, ...] = ("PUBLIC",)
+    using: str | None = None
+    with_check: str | None = None
+    SQL_KIND: ClassVar[str] = "POLICY"
+
+
+class Statistics(DbObject):
+    kind: Literal["statistics"] = "statistics"
+    definition: str
+    table: str
+    target: int | None = None
+    SQL_KIND: ClassVar[str] = "STATISTICS"
+
+
+# --------------------------------------------------------------------------- cluster-ish objects
+
+
+class EventTrigger(DbObject):
+    kind: Literal["event_trigger"] = "event_trigger"
+    event: str
+    tags: tuple[str, ...] = ()
+    function: str
+    enabled: str = "O"
+    SQL_KIND: ClassVar[str] = "EVENT TRIGGER"
+
+    @property
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class ForeignDataWrapper(DbObject):
+    kind: Literal["foreign_data_wrapper"] = "foreign_data_wrapper"
+    handler: str | None = None
+    validator: str | None = None
+    options: tuple[str, ...] = ()
+    SQL_KIND: ClassVar[str] = "FOREIGN DATA WRAPPER"
+
+    @property
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class ForeignServer(DbObject):
+    kind: Literal["server"] = "server"
+    wrapper: str
+    server_type: str | None = None
+    server_version: str | None = None
+    options: tuple[str, ...] = ()
+    SQL_KIND: ClassVar[str] = "SERVER"
+
+    @property
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class UserMapping(DbObject):
+    """``name`` is the role (or PUBLIC); ``server`` the foreign server. Secret option values are masked."""
+
+    kind: Literal["user_mapping"] = "user_mapping"
+    server: str
+    options: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"user_mapping:{quote_ident(self.name)}@{quote_ident(self.server)}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} @ {self.server}"
+
+
+class Publication(DbObject):
+    kind: Literal["publication"] = "publication"
+    all_tables: bool = False
+    operations: tuple[str, ...] = ("insert", "update", "delete", "truncate")
+    via_root: bool = False
+    tables: tuple[str, ...] = ()
+    """Qualified table names (with column lists / WHERE as printed), sorted."""
+    schemas: tuple[str, ...] = ()
+    SQL_KIND: ClassVar[str] = "PUBLICATION"
+
+    @property
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class DefaultPrivilege(DbObject):
+    """``ALTER DEFAULT PRIVILEGES FOR ROLE name [IN SCHEMA schema_name] ... ON object_type``."""
+
+    kind: Literal["default_privilege"] = "default_privilege"
+    object_type: str
+    """r tables, S sequences, f functions, T types, n schemas."""
+
+    @property
+    def key(self) -> str:
+        where = quote_ident(self.schema_name) if self.schema_name else "*"
+        return f"default_privilege:{quote_ident(self.name)}:{where}:{self.object_type}"
+
+    @property
+    def display_name(self) -> str:
+        where = f" in {self.schema_name}" if self.schema_name else ""
+        return f"for {self.name}{where} on {self.object_type}"
+
+
+AnyObject = Annotated[
+    Union[
+        Schema,
+        Extension,
+        Collation,
+        EnumType,
+        Domain,
+        CompositeType,
+        RangeType,
+        Sequence,
+        Table,
+        ForeignTable,
+        Column,
+        Constraint,
+        Index,
+        View,
+        MaterializedView,
+        Function,
+        Trigger,
+        Rule,
+        Policy,
+        Statistics,
+        EventTrigger,
+        ForeignDataWrapper,
+        ForeignServer,
+        UserMapping,
+        Publication,
+        DefaultPrivilege,
+    ],
+    Field(discriminator="kind"),
+]
+
+KIND_CLASSES: dict[str, type[DbObject]] = {
+    cls.model_fields["kind"].default: cls
+    for cls in AnyObject.__origin__.__args__  # type: ignore[attr-defined]
+}
+
+# Singular human words for each kind (the UI and summaries use them).
+KIND_LABELS: dict[str, str] = {
+    "schema": "schema",
+    "extension": "extension",
+    "collation": "collation",
+    "enum": "enum type",
+    "domain": "domain",
+    "composite": "composite type",
+    "range": "range type",
+    "sequence": "sequence",
+    "table": "table",
+    "foreign_table": "foreign table",
+    "column": "column",
+    "constraint": "constraint",
+    "index": "index",
+    "view": "view",
+    "materialized_view": "materialized view",
+    "function": "function",
+    "trigger": "trigger",
+    "rule": "rule",
+    "policy": "policy",
+    "statistics": "statistics object",
+    "event_trigger": "event trigger",
+    "foreign_data_wrapper": "foreign data wrapper",
+    "server": "foreign server",
+    "user_mapping": "user mapping",
+    "publication": "publication",
+    "default_privilege": "default privileges",
+}

@@ -1,0 +1,109 @@
+"""The snapshot: one database's schema as data, and its versioned JSON file format."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pgsd.errors import SnapshotFileError
+from pgsd.model.objects import AnyObject, DbObject
+from pgsd.model.server import ServerInfo
+
+FORMAT_VERSION = 1
+
+
+class Filters(BaseModel):
+    """What part of a database a snapshot covers (applied while reading the catalog)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    include_schemas: tuple[str, ...] = ()
+    exclude_schemas: tuple[str, ...] = ()
+    include_objects: tuple[str, ...] = ()
+    """Globs on object names (``orders*``) or qualified names (``shop.orders*``)."""
+    exclude_objects: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.include_schemas or self.exclude_schemas or self.include_objects or self.exclude_objects)
+
+
+class Dependency(BaseModel):
+    """``dependent`` needs ``referenced`` to exist (from pg_depend / pg_rewrite)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dependent: str
+    referenced: str
+
+
+class Snapshot(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int = FORMAT_VERSION
+    pgsd_version: str = ""
+    taken_at: str = ""
+    """ISO 8601 time the catalog was read (UTC)."""
+    origin: str = ""
+    """Masked description of the database it was taken from."""
+    server: ServerInfo | None = None
+    filters: Filters = Filters()
+    objects: tuple[AnyObject, ...] = ()
+    """Every object, sorted by key."""
+    dependencies: tuple[Dependency, ...] = ()
+    not_compared: dict[str, int] = Field(default_factory=dict)
+    """Coverage report: counts of catalogued objects of kinds pgsd does not model."""
+    warnings: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------ access
+
+    @cached_property
+    def by_key(self) -> dict[str, DbObject]:
+        return {o.key: o for o in self.objects}
+
+    def get(self, key: str) -> DbObject | None:
+        return self.by_key.get(key)
+
+    def of_kind(self, kind: str) -> Iterator[DbObject]:
+        return (o for o in self.objects if o.kind == kind)
+
+    def children(self) -> dict[str, list[DbObject]]:
+        """Objects grouped by parent key (columns, constraints, ... of each table)."""
+        out: dict[str, list[DbObject]] = defaultdict(list)
+        for o in self.objects:
+            parent = o.parent_key
+            if parent is not None:
+                out[parent].append(o)
+        return out
+
+    def edges(self) -> Iterable[tuple[str, str]]:
+        return ((d.dependent, d.referenced) for d in self.dependencies)
+
+    # ------------------------------------------------------------ files
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=1)
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = "snapshot") -> Snapshot:
+        try:
+            raw: Any = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise SnapshotFileError(f"{source} is not valid JSON (line {e.lineno}): {e.msg}") from None
+        if not isinstance(raw, dict) or "format_version" not in raw or "objects" not in raw:
+            raise SnapshotFileError(f"{source} is not a pgsd snapshot (no format_version/objects)")
+        version = raw.get("format_version")
+        if version != FORMAT_VERSION:
+            raise SnapshotFileError(
+                f"{source} has snapshot format {version!r}; this pgsd reads format {FORMAT_VERSION}"
+            )
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as e:
+            first = e.errors()[0]
+            loc = ".".join(str(p) for p in first.get("loc", ()))
+            raise SnapshotFileError(f"{source} is malformed at {loc}: {first.get('msg')}") from None
