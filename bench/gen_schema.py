@@ -44,8 +44,12 @@ Usage::
 
 The output uses one statement per object and no psql meta-commands: it loads
 with ``psql -v ON_ERROR_STOP=1 -f FILE`` and with a single psycopg
-``conn.execute(text)`` into a fresh, empty database on PostgreSQL 13+ (tested
-with 15 and 18).  Python 3.11 standard library only.
+``conn.execute(text)`` (autocommit connection) into a fresh, empty database on
+PostgreSQL 13+ (tested with 15 and 18).  Statements are grouped in explicit
+``BEGIN; ... COMMIT;`` batches of 200, because one transaction holding a lock
+on every new relation runs out of lock table (max_locks_per_transaction) at a
+few thousand tables; so do not load it with ``psql --single-transaction``.
+Python 3.11 standard library only.
 """
 from __future__ import annotations
 
@@ -55,6 +59,7 @@ import sys
 from dataclasses import dataclass, field
 
 ROLES = ("bench_reader", "bench_writer")
+STATEMENTS_PER_TRANSACTION = 200
 PRIV_ORDER = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
               "USAGE", "EXECUTE")
 WRITER_PRIVS = ("SELECT", "INSERT", "UPDATE", "DELETE")
@@ -1117,9 +1122,11 @@ class Mutator:
                 ix.cols = ix.cols + ((pcol,) if pcol not in ix.cols else ())
             k2 += 1
         k3 = 0
+        defs: dict[str, set] = {}
+        for o in m.indexes:
+            defs.setdefault(o.table, set()).add(o.definition())
         for t in self.pick(self.tables(), self.count(self.n, 0.005)):
-            avoid = {o.definition() for o in m.indexes if o.table == t.qname}
-            ix = g.gen_index(t, m.schema(t.schema), rng, avoid=avoid)
+            ix = g.gen_index(t, m.schema(t.schema), rng, avoid=defs.setdefault(t.qname, set()))
             if ix:
                 m.indexes.append(ix)
                 k3 += 1
@@ -1429,7 +1436,33 @@ def render(m: Model, header: str) -> str:
         out.extend(grant_lines("TABLE", v.qname, v.grants))
     for f in m.functions:
         out.extend(grant_lines("FUNCTION", f.signature, f.grants))
-    return "".join(out)
+    return "".join(batch_transactions(out))
+
+
+def batch_transactions(pieces: list[str], size: int = STATEMENTS_PER_TRANSACTION) -> list[str]:
+    """Wrap the statements in BEGIN/COMMIT batches of `size` statements.
+
+    Loading everything in one transaction (as a single multi-statement
+    ``conn.execute`` does implicitly) would take a lock per created relation and
+    run out of lock table (max_locks_per_transaction) for a few thousand tables.
+    Pieces starting with "--" or a newline are comments, not statements.
+    """
+    res: list[str] = []
+    n, open_tx = 0, False
+    for piece in pieces:
+        is_stmt = not piece.startswith(("--", "\n"))
+        if is_stmt and not open_tx:
+            res.append("BEGIN;\n")
+            open_tx, n = True, 0
+        res.append(piece)
+        if is_stmt:
+            n += 1
+            if n >= size:
+                res.append("COMMIT;\n")
+                open_tx = False
+    if open_tx:
+        res.append("COMMIT;\n")
+    return res
 
 
 def generate(ntables: int, seed: int = 1, variant: bool = False,

@@ -20,6 +20,10 @@ class PlanOptions:
     """Add foreign keys and checks NOT VALID, then VALIDATE them separately."""
     transaction: bool = True
     lock_timeout: str | None = None
+    extension_versions: bool = True
+    """Pin VERSION in CREATE EXTENSION (off when extension versions are not compared)."""
+    owners: bool = False
+    """Owners are compared: created objects get ALTER ... OWNER TO."""
 
 
 @dataclass

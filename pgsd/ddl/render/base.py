@@ -101,6 +101,14 @@ class Renderer:
         """Kind-specific in-place changes; the default is to recreate."""
         return None
 
+    def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
+        """True when the in-place alter is refused while views/rules/policies/triggers use the object.
+
+        The planner then drops those dependents before the alter and recreates them after
+        (e.g. a column type or collation change, an enum recreated under a new name).
+        """
+        return False
+
     # ------------------------------------------------------------ shared fields
 
     def object_ref(self, obj: DbObject) -> str:
