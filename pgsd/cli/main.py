@@ -15,7 +15,12 @@ from pgsd.errors import PgsdError
 
 # Each module adds one sub-command with add_parser(subparsers); none imports Textual.
 COMMAND_MODULES = (
+    "pgsd.cli.cmd_diff",
+    "pgsd.cli.cmd_snapshot",
     "pgsd.cli.cmd_info",
+    "pgsd.cli.cmd_profiles",
+    "pgsd.cli.cmd_tui",
+    "pgsd.cli.cmd_demo",
 )
 
 

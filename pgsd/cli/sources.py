@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from pgsd.connect import ConnectionSpec, PoolSettings, SidePool, detect_server
+from pgsd.connect import PoolSettings, SidePool, detect_server
 from pgsd.model.server import ServerInfo
+from pgsd.workflow import resolve_spec
 
 
 def add_connection_options(p: argparse.ArgumentParser) -> None:
@@ -26,19 +27,6 @@ def pool_settings(args: argparse.Namespace) -> PoolSettings:
         max_size=getattr(args, "max_connections", 4),
         statement_timeout_ms=int(getattr(args, "statement_timeout", 60.0) * 1000),
     )
-
-
-def looks_like_connection_string(text: str) -> bool:
-    return text.startswith(("postgresql://", "postgres://")) or "=" in text
-
-
-def resolve_spec(text: str) -> ConnectionSpec:
-    """A URI or conninfo string becomes a spec (profiles come from pgsd.profiles)."""
-    if looks_like_connection_string(text):
-        return ConnectionSpec.parse(text)
-    from pgsd.profiles.resolve import spec_for_profile  # noqa: PLC0415 - optional layer
-
-    return spec_for_profile(text)
 
 
 def open_info(text: str, args: argparse.Namespace) -> tuple[str, ServerInfo]:

@@ -1,0 +1,162 @@
+"""diff_snapshots: compare two snapshots object by object, attribute by attribute.
+
+Pure: no I/O. The result is a ChangeSet keyed by identity key, sorted by key, so the same
+pair of snapshots always gives the same change set.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from pgsd.diff.normalize import same_meaning
+from pgsd.model.objects import DbObject
+from pgsd.model.snapshot import Snapshot
+
+
+class DiffOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    privileges: bool = True
+    owners: bool = False
+    comments: bool = True
+    extension_versions: bool = True
+    column_order: bool = False
+    """Off: a new column goes at the end, and differing positions are not a difference."""
+
+
+class Status(StrEnum):
+    ADDED = "added"
+    """Only in the source: the plan creates it."""
+    REMOVED = "removed"
+    """Only in the target: the plan drops it."""
+    CHANGED = "changed"
+
+
+class FieldChange(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    old: Any = None
+    """The target's value."""
+    new: Any = None
+    """The source's value."""
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    kind: str
+    status: Status
+    fields: tuple[FieldChange, ...] = ()
+    textual_only: bool = False
+    """Every differing definition means the same (e.g. deparsed differently by two major versions)."""
+
+    @property
+    def changed_fields(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+
+class ChangeSet(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    source: Snapshot
+    target: Snapshot
+    options: DiffOptions = DiffOptions()
+    changes: tuple[Change, ...] = ()
+    identical: int = 0
+    """Objects present on both sides with no difference."""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(not c.textual_only for c in self.changes)
+
+    @property
+    def by_key(self) -> dict[str, Change]:
+        return {c.key: c for c in self.changes}
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """kind -> Counter(added/removed/changed)."""
+        out: dict[str, Counter[str]] = {}
+        for c in self.changes:
+            out.setdefault(c.kind, Counter())[c.status.value] += 1
+        return out
+
+
+def ignored_fields(obj: DbObject, options: DiffOptions) -> set[str]:
+    """Fields of ``obj`` that are never compared, or switched off by the options."""
+    skip = {"kind", "schema_name", "name"} | set(obj.NOT_COMPARED)
+    if not options.owners:
+        skip.add("owner")
+    if not options.privileges:
+        skip.add("acl")
+    if not options.comments:
+        skip.update({"comment", "column_comments"})
+    if obj.kind == "extension" and not options.extension_versions:
+        skip.add("version")
+    if obj.kind == "column" and options.column_order:
+        skip.discard("position")
+    if obj.kind in ("column", "constraint", "index", "trigger", "rule", "policy"):
+        skip.add("table")
+        skip.add("table_kind")
+    if obj.kind == "default_privilege" and not options.privileges:
+        skip.add("acl")
+    return skip
+
+
+def compare_objects(old: DbObject, new: DbObject, options: DiffOptions) -> tuple[list[FieldChange], bool]:
+    """Differing fields (old = target, new = source), and whether all are textual only."""
+    skip = ignored_fields(new, options)
+    changes: list[FieldChange] = []
+    textual = True
+    for name in type(new).model_fields:
+        if name in skip:
+            continue
+        a = getattr(old, name)
+        b = getattr(new, name)
+        if a == b:
+            continue
+        changes.append(FieldChange(name=name, old=a, new=b))
+        if not same_meaning(name, a, b):
+            textual = False
+    return changes, bool(changes) and textual
+
+
+def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:
+    """What differs between ``source`` (desired) and ``target`` (to change)."""
+    opts = options or DiffOptions()
+    src = source.by_key
+    tgt = target.by_key
+    changes: list[Change] = []
+    identical = 0
+    for key in sorted(src.keys() | tgt.keys()):
+        new = src.get(key)
+        old = tgt.get(key)
+        if old is None and new is not None:
+            if _skipped_kind(new, opts):
+                continue
+            changes.append(Change(key=key, kind=new.kind, status=Status.ADDED))
+        elif new is None and old is not None:
+            if _skipped_kind(old, opts):
+                continue
+            changes.append(Change(key=key, kind=old.kind, status=Status.REMOVED))
+        elif old is not None and new is not None:
+            if type(old) is not type(new):
+                changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
+                                      fields=(FieldChange(name="kind", old=old.kind, new=new.kind),)))
+                continue
+            fields, textual = compare_objects(old, new, opts)
+            if fields:
+                changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
+                                      fields=tuple(fields), textual_only=textual))
+            else:
+                identical += 1
+    return ChangeSet(source=source, target=target, options=opts, changes=tuple(changes), identical=identical)
+
+
+def _skipped_kind(obj: DbObject, options: DiffOptions) -> bool:
+    return obj.kind == "default_privilege" and not options.privileges

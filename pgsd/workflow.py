@@ -1,0 +1,170 @@
+"""The one composition point: resolve sources, introspect both sides, diff, plan, apply.
+
+The CLI and the app call these functions; they take plain callables for progress and
+cancellation, never UI objects. Source and target are introspected concurrently.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from pgsd import errors
+from pgsd.catalog.inspect import Inspection
+from pgsd.connect import ConnectionSpec, PoolSettings, SidePool
+from pgsd.connect.failures import translate_query_error
+from pgsd.ddl.context import PlanOptions
+from pgsd.ddl.plan import Plan
+from pgsd.ddl.planner import build_plan
+from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
+from pgsd.model.snapshot import Filters, Snapshot
+
+SideProgress = Callable[[str, str, int, int], None]
+"""progress(side, step, done, total)."""
+
+
+def looks_like_connection_string(text: str) -> bool:
+    return text.startswith(("postgresql://", "postgres://")) or "=" in text
+
+
+def is_snapshot_file(text: str) -> bool:
+    return text.endswith(".json") and not looks_like_connection_string(text)
+
+
+def resolve_spec(text: str) -> ConnectionSpec:
+    """A URI or conninfo string, or a saved profile name, as a ConnectionSpec."""
+    if looks_like_connection_string(text):
+        return ConnectionSpec.parse(text)
+    try:
+        from pgsd.profiles.resolve import spec_for_profile
+    except ImportError:
+        raise errors.InvalidConnectionString(
+            f"{text!r} is neither a postgresql:// URI nor a conninfo string"
+        ) from None
+    return spec_for_profile(text)
+
+
+def read_snapshot_file(path: str) -> Snapshot:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise errors.SnapshotFileError(f"snapshot file {path} does not exist") from None
+    except OSError as e:
+        raise errors.SnapshotFileError(f"cannot read snapshot file {path}: {e.strerror}") from None
+    return Snapshot.from_json(text, source=path)
+
+
+@dataclass
+class CancelToken:
+    """Cancels every running inspection it was handed (server queries included)."""
+
+    _event: threading.Event = field(default_factory=threading.Event)
+    _inspections: list[Inspection] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cancel(self) -> None:
+        self._event.set()
+        with self._lock:
+            running = list(self._inspections)
+        for ins in running:
+            ins.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def _attach(self, ins: Inspection) -> None:
+        with self._lock:
+            self._inspections.append(ins)
+        if self._event.is_set():
+            ins.cancel()
+
+
+def load_side(
+    text: str,
+    side: str,
+    *,
+    filters: Filters | None = None,
+    settings: PoolSettings | None = None,
+    progress: SideProgress | None = None,
+    cancel: CancelToken | None = None,
+) -> Snapshot:
+    """Read one side: a snapshot file as is, or a live database introspected."""
+    if is_snapshot_file(text):
+        return read_snapshot_file(text)
+    spec = resolve_spec(text)
+    if cancel is not None and cancel.cancelled:
+        raise errors.Cancelled(f"reading {spec.describe()} was cancelled")
+    with SidePool(spec, side, settings) as pool:
+        ins = Inspection(pool, filters)
+        if cancel is not None:
+            cancel._attach(ins)
+        report = None
+        if progress is not None:
+            report = lambda step, done, total: progress(side, step, done, total)  # noqa: E731
+        return ins.run(report)
+
+
+def load_both(
+    source: str,
+    target: str,
+    *,
+    filters: Filters | None = None,
+    settings: PoolSettings | None = None,
+    progress: SideProgress | None = None,
+    cancel: CancelToken | None = None,
+) -> tuple[Snapshot, Snapshot]:
+    """Introspect source and target concurrently; the first error wins (the other is cancelled)."""
+    token = cancel or CancelToken()
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="pgsd-side") as pool:
+        futures = {
+            side: pool.submit(load_side, text, side, filters=filters, settings=settings, progress=progress, cancel=token)
+            for side, text in (("source", source), ("target", target))
+        }
+        results: dict[str, Snapshot] = {}
+        try:
+            for side, fut in futures.items():
+                results[side] = fut.result()
+        except BaseException:
+            token.cancel()
+            raise
+    return results["source"], results["target"]
+
+
+def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:
+    return diff_snapshots(source=source, target=target, options=options)
+
+
+def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[str] | None = None) -> Plan:
+    return build_plan(changes, options, selected=selected)
+
+
+def apply_plan(spec: ConnectionSpec, plan_: Plan) -> int:
+    """Run a plan on a database: transactional statements in transactions, the rest alone.
+
+    Returns the number of statements run. Only called when a user asks to apply.
+    """
+    count = 0
+    try:
+        with psycopg.connect(spec.conninfo(), autocommit=True, prepare_threshold=None) as conn:
+            if plan_.lock_timeout:
+                conn.execute("SELECT set_config('lock_timeout', %s, false)", (plan_.lock_timeout,))
+            for transactional, statements in plan_.batches():
+                if transactional and plan_.transaction:
+                    with conn.transaction():
+                        for s in statements:
+                            conn.execute(s.sql)
+                            count += 1
+                else:
+                    for s in statements:
+                        conn.execute(s.sql)
+                        count += 1
+    except psycopg.Error as e:
+        raise translate_query_error(e, spec, f"applying statement {count + 1}") from None
+    return count

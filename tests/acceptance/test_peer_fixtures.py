@@ -1,0 +1,102 @@
+"""Acceptance: every case of the peer corpus goes plan -> apply -> re-introspect -> re-diff.
+
+In pgsd's words ``a.sql`` builds the target (the database to change) and ``b.sql`` the
+source (the desired state). A case passes when, after applying the plan to the target,
+a fresh introspection of the target has no difference from the source within the case's
+scope, and planning again gives an empty plan. Cases are never special-cased by name:
+their scope (schema filter, privileges, extension versions) comes from the corpus README
+table, encoded below as data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pgsd.connect import ConnectionSpec
+from pgsd.ddl.context import PlanOptions
+from pgsd.ddl.planner import build_plan
+from pgsd.diff.changes import DiffOptions, diff_snapshots
+from pgsd.model.snapshot import Filters
+from pgsd.workflow import apply_plan, load_side
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "peer-fixtures" / "migra"
+
+# Scope per case, from the corpus README ("Flags for every case").
+NO_PRIVILEGES = {"singleschema", "excludeschema", "singleschema_ext", "extversions"}
+COMPARE_EXTENSION_VERSIONS = {"extversions"}
+FILTERS = {
+    "singleschema": Filters(include_schemas=("goodschema",)),
+    "excludeschema": Filters(exclude_schemas=("excludedschema",)),
+}
+ROLES = ("postgres", "schemainspect_test_role")
+
+
+def _cases() -> list[str]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def _read(case: str, name: str) -> str:
+    path = CORPUS / case / name
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def test_corpus_is_present():
+    assert _cases(), f"peer corpus not found at {CORPUS}"
+
+
+def _ensure_roles(pg_server) -> None:
+    for role in ROLES:
+        pg_server.execute(
+            pg_server.admin_dsn,
+            f"DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        )
+
+
+def _describe(cs) -> str:
+    lines = []
+    for c in cs.changes:
+        if c.textual_only:
+            continue
+        fields = "; ".join(f"{f.name}: {f.old!r} -> {f.new!r}" for f in c.fields)
+        lines.append(f"  {c.status.value} {c.key} {fields}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_peer_case(case, pg_server, new_db):
+    _ensure_roles(pg_server)
+    target_dsn, source_dsn = new_db(), new_db()
+    a, b, additions = _read(case, "a.sql"), _read(case, "b.sql"), _read(case, "additions.sql")
+    if a.strip():
+        pg_server.execute(target_dsn, a)
+    if b.strip():
+        pg_server.execute(source_dsn, b)
+    if additions.strip():
+        pg_server.execute(target_dsn, additions)
+
+    filters = FILTERS.get(case, Filters())
+    diff_options = DiffOptions(
+        privileges=case not in NO_PRIVILEGES,
+        extension_versions=case in COMPARE_EXTENSION_VERSIONS,
+    )
+    plan_options = PlanOptions(extension_versions=case in COMPARE_EXTENSION_VERSIONS)
+
+    source = load_side(source_dsn, "source", filters=filters)
+    target = load_side(target_dsn, "target", filters=filters)
+    cs = diff_snapshots(source=source, target=target, options=diff_options)
+    plan = build_plan(cs, plan_options)
+    script = plan.to_sql()
+    try:
+        apply_plan(ConnectionSpec.parse(target_dsn), plan)
+    except Exception as e:  # noqa: BLE001
+        pytest.fail(f"applying the plan failed: {e}\n--- plan ---\n{script}")
+
+    after = load_side(target_dsn, "target", filters=filters)
+    left = diff_snapshots(source=source, target=after, options=diff_options)
+    assert left.is_empty, f"differences left after applying:\n{_describe(left)}\n--- plan ---\n{script}"
+    again = build_plan(left, plan_options)
+    assert again.is_empty, f"second plan not empty:\n{again.to_sql()}"
