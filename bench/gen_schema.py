@@ -978,7 +978,7 @@ class Mutator:
             t.fks = [fk for fk in t.fks if fk.ref_table not in removed]
 
     def pick(self, seq: list, k: int) -> list:
-        return self.rng.sample(seq, min(k, len(seq)))
+        return self.rng.sample(seq, max(0, min(k, len(seq))))
 
     # -- the mutations ---------------------------------------------------------
     def run(self) -> list[str]:
@@ -1096,12 +1096,12 @@ class Mutator:
 
         # indexes: dropped / redefined / added
         plain = [ix for ix in m.indexes if not ix.on_matview]
-        k = self.count(self.n, 0.005)
+        k = self.count(self.n, 0.01)
         dropped = set(id(ix) for ix in self.pick(plain, k))
         m.indexes = [ix for ix in m.indexes if id(ix) not in dropped]
         plain = [ix for ix in m.indexes if not ix.on_matview]
         k2 = 0
-        for ix in self.pick(plain, self.count(self.n, 0.005)):
+        for ix in self.pick(plain, self.count(self.n, 0.01)):
             # same name and keys, different definition: toggle the partial predicate,
             # or add a second key column when there is none to toggle
             t = m.tables[ix.table]
@@ -1125,7 +1125,7 @@ class Mutator:
         defs: dict[str, set] = {}
         for o in m.indexes:
             defs.setdefault(o.table, set()).add(o.definition())
-        for t in self.pick(self.tables(), self.count(self.n, 0.005)):
+        for t in self.pick(self.tables(), self.count(self.n, 0.01)):
             ix = g.gen_index(t, m.schema(t.schema), rng, avoid=defs.setdefault(t.qname, set()))
             if ix:
                 m.indexes.append(ix)
@@ -1219,7 +1219,7 @@ class Mutator:
         log.append(f"sequence options changed: {k}")
 
         # comments
-        k = self.count(self.n, 0.005)
+        k = self.count(self.n, 0.01)
         for t in self.pick(self.tables(), k):
             r = rng.random()
             if t.comment is None:
@@ -1235,7 +1235,7 @@ class Mutator:
         log.append(f"comments changed: {k} tables (+ a column comment each where present)")
 
         # grants
-        k = self.count(self.n, 0.005)
+        k = self.count(self.n, 0.01)
         for t in self.pick(self.tables(), k):
             r = rng.random()
             if r < 0.3 and "bench_reader" in t.grants:

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pgsd.connect import ConnectionSpec
 from pgsd.ddl.context import PlanOptions
-from pgsd.ddl.planner import build_plan
-from pgsd.diff.changes import DiffOptions, diff_snapshots
+from pgsd.diff.changes import DiffOptions
 from pgsd.model.snapshot import Filters
-from pgsd.workflow import apply_plan, load_side
+from tests.acceptance.roundtrip import converge
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "peer-fixtures" / "migra"
 
@@ -56,16 +54,6 @@ def _ensure_roles(pg_server) -> None:
         )
 
 
-def _describe(cs) -> str:
-    lines = []
-    for c in cs.changes:
-        if c.textual_only:
-            continue
-        fields = "; ".join(f"{f.name}: {f.old!r} -> {f.new!r}" for f in c.fields)
-        lines.append(f"  {c.status.value} {c.key} {fields}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("case", _cases())
 def test_peer_case(case, pg_server, new_db):
     _ensure_roles(pg_server)
@@ -85,18 +73,4 @@ def test_peer_case(case, pg_server, new_db):
     )
     plan_options = PlanOptions(extension_versions=case in COMPARE_EXTENSION_VERSIONS)
 
-    source = load_side(source_dsn, "source", filters=filters)
-    target = load_side(target_dsn, "target", filters=filters)
-    cs = diff_snapshots(source=source, target=target, options=diff_options)
-    plan = build_plan(cs, plan_options)
-    script = plan.to_sql()
-    try:
-        apply_plan(ConnectionSpec.parse(target_dsn), plan)
-    except Exception as e:  # noqa: BLE001
-        pytest.fail(f"applying the plan failed: {e}\n--- plan ---\n{script}")
-
-    after = load_side(target_dsn, "target", filters=filters)
-    left = diff_snapshots(source=source, target=after, options=diff_options)
-    assert left.is_empty, f"differences left after applying:\n{_describe(left)}\n--- plan ---\n{script}"
-    again = build_plan(left, plan_options)
-    assert again.is_empty, f"second plan not empty:\n{again.to_sql()}"
+    converge(source_dsn, target_dsn, filters=filters, diff_options=diff_options, plan_options=plan_options)

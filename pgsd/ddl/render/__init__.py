@@ -10,6 +10,7 @@ _MODULES = (
     "pgsd.ddl.render.namespaces",
     "pgsd.ddl.render.types",
     "pgsd.ddl.render.relations",
+    "pgsd.ddl.render.columns",
     "pgsd.ddl.render.views",
     "pgsd.ddl.render.routines",
     "pgsd.ddl.render.table_objects",

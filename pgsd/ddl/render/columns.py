@@ -1,0 +1,464 @@
+"""Columns: the clause inside CREATE TABLE / ADD COLUMN, and in-place ALTER COLUMN.
+
+A column is its own object (``column:s.t.c``), but it only ever appears in SQL through
+its table: inside ``CREATE TABLE`` (the table renderer calls ``column_definition``), or
+as ``ALTER TABLE s.t ADD/DROP/ALTER COLUMN`` when the table already exists. The helpers
+here are also what the table and enum renderers use for the statements that follow a
+column (storage, statistics, comment, column grants) and for re-typing columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pgsd.ddl.context import RenderContext
+from pgsd.ddl.plan import HazardType, Statement
+from pgsd.ddl.render.base import PRIVILEGE_WORDS, Renderer, acl_map, hazard, stmt
+from pgsd.model.names import quote_ident, quote_role
+from pgsd.model.objects import Column, DbObject
+
+NEWEST = 180000
+
+
+def server_version(ctx: RenderContext) -> int:
+    """The version the SQL will run on (the target's); the newest supported when unknown."""
+    server = ctx.target.server or ctx.source.server
+    return server.version_num if server is not None else NEWEST
+
+
+def alter_prefix(col: Column) -> str:
+    """``ALTER TABLE s.t`` (or ``ALTER FOREIGN TABLE``) for a column's table."""
+    word = "FOREIGN TABLE" if col.table_kind == "foreign_table" else "TABLE"
+    return f"ALTER {word} {col.table_name}"
+
+
+def column_ref(col: Column) -> str:
+    return f"{col.table_name}.{quote_ident(col.name)}"
+
+
+# --------------------------------------------------------------------------- identity options
+
+_SEQ_ORDER = ("as", "increment", "minvalue", "maxvalue", "start", "cache", "cycle")
+_TRUE = frozenset({"t", "true", "yes", "on", "1"})
+
+
+def _is_true(value: str) -> bool:
+    return value.strip().lower() in _TRUE
+
+
+def _option_clause(option: str, value: str) -> str:
+    """One sequence option as CREATE/ADD GENERATED write it (``INCREMENT BY 2``)."""
+    if option == "as":
+        return f"AS {value}"
+    if option == "increment":
+        return f"INCREMENT BY {int(value)}"
+    if option == "minvalue":
+        return f"MINVALUE {int(value)}"
+    if option == "maxvalue":
+        return f"MAXVALUE {int(value)}"
+    if option == "start":
+        return f"START WITH {int(value)}"
+    if option == "cache":
+        return f"CACHE {int(value)}"
+    if option == "cycle":
+        return "CYCLE" if _is_true(value) else "NO CYCLE"
+    raise ValueError(f"unknown identity sequence option {option!r}")
+
+
+def identity_options(pairs: tuple[tuple[str, str], ...]) -> str:
+    """`` (INCREMENT BY 2 START WITH 10)`` in a fixed order, or '' when all are defaults."""
+    opts = dict(pairs)
+    parts = [_option_clause(o, opts[o]) for o in _SEQ_ORDER if o in opts]
+    return f" ({' '.join(parts)})" if parts else ""
+
+
+def identity_option_changes(old: Column, new: Column) -> list[str]:
+    """``SET ...`` clauses turning old's identity sequence options into new's.
+
+    An option that disappears goes back to its default: no min/max value, cache 1,
+    no cycle, increment 1, and a start at the (new) lower bound of the direction.
+    """
+    before, after = dict(old.identity_sequence), dict(new.identity_sequence)
+    increment = int(after.get("increment", "1"))
+    out: list[str] = []
+    for option in _SEQ_ORDER:
+        if before.get(option) == after.get(option):
+            continue
+        if option in after:
+            out.append(f"SET {_option_clause(option, after[option])}")
+            continue
+        out.append({
+            "as": f"SET AS {new.type}",
+            "increment": "SET INCREMENT BY 1",
+            "minvalue": "SET NO MINVALUE",
+            "maxvalue": "SET NO MAXVALUE",
+            "cache": "SET CACHE 1",
+            "cycle": "SET NO CYCLE",
+            "start": "SET START WITH "
+            + (after.get("minvalue", "1") if increment > 0 else after.get("maxvalue", "-1")),
+        }[option])
+    return out
+
+
+# --------------------------------------------------------------------------- column clause
+
+
+def column_definition(col: Column, ctx: RenderContext) -> str:
+    """``name type [COMPRESSION m] [COLLATE c] [GENERATED ...|DEFAULT x] [NOT NULL]``.
+
+    STORAGE and STATISTICS are not here: STORAGE is only inline-able from PG 16 and
+    STATISTICS never is, so both follow as ALTER COLUMN (``column_followups``).
+    """
+    parts = [quote_ident(col.name), col.type]
+    if col.compression and server_version(ctx) >= 140000:
+        parts.append(f"COMPRESSION {quote_ident(col.compression)}")
+    if col.collation:
+        parts.append(f"COLLATE {col.collation}")
+    if col.generated and col.default is not None:
+        kind = "VIRTUAL" if col.generated == "v" else "STORED"
+        parts.append(f"GENERATED ALWAYS AS ({col.default}) {kind}")
+    elif col.identity:
+        how = "ALWAYS" if col.identity == "a" else "BY DEFAULT"
+        parts.append(f"GENERATED {how} AS IDENTITY{identity_options(col.identity_sequence)}")
+    elif col.default is not None:
+        parts.append(f"DEFAULT {col.default}")
+    if col.not_null:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+_STORAGE_WORDS = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+
+
+def column_followups(col: Column, ctx: RenderContext, renderer: ColumnRenderer) -> list[Statement]:
+    """What a new column needs after it exists: storage, statistics, comment, grants."""
+    out: list[Statement] = []
+    alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
+    if col.storage:
+        out.append(stmt(f"{alter} SET STORAGE {_STORAGE_WORDS.get(col.storage, col.storage)}", col, "alter"))
+    if col.statistics is not None and col.statistics >= 0:
+        out.append(stmt(f"{alter} SET STATISTICS {col.statistics}", col, "alter"))
+    if col.comment is not None:
+        out.append(renderer.comment_statement(col))
+    out.extend(renderer.grant_statements(None, col))
+    return out
+
+
+# --------------------------------------------------------------------------- type changes
+
+_INTEGERS = frozenset({"smallint", "integer", "bigint"})
+_NUMBERS = _INTEGERS | {"numeric", "real", "double precision"}
+_STRINGS = frozenset({"text", "character varying", "character", "name", "bpchar"})
+_DATETIMES = frozenset({"date", "timestamp without time zone", "timestamp with time zone"})
+_TIMES = frozenset({"time without time zone", "time with time zone"})
+_BITS = frozenset({"bit", "bit varying"})
+_NETWORK = frozenset({"inet", "cidr"})
+_COMPATIBLE = (_NUMBERS, _STRINGS, _DATETIMES, _TIMES, _BITS, _NETWORK)
+_TYPMOD = re.compile(r"\(([^)]*)\)")
+
+
+def split_type(type_text: str) -> tuple[str, str | None, int]:
+    """``character varying(20)[]`` -> (``character varying``, ``20``, 1).
+
+    Quoted (user) type names are kept whole: their parentheses are part of the name.
+    """
+    text = type_text.strip()
+    dims = 0
+    while text.endswith("[]"):
+        text = text[:-2].rstrip()
+        dims += 1
+    if '"' in text:
+        return text, None, dims
+    match = _TYPMOD.search(text)
+    mods = match.group(1).replace(" ", "") if match else None
+    base = " ".join(_TYPMOD.sub("", text).split())
+    return base, mods, dims
+
+
+def _is_user_type(base: str) -> bool:
+    """User types come schema-qualified (loaders read with search_path = pg_catalog)."""
+    return "." in base or '"' in base
+
+
+def needs_using(old_type: str, new_type: str) -> bool:
+    """True unless an implicit or assignment cast surely exists from old to new.
+
+    Leaving USING out matters: with an assignment cast, ``varchar(10) -> varchar(5)``
+    fails on a long value, whereas ``USING c::varchar(5)`` would silently truncate it.
+    """
+    ob, _, od = split_type(old_type)
+    nb, _, nd = split_type(new_type)
+    if od != nd:
+        return True
+    if ob == nb:
+        return False
+    if nb in _STRINGS:
+        return False  # every type has an assignment I/O cast to the string types
+    return not any(ob in family and nb in family for family in _COMPATIBLE)
+
+
+def using_expression(col_name: str, old_type: str, new_type: str) -> str:
+    """``c::new``, through text when both are user types (enum to enum has no cast)."""
+    ident = quote_ident(col_name)
+    ob, _, od = split_type(old_type)
+    nb, _, _ = split_type(new_type)
+    if _is_user_type(ob) and _is_user_type(nb):
+        return f"{ident}::text{'[]' * od}::{new_type}"
+    return f"{ident}::{new_type}"
+
+
+def _int(mods: str | None, index: int = 0) -> int | None:
+    if mods is None:
+        return None
+    try:
+        return int(mods.split(",")[index])
+    except (ValueError, IndexError):
+        return None
+
+
+def needs_rewrite(old_type: str, new_type: str) -> bool:
+    """False only for the binary-coercible changes PostgreSQL applies without a rewrite."""
+    ob, om, od = split_type(old_type)
+    nb, nm, nd = split_type(new_type)
+    if od != nd:
+        return True
+    if ob == nb and om == nm:
+        return False
+    if ob == "character varying" and nb == "text":
+        return False
+    if ob == "text" and nb == "character varying" and nm is None:
+        return False
+    if ob == nb and ob in ("character varying", "bit varying"):
+        return nm is not None and (om is None or (_int(nm) or 0) < (_int(om) or 0))
+    if ob == nb == "numeric":
+        if nm is None:
+            return False
+        if om is None:
+            return True
+        return not ((_int(nm, 1) or 0) == (_int(om, 1) or 0) and (_int(nm) or 0) >= (_int(om) or 0))
+    if ob == nb and ob in ("timestamp without time zone", "timestamp with time zone", "time without time zone",
+                           "time with time zone", "interval"):
+        return nm is not None and (om is None or (_int(nm) or 0) < (_int(om) or 0))
+    return not (ob == "cidr" and nb == "inet")
+
+
+# --------------------------------------------------------------------------- volatility
+
+_STRING_LITERAL = re.compile(r"'(?:[^']|'')*'")
+_CALL = re.compile(r'((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)\s*\(')
+_VOLATILE = frozenset({
+    "nextval", "setval", "random", "random_normal", "gen_random_uuid", "gen_random_bytes", "uuidv4", "uuidv7",
+    "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday",
+    "txid_current", "pg_current_xact_id",
+})
+
+
+def is_volatile(expression: str) -> bool:
+    """Whether a default may be volatile (so ADD COLUMN must rewrite the table).
+
+    Known volatile built-ins, and any schema-qualified (user) function, whose volatility
+    the model does not record, count as volatile; other built-ins (now(), casts) do not.
+    """
+    text = _STRING_LITERAL.sub("''", expression)
+    for match in _CALL.finditer(text):
+        name = match.group(1)
+        if "." in name.replace('"."', "."):
+            schema, _, func = name.partition(".")
+            if schema.strip().strip('"') != "pg_catalog":
+                return True
+            name = func
+        if name.strip().strip('"').lower() in _VOLATILE:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- renderer
+
+# Default storage of built-in types (typstorage), for going back to it before PG 16.
+_DEFAULT_STORAGE = {
+    **dict.fromkeys(("text", "character varying", "character", "bytea", "numeric", "jsonb", "json", "xml",
+                     "bit varying", "tsvector", "tsquery", "inet", "cidr", "bit"), "EXTENDED"),
+    **dict.fromkeys(("smallint", "integer", "bigint", "real", "double precision", "boolean", "date",
+                     "timestamp without time zone", "timestamp with time zone", "time without time zone",
+                     "time with time zone", "interval", "uuid", "money", "oid", "name", "point"), "PLAIN"),
+}
+
+
+class ColumnRenderer(Renderer):
+    """ADD / DROP / ALTER COLUMN on an existing table; columns of new tables are the table's."""
+
+    def object_ref(self, obj: DbObject) -> str:
+        assert isinstance(obj, Column)
+        return f"COLUMN {column_ref(obj)}"
+
+    def grant_statements(self, old_acl: tuple[str, ...] | None, new: DbObject) -> list[Statement]:
+        """Column privileges: ``GRANT SELECT (c), UPDATE (c) ON TABLE s.t TO r``."""
+        assert isinstance(new, Column)
+        before = acl_map(old_acl or ())
+        after = acl_map(new.acl)
+        col = quote_ident(new.name)
+        target = f"TABLE {new.table_name}"
+
+        def words(letters: list[str]) -> str:
+            return ", ".join(f"{PRIVILEGE_WORDS.get(p, p)} ({col})" for p in letters)
+
+        out: list[Statement] = []
+        for grantee in sorted(set(before) | set(after)):
+            was, now = before.get(grantee, {}), after.get(grantee, {})
+            who = quote_role(grantee)
+            revoke = sorted(p for p in was if p not in now)
+            revoke_option = sorted(p for p in was if p in now and was[p] and not now[p])
+            grant = sorted(p for p in now if p not in was or (now[p] and not was[p]))
+            if revoke:
+                out.append(stmt(f"REVOKE {words(revoke)} ON {target} FROM {who}", new, "alter"))
+            if revoke_option:
+                out.append(stmt(f"REVOKE GRANT OPTION FOR {words(revoke_option)} ON {target} FROM {who}", new, "alter"))
+            plain = [p for p in grant if not now[p]]
+            with_option = [p for p in grant if now[p]]
+            if plain:
+                out.append(stmt(f"GRANT {words(plain)} ON {target} TO {who}", new, "alter"))
+            if with_option:
+                out.append(stmt(f"GRANT {words(with_option)} ON {target} TO {who} WITH GRANT OPTION", new, "alter"))
+        return out
+
+    def create(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        assert isinstance(obj, Column)
+        hazards = []
+        where = column_ref(obj)
+        if obj.generated == "s":
+            hazards.append(hazard(HazardType.TABLE_REWRITE, f"adding stored generated column {where} rewrites {obj.table_name}"))
+        elif obj.identity:
+            hazards.append(hazard(HazardType.TABLE_REWRITE, f"adding identity column {where} rewrites {obj.table_name}"))
+        elif obj.default is not None and not obj.generated and is_volatile(obj.default):
+            hazards.append(hazard(HazardType.TABLE_REWRITE,
+                                  f"the default of {where} may be volatile: adding it rewrites {obj.table_name}"))
+        sql = f"{alter_prefix(obj)} ADD COLUMN {column_definition(obj, ctx)}"
+        return [stmt(sql, obj, "create", *hazards), *column_followups(obj, ctx, self)]
+
+    def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        assert isinstance(obj, Column)
+        return [stmt(f"{alter_prefix(obj)} DROP COLUMN {quote_ident(obj.name)}", obj, "drop",
+                     hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"))]
+
+    def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
+        return bool({"type", "collation"} & changed)
+
+    def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
+        """The least disruptive ALTER COLUMN steps, in an order PostgreSQL accepts.
+
+        Generated expression, then identity removal, then type (its default dropped
+        around it), default, NOT NULL (before an identity is added: it requires one),
+        identity, and the storage details.
+        """
+        assert isinstance(old, Column) and isinstance(new, Column)
+        if "position" in changed:
+            return None  # a column cannot move: drop and add it
+        version = server_version(ctx)
+        foreign = new.table_kind == "foreign_table"
+        alter = f"{alter_prefix(new)} ALTER COLUMN {quote_ident(new.name)}"
+        where = column_ref(new)
+        out: list[Statement] = []
+
+        def add(sql: str, *hz) -> None:
+            out.append(stmt(sql, new, "alter", *hz))
+
+        default_done = False
+        # -- generated columns
+        if "generated" in changed:
+            if old.generated == "s" and new.generated is None and version >= 130000:
+                add(f"{alter} DROP EXPRESSION")
+                if new.default is not None:
+                    add(f"{alter} SET DEFAULT {new.default}")
+                default_done = True
+            else:
+                return None
+        elif new.generated and "default" in changed:
+            if new.generated == "s" and version >= 170000:
+                add(f"{alter} SET EXPRESSION AS ({new.default})",
+                    hazard(HazardType.TABLE_REWRITE, f"recomputing generated column {where} rewrites {new.table_name}"))
+            elif new.generated == "v" and version >= 180000:
+                add(f"{alter} SET EXPRESSION AS ({new.default})")
+            else:
+                return None
+            default_done = True
+        plain_old_default = old.default if not old.generated else None
+        plain_new_default = new.default if not new.generated else None
+
+        # -- identity removed (before NOT NULL can be dropped, before a default is set)
+        if "identity" in changed and old.identity and not new.identity:
+            add(f"{alter} DROP IDENTITY")
+
+        # -- type / collation
+        if {"type", "collation"} & changed:
+            type_changed = "type" in changed
+            if plain_old_default is not None and not default_done:
+                add(f"{alter} DROP DEFAULT")
+            sql = f"{alter} TYPE {new.type}"
+            if new.collation:
+                sql += f" COLLATE {new.collation}"
+            elif not type_changed:
+                sql += ' COLLATE "default"'  # back to the type's own collation
+            hz = []
+            if type_changed and not foreign:
+                if not new.generated and needs_using(old.type, new.type):
+                    sql += f" USING {using_expression(new.name, old.type, new.type)}"
+                if needs_rewrite(old.type, new.type):
+                    hz.append(hazard(HazardType.TABLE_REWRITE,
+                                     f"changing {where} from {old.type} to {new.type} rewrites {new.table_name}"))
+            elif not foreign:
+                hz.append(hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
+                                 f"changing the collation of {where} locks {new.table_name} and rebuilds its indexes on it"))
+            add(sql, *hz)
+            if plain_new_default is not None and not default_done:
+                add(f"{alter} SET DEFAULT {plain_new_default}")
+            default_done = True
+
+        # -- default
+        if "default" in changed and not default_done:
+            if plain_new_default is not None:
+                add(f"{alter} SET DEFAULT {plain_new_default}")
+            elif plain_old_default is not None:
+                add(f"{alter} DROP DEFAULT")
+
+        # -- NOT NULL (SET before an identity is added; DROP after one is removed)
+        adding_identity = "identity" in changed and new.identity and not old.identity
+        if ("not_null" in changed and new.not_null) or (adding_identity and not old.not_null):
+            hz = [] if foreign else [hazard(HazardType.LONG_LOCK,
+                                            f"SET NOT NULL scans {new.table_name} for nulls under an ACCESS EXCLUSIVE lock")]
+            add(f"{alter} SET NOT NULL", *hz)
+        elif "not_null" in changed and not new.not_null:
+            add(f"{alter} DROP NOT NULL")
+
+        # -- identity added / switched / re-tuned
+        if adding_identity:
+            how = "ALWAYS" if new.identity == "a" else "BY DEFAULT"
+            add(f"{alter} ADD GENERATED {how} AS IDENTITY{identity_options(new.identity_sequence)}")
+        elif new.identity and old.identity:
+            clauses = []
+            if "identity" in changed:
+                clauses.append("SET GENERATED " + ("ALWAYS" if new.identity == "a" else "BY DEFAULT"))
+            if "identity_sequence" in changed:
+                clauses.extend(identity_option_changes(old, new))
+            if clauses:
+                add(f"{alter} {' '.join(clauses)}")
+
+        # -- storage details
+        if "statistics" in changed:
+            add(f"{alter} SET STATISTICS {new.statistics if new.statistics is not None else -1}")
+        if "storage" in changed:
+            if new.storage:
+                add(f"{alter} SET STORAGE {_STORAGE_WORDS.get(new.storage, new.storage)}")
+            elif version >= 160000:
+                add(f"{alter} SET STORAGE DEFAULT")
+            elif split_type(new.type)[0] in _DEFAULT_STORAGE and not split_type(new.type)[2]:
+                add(f"{alter} SET STORAGE {_DEFAULT_STORAGE[split_type(new.type)[0]]}")
+            # else: a user type's default storage is unknown before PG 16; left as is
+        if "compression" in changed and not foreign and version >= 140000:
+            add(f"{alter} SET COMPRESSION {quote_ident(new.compression) if new.compression else 'default'}")
+        # is_local (False -> True) has no SQL: the column simply stays as it is.
+        return out
+
+
+COLUMNS = ColumnRenderer()
+
+RENDERERS: dict[str, Renderer] = {"column": COLUMNS}

@@ -1,0 +1,64 @@
+"""The convergence check every acceptance test uses: plan, apply, re-introspect, re-diff."""
+
+from __future__ import annotations
+
+import pytest
+
+from pgsd.connect import ConnectionSpec
+from pgsd.ddl.context import PlanOptions
+from pgsd.ddl.planner import build_plan
+from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
+from pgsd.model.snapshot import Filters
+from pgsd.workflow import apply_plan, load_side
+
+
+def describe(cs: ChangeSet) -> str:
+    lines = []
+    for c in cs.changes:
+        if c.textual_only:
+            continue
+        fields = "; ".join(f"{f.name}: {f.old!r} -> {f.new!r}" for f in c.fields)
+        lines.append(f"  {c.status.value} {c.key} {fields}")
+    return "\n".join(lines)
+
+
+def converge(
+    source_dsn: str,
+    target_dsn: str,
+    *,
+    filters: Filters | None = None,
+    diff_options: DiffOptions | None = None,
+    plan_options: PlanOptions | None = None,
+) -> str:
+    """Apply the plan source -> target, then assert nothing is left; returns the script."""
+    filters = filters or Filters()
+    source = load_side(source_dsn, "source", filters=filters)
+    target = load_side(target_dsn, "target", filters=filters)
+    cs = diff_snapshots(source=source, target=target, options=diff_options)
+    plan = build_plan(cs, plan_options)
+    script = plan.to_sql()
+    try:
+        apply_plan(ConnectionSpec.parse(target_dsn), plan)
+    except Exception as e:  # noqa: BLE001 - report the plan with any failure
+        pytest.fail(f"applying the plan failed: {e}\n--- plan ---\n{script}")
+    after = load_side(target_dsn, "target", filters=filters)
+    left = diff_snapshots(source=source, target=after, options=diff_options)
+    assert left.is_empty, f"differences left after applying:\n{describe(left)}\n--- plan ---\n{script}"
+    again = build_plan(left, plan_options)
+    assert again.is_empty, f"second plan not empty:\n{again.to_sql()}\n--- first plan ---\n{script}"
+    return script
+
+
+def assert_converges(pg_server, *, source_sql: str, target_sql: str, **kw) -> str:
+    """Build two fresh databases from SQL and check convergence; drops them after."""
+    source_dsn = pg_server.create_database()
+    target_dsn = pg_server.create_database()
+    try:
+        if source_sql.strip():
+            pg_server.execute(source_dsn, source_sql)
+        if target_sql.strip():
+            pg_server.execute(target_dsn, target_sql)
+        return converge(source_dsn, target_dsn, **kw)
+    finally:
+        pg_server.drop_database(source_dsn)
+        pg_server.drop_database(target_dsn)
