@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import warnings
+from pathlib import Path
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -27,14 +30,17 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
         ensure_password_role(dsn)
         yield PgServer(dsn)
         return
+    # Not under pytest's basetemp: concurrent pytest runs rotate (delete) old basetemps.
+    base = Path(tempfile.mkdtemp(prefix="pgsd-test-pg-"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        admin, handle = start_embedded(tmp_path_factory.mktemp("embedded-pg"))
+        admin, handle = start_embedded(base)
     ensure_password_role(admin)
     try:
         yield PgServer(admin)
     finally:
         handle.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from pgsd.ddl.render import renderers
 from pgsd.ddl.render.base import Renderer, hazard
 from pgsd.diff.changes import Change, ChangeSet, Status
 from pgsd.errors import PlanError
+from pgsd.model.names import quote_ident
 from pgsd.model.objects import DbObject
 
 # Kinds that PostgreSQL refuses to keep while an object they use changes shape.
@@ -162,14 +163,28 @@ def _propagate(state: _State) -> None:
     src, tgt = state.cs.source, state.cs.target
     dependents = _target_dependents(state)
     children = tgt.children()
+    src_children = src.children()
+    src_edges = set(src.edges())
     owned: dict[str, list[str]] = defaultdict(list)
     for seq in tgt.of_kind("sequence"):
         if seq.owned_by:  # type: ignore[attr-defined]
             owned[seq.owned_by].append(seq.key)  # type: ignore[attr-defined]
-    src_children = src.children()
+    inherited = _inherited_columns(tgt)
 
     def gone(key: str) -> bool:
         return key in state.drop or key in state.implicit_drop
+
+    def take_along(key: str, by: str) -> bool:
+        """``key`` disappears when ``by`` is dropped; bring it back if the source has it."""
+        if key in state.implicit_drop:
+            return False
+        state.drop.discard(key)
+        state.alter.pop(key, None)
+        state.implicit_drop[key] = by
+        if src.get(key) is not None:
+            state.create.add(key)
+            state.reasons[key] = f"recreated: it goes with {by}"
+        return True
 
     def drop_dependent(key: str, because: str, *, viewish_only: bool = False) -> bool:
         obj = tgt.get(key)
@@ -177,10 +192,8 @@ def _propagate(state: _State) -> None:
             return False
         if viewish_only and obj.kind not in VIEWISH:
             return False
-        if key in state.alter and obj.kind == "column":
-            change = state.cs.by_key.get(key)
-            if change and "type" in change.changed_fields:
-                return False  # the column's own type change moves it off the dropped object
+        if key in state.alter and (key, because) not in src_edges and src.get(key) is not None:
+            return False  # its own alter moves it off the object that goes away
         state.alter.pop(key, None)
         state.drop.add(key)
         if src.get(key) is not None:
@@ -196,24 +209,17 @@ def _propagate(state: _State) -> None:
         for key in sorted(state.drop | set(state.implicit_drop)):
             # children go with their parent; the parent's create brings source children back
             for child in children.get(key, ()):
-                if not gone(child.key):
-                    state.alter.pop(child.key, None)
-                    state.implicit_drop[child.key] = key
+                if take_along(child.key, key):
                     changed = True
-                    if src.get(child.key) is not None and src.get(key) is not None:
-                        state.create.add(child.key)
-                        state.reasons[child.key] = f"recreated with {key}"
             for seq in owned.get(key, ()):
-                if not gone(seq):
-                    s_obj = src.get(seq)
-                    if s_obj is not None and s_obj.owned_by != key and seq in state.alter:  # type: ignore[attr-defined]
-                        continue  # re-owned by its alter before the drop
-                    state.alter.pop(seq, None)
-                    state.implicit_drop[seq] = key
+                s_obj = src.get(seq)
+                if s_obj is not None and s_obj.owned_by != key and seq in state.alter:  # type: ignore[attr-defined]
+                    continue  # re-owned by its alter before the column goes
+                if take_along(seq, key):
                     changed = True
-                    if s_obj is not None:
-                        state.create.add(seq)
-                        state.reasons[seq] = f"recreated: dropped with {key}"
+            for col in inherited.get(key, ()):
+                if take_along(col, key):
+                    changed = True
             for dep in sorted(dependents.get(key, ())):
                 if drop_dependent(dep, key):
                     changed = True
@@ -221,6 +227,7 @@ def _propagate(state: _State) -> None:
             for dep in sorted(dependents.get(key, ())):
                 if drop_dependent(dep, key, viewish_only=True):
                     changed = True
+    _partition_membership(state)
     # a new or recreated table brings its source columns inside CREATE TABLE
     for key in sorted(state.create):
         obj = src.get(key)
@@ -233,6 +240,59 @@ def _propagate(state: _State) -> None:
             elif tgt.get(child.key) is None or gone(child.key):
                 state.create.add(child.key)
                 state.reasons.setdefault(child.key, f"created with {key}")
+    # a column that only comes from a parent arrives with the parent's column
+    for col in src.of_kind("column"):
+        if col.key in state.create and not col.is_local:  # type: ignore[attr-defined]
+            parent_col = _parent_column(src, col)
+            if parent_col is not None and (parent_col in state.create or parent_col in state.implicit_create):
+                state.create.discard(col.key)
+                state.implicit_create[col.key] = parent_col
+
+
+def _inherited_columns(snap) -> dict[str, list[str]]:
+    """Parent column key -> keys of child columns that exist only through it."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for col in snap.of_kind("column"):
+        if not col.is_local:
+            parent_col = _parent_column(snap, col)
+            if parent_col is not None:
+                out[parent_col].append(col.key)
+    return out
+
+
+def _parent_column(snap, col) -> str | None:
+    table = snap.get(col.parent_key)
+    if table is None:
+        return None
+    for parent_name in getattr(table, "inherits", ()) or ():
+        candidate = f"column:{parent_name}.{quote_ident(col.name)}"
+        if snap.get(candidate) is not None:
+            return candidate
+    return None
+
+
+def _partition_membership(state: _State) -> None:
+    """Columns of a table that becomes (or stops being) a partition are not listed on one side.
+
+    They exist all along: ATTACH hides them from the listing, DETACH reveals them, so
+    they need no ADD/DROP COLUMN of their own.
+    """
+    src, tgt = state.cs.source, state.cs.target
+    for key in list(state.alter):
+        old, new = tgt.get(key), src.get(key)
+        if old is None or new is None or old.kind != "table":
+            continue
+        was, now = getattr(old, "partition_of", None), getattr(new, "partition_of", None)
+        if was and not now:
+            for col in state.ctx.children(key, "column", side="source"):
+                if col.key in state.create:
+                    state.create.discard(col.key)
+                    state.implicit_create[col.key] = key
+        elif now and not was:
+            for col in state.ctx.children(key, "column", side="target"):
+                if col.key in state.drop:
+                    state.drop.discard(col.key)
+                    state.implicit_drop[col.key] = key
 
 
 # ---------------------------------------------------------------------------- render
@@ -335,8 +395,13 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
         return first.get((k, "drop")), last.get((k, "drop"))
 
     def created_at(key: str) -> int | None:
-        k = state.implicit_create.get(key, key)
-        return first.get((k, "create"))
+        k = key
+        seen = 0
+        while k in state.implicit_create and seen < 10:
+            k = state.implicit_create[k]
+            seen += 1
+        c = first.get((k, "create"))
+        return c if c is not None or k == key else last.get((k, "alter"))
 
     def ready_at(key: str) -> int | None:
         """The statement after which ``key`` exists in its new shape."""
@@ -346,9 +411,13 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
         return last.get((key, "alter"))
 
     def start_of(key: str) -> int | None:
-        k = state.implicit_create.get(key, key)
+        k = key
+        seen = 0
+        while k in state.implicit_create and seen < 10:
+            k = state.implicit_create[k]
+            seen += 1
         c = first.get((k, "create"))
-        return c if c is not None else first.get((key, "alter"))
+        return c if c is not None else first.get((k, "alter"))
 
     # target edges: dependents leave (or change) before what they use is dropped/altered
     for dep, ref in tgt.edges():
@@ -376,7 +445,12 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
         if kind in ("create", "alter"):
             link(created_at(obj.parent_key), first[(key, kind)])
             if obj.kind == "column":
-                link(last[(key, kind)], first.get((obj.parent_key, "alter")))
+                old_parent, new_parent = tgt.get(obj.parent_key), src.get(obj.parent_key)
+                detaching = bool(getattr(old_parent, "partition_of", None)) and not getattr(new_parent, "partition_of", None)
+                if detaching:
+                    link(last.get((obj.parent_key, "alter")), first[(key, kind)])
+                else:
+                    link(last[(key, kind)], first.get((obj.parent_key, "alter")))
     # explicit requirements (e.g. OWNED BY needs the column)
     for i, s in enumerate(nodes):
         for req in s.requires:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from pgsd.ddl.context import PlanOptions
@@ -59,12 +60,12 @@ def test_peer_case(case, pg_server, new_db):
     _ensure_roles(pg_server)
     target_dsn, source_dsn = new_db(), new_db()
     a, b, additions = _read(case, "a.sql"), _read(case, "b.sql"), _read(case, "additions.sql")
-    if a.strip():
-        pg_server.execute(target_dsn, a)
-    if b.strip():
-        pg_server.execute(source_dsn, b)
-    if additions.strip():
-        pg_server.execute(target_dsn, additions)
+    try:
+        for dsn, text in ((target_dsn, a), (source_dsn, b), (target_dsn, additions)):
+            if text.strip():
+                pg_server.execute(dsn, text)
+    except psycopg.errors.FeatureNotSupported as e:
+        pytest.skip(f"this server cannot load the case: {str(e).strip()}")
 
     filters = FILTERS.get(case, Filters())
     diff_options = DiffOptions(

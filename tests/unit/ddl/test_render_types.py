@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pgsd.ddl.context import PlanOptions, RenderContext
@@ -120,12 +122,15 @@ def test_enum_create_quotes_labels_and_names():
 ])
 def test_enum_additions_keep_exact_order(old, new, expected):
     assert enum_additions(old, new) == expected
-    # Replaying the clauses reproduces the new order.
+    # Replaying the clauses reproduces the new order exactly.
     labels = list(old)
     for clause in expected:
-        label = clause.split("'")[1] if "''" not in clause else clause.split(" ")[2][1:-1].replace("''", "'")
-        if " BEFORE " in clause:
-            labels.insert(labels.index(clause.rsplit(" BEFORE ", 1)[1][1:-1].replace("''", "'")), label)
+        m = re.fullmatch(r"ADD VALUE '((?:[^']|'')*)'(?: (BEFORE|AFTER) '((?:[^']|'')*)')?", clause)
+        label, where, anchor = m.group(1).replace("''", "'"), m.group(2), (m.group(3) or "").replace("''", "'")
+        if where == "BEFORE":
+            labels.insert(labels.index(anchor), label)
+        elif where == "AFTER":
+            labels.insert(labels.index(anchor) + 1, label)
         else:
             labels.append(label)
     assert tuple(labels) == new
@@ -234,7 +239,8 @@ def test_composite_create_and_alter():
     t = CompositeType(schema_name="s", name="pair", attributes=(attr("left"), attr("Right", "text", '"C"')),
                       acl=("PUBLIC=U",))
     assert sqls(R["composite"].create(t, ctx())) == ['CREATE TYPE s.pair AS ("left" integer, "Right" text COLLATE "C")']
-    new = CompositeType(schema_name="s", name="pair", attributes=(attr("left", "bigint"), attr("extra", "text")))
+    new = CompositeType(schema_name="s", name="pair", attributes=(attr("left", "bigint"), attr("extra", "text")),
+                        acl=("PUBLIC=U",))
     out = alter(t, new)
     assert sqls(out) == [
         'ALTER TYPE s.pair DROP ATTRIBUTE "Right"',
