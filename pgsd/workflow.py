@@ -166,5 +166,8 @@ def apply_plan(spec: ConnectionSpec, plan_: Plan) -> int:
                         conn.execute(s.sql)
                         count += 1
     except psycopg.Error as e:
-        raise translate_query_error(e, spec, f"applying statement {count + 1}") from None
+        failed = translate_query_error(e, spec, f"applying statement {count + 1}")
+        if isinstance(failed, (errors.ConnectionFailed, errors.Cancelled)):
+            raise failed from None
+        raise errors.ApplyFailed(str(failed)) from None
     return count

@@ -77,10 +77,20 @@ def translate_connect_error(e: BaseException, spec: ConnectionSpec) -> errors.Pg
     return errors.ConnectionFailed(f"cannot connect to {where}: {detail}")
 
 
+def _primary_message(e: BaseException) -> str:
+    """The server's own one-line message (not the LINE/caret lines that follow it)."""
+    diag = getattr(e, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    if primary:
+        return primary
+    lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip()]
+    return lines[0] if lines else type(e).__name__
+
+
 def translate_query_error(e: BaseException, spec: ConnectionSpec, what: str) -> errors.PgsdError:
     """Classify a failure while running catalog queries or applying DDL."""
     where = spec.describe()
-    detail = _scrub(_first_line(e), spec)
+    detail = _scrub(_primary_message(e), spec)
     if isinstance(e, pg_errors.QueryCanceled):
         if "statement timeout" in str(e):
             return errors.IntrospectionFailed(

@@ -38,7 +38,7 @@ def column_ref(col: Column) -> str:
 
 # --------------------------------------------------------------------------- identity options
 
-_SEQ_ORDER = ("as", "increment", "minvalue", "maxvalue", "start", "cache", "cycle")
+_SEQ_ORDER = ("increment", "minvalue", "maxvalue", "start", "cache", "cycle")
 _TRUE = frozenset({"t", "true", "yes", "on", "1"})
 
 
@@ -48,8 +48,6 @@ def _is_true(value: str) -> bool:
 
 def _option_clause(option: str, value: str) -> str:
     """One sequence option as CREATE/ADD GENERATED write it (``INCREMENT BY 2``)."""
-    if option == "as":
-        return f"AS {value}"
     if option == "increment":
         return f"INCREMENT BY {int(value)}"
     if option == "minvalue":
@@ -88,7 +86,6 @@ def identity_option_changes(old: Column, new: Column) -> list[str]:
             out.append(f"SET {_option_clause(option, after[option])}")
             continue
         out.append({
-            "as": f"SET AS {new.type}",
             "increment": "SET INCREMENT BY 1",
             "minvalue": "SET NO MINVALUE",
             "maxvalue": "SET NO MAXVALUE",

@@ -452,22 +452,17 @@ class ConstraintRenderer(Renderer):
 class IndexRenderer(Renderer):
     """pg_get_indexdef text, made to cascade to partitions and optionally CONCURRENTLY."""
 
-    def _prefix(self, obj: Index) -> str:
-        return f"CREATE {'UNIQUE ' if obj.is_unique else ''}INDEX "
-
     def create(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Index)
         sql = obj.definition.strip()
-        prefix = self._prefix(obj)
-        name = quote_ident(obj.name)
+        head = _INDEX_HEAD.match(sql)
         # ON ONLY would leave the parent's index invalid until every partition's is attached.
-        only = f"{prefix}{name} ON ONLY "
-        if obj.is_partitioned and sql.startswith(only):
-            sql = f"{prefix}{name} ON {sql[len(only):]}"
+        if head and head.group("only") and obj.is_partitioned:
+            sql = f"{head.group('create')}{head.group('name')} ON {sql[head.end():]}"
+            head = _INDEX_HEAD.match(sql)
         existing = ctx.in_target(obj.parent_key) is not None
-        concurrently = ctx.options.concurrently and not obj.is_partitioned and existing and sql.startswith(prefix)
-        if concurrently:
-            sql = f"{prefix}CONCURRENTLY {sql[len(prefix):]}"
+        if ctx.options.concurrently and not obj.is_partitioned and existing and head:
+            sql = f"{head.group('create')}CONCURRENTLY {sql[len(head.group('create')):]}"
             out = [stmt(sql, obj, "create", hazard(HazardType.CANNOT_RUN_IN_TRANSACTION,
                                                    f"CREATE INDEX CONCURRENTLY {obj.qualified_name} runs on its own"),
                         transactional=False)]
@@ -510,6 +505,9 @@ class IndexRenderer(Renderer):
         return out
 
 
+# pg_get_indexdef's opening; the name is matched rather than rebuilt, since two servers
+# may disagree on whether a keyword-like name needs quotes.
+_INDEX_HEAD = re.compile(r'(?P<create>CREATE (?:UNIQUE )?INDEX )(?P<name>"(?:[^"]|"")*"|[^\s"]+) ON (?P<only>ONLY )?')
 _WITH = re.compile(r" WITH \((?:[^()']|'(?:[^']|'')*')*\)")
 
 

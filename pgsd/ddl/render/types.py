@@ -150,8 +150,10 @@ class EnumRenderer(TypeRenderer):
         labels = ", ".join(quote_literal(label) for label in new.labels)
         add(f"CREATE TYPE {name} AS ENUM ({labels})")
         for col, is_array in columns_using(name, ctx):
-            alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
             source = ctx.in_source(col.key)
+            if source is None:
+                continue  # the plan drops this column before the enum is rebuilt
+            alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
             if isinstance(source, Column):
                 default = source.default if source.type == col.type and not source.generated else None
             else:
@@ -198,11 +200,8 @@ class DomainRenderer(TypeRenderer):
             if check.validated:
                 sql += f" CONSTRAINT {quote_ident(check.name)} {_check_body(check)}"
         out = self.finish(stmt(sql, obj, "create"), obj, ctx)
-        for check in obj.checks:
-            if not check.validated:
-                out.append(self._add_check(obj, check, existing=False))
-            if check.comment is not None:
-                out.append(self._check_comment(obj, check))
+        out.extend(self._add_check(obj, c, existing=False) for c in obj.checks if not c.validated)
+        out.extend(self._check_comment(obj, c) for c in obj.checks if c.comment is not None)
         return out
 
     def _add_check(self, obj: Domain, check: DomainCheck, *, existing: bool) -> Statement:
