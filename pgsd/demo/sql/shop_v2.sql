@@ -104,7 +104,7 @@ CREATE TABLE shop.addresses (
     line1       text NOT NULL,
     line2       text,
     city        text NOT NULL,
-    postal_code text NOT NULL,
+    postal_code text NOT NULL DEFAULT '',
     country     char(2) NOT NULL DEFAULT 'DE'
 );
 
