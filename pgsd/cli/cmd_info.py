@@ -1,4 +1,9 @@
-"""`pgsd info SOURCE`: server version, role, permissions and warnings."""
+"""`pgsd info SOURCE`: server version, role, permissions and warnings.
+
+SOURCE is anything a database is expected as: a profile name, a URI or conninfo string
+(through ``workflow.resolve_spec``), or a snapshot file, for which the facts recorded
+when it was taken are printed (no connection is made).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,41 @@ import argparse
 import json
 
 from pgsd.cli import output
-from pgsd.cli.sources import open_info, add_connection_options
+from pgsd.cli.sources import add_connection_options, open_info
+from pgsd.model.server import ServerInfo
+from pgsd.model.snapshot import Snapshot
+from pgsd.workflow import is_snapshot_file, read_snapshot_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("info", help="show the server version, role and permissions of a database")
-    p.add_argument("source", metavar="SOURCE", help="profile name, postgresql:// URI or conninfo string")
+    p.add_argument("source", metavar="SOURCE",
+                   help="profile name, postgresql:// URI, conninfo string, or snapshot .json file")
     p.add_argument("--json", action="store_true", help="print the facts as JSON")
     add_connection_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if is_snapshot_file(args.source):
+        return _snapshot_info(args.source, read_snapshot_file(args.source), as_json=args.json)
     where, info = open_info(args.source, args)
-    if args.json:
+    _remember_version(args.source, info)
+    print_info(where, info, as_json=args.json)
+    return 0
+
+
+def print_info(where: str, info: ServerInfo, *, as_json: bool = False) -> None:
+    if as_json:
         output.result(json.dumps({"server": where, **info.model_dump(mode="json")}, indent=2))
-        return 0
+        return
+    output.result("\n".join([f"server:     {where}", *info_lines(info)]))
+    for w in info.warnings:
+        output.warn(w)
+
+
+def info_lines(info: ServerInfo) -> list[str]:
     lines = [
-        f"server:     {where}",
         f"version:    PostgreSQL {info.version} ({info.version_num})",
         f"database:   {info.current_database} (encoding {info.encoding})",
         f"role:       {info.current_user}{' (superuser)' if info.is_superuser else ''}",
@@ -33,7 +55,56 @@ def run(args: argparse.Namespace) -> int:
     ]
     if info.hidden_schemas:
         lines.append(f"hidden:     {', '.join(info.hidden_schemas)} (no USAGE)")
+    return lines
+
+
+def _snapshot_info(path: str, snap: Snapshot, *, as_json: bool) -> int:
+    from pgsd.export.render import coverage_line
+
+    if as_json:
+        facts = {
+            "snapshot": path,
+            "server": snap.origin,
+            "taken_at": snap.taken_at,
+            "pgsd_version": snap.pgsd_version,
+            "objects": len(snap.objects),
+            "filters": snap.filters.model_dump(mode="json"),
+            "not_compared": snap.not_compared,
+            "warnings": list(snap.warnings),
+            **(snap.server.model_dump(mode="json") if snap.server else {}),
+        }
+        output.result(json.dumps(facts, indent=2))
+        return 0
+    lines = [
+        f"snapshot:   {path} (format {snap.format_version}, pgsd {snap.pgsd_version or '?'})",
+        f"taken at:   {snap.taken_at or '?'}",
+        f"server:     {snap.origin or '?'}",
+        *(info_lines(snap.server) if snap.server else ["version:    unknown"]),
+        f"objects:    {len(snap.objects)}",
+    ]
+    if not snap.filters.is_empty():
+        from pgsd.cli.cmd_diff import describe_filters
+
+        lines.append(f"filters:    {describe_filters(snap.filters)}")
+    cov = coverage_line(snap)
+    if cov:
+        lines.append(f"coverage:   {cov}")
     output.result("\n".join(lines))
-    for w in info.warnings:
+    for w in snap.warnings:
         output.warn(w)
     return 0
+
+
+def _remember_version(text: str, info: ServerInfo) -> None:
+    """When SOURCE was a profile name, remember its server version (best effort)."""
+    from pgsd.errors import PgsdError
+    from pgsd.workflow import looks_like_connection_string
+
+    if looks_like_connection_string(text):
+        return
+    try:
+        from pgsd.profiles.store import ProfileStore
+
+        ProfileStore().record_server_version(text, info.version)
+    except PgsdError:
+        pass

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 
 import pgsd
 from pgsd.errors import PgsdError
@@ -45,18 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    run = getattr(args, "run", None)
-    if run is None:
-        if "pgsd.cli.cmd_tui" in sys.modules or _has_tui():
-            from pgsd.cli.cmd_tui import run_default
-
-            run = run_default
-        else:
-            parser.print_help(sys.stderr)
-            return 2
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        run = getattr(args, "run", None)
+        if run is None:
+            if _has_tui():
+                from pgsd.cli.cmd_tui import run_default
+
+                run = run_default
+            else:
+                parser.print_help(sys.stderr)
+                return 2
         return int(run(args) or 0)
     except PgsdError as e:
         print(f"pgsd: error: {e}", file=sys.stderr)
@@ -65,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         print("pgsd: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return 2
+    except Exception as e:  # noqa: BLE001 - a bug must still end in one line and exit 2
+        if os.environ.get("PGSD_DEBUG"):
+            traceback.print_exc()
+        first = (str(e).strip().splitlines() or [""])[0]
+        print(
+            f"pgsd: internal error: {type(e).__name__}: {first} (PGSD_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 

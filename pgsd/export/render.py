@@ -1,0 +1,275 @@
+"""A change set and its plan as text: the SQL script, a human summary, or JSON for programs.
+
+Pure functions: no I/O, no clock (the caller passes the time), no database, no UI, so
+the CLI and the app export byte-identical files from the same inputs. Everything that
+comes from a snapshot (its origin, warnings, a file name) is squeezed onto one line
+before it goes into a SQL comment: a newline in a snapshot file's ``origin`` must never
+turn a header comment into a statement.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from pgsd.ddl.plan import Plan, Statement
+from pgsd.diff.changes import ChangeSet, Status
+from pgsd.model.snapshot import Snapshot
+
+JSON_FORMAT_VERSION = 1
+FORMATS = ("sql", "summary", "json")
+SIDES = ("source", "target")
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def render(
+    fmt: str,
+    changes: ChangeSet,
+    plan: Plan,
+    *,
+    generated_at: str,
+    pgsd_version: str,
+    files: Mapping[str, str] | None = None,
+) -> str:
+    """Dispatch on ``fmt`` (sql, summary or json)."""
+    if fmt == "sql":
+        return render_sql(changes, plan, generated_at=generated_at, pgsd_version=pgsd_version, files=files)
+    if fmt == "summary":
+        return render_summary(changes, plan, files=files)
+    if fmt == "json":
+        return render_json(changes, plan, generated_at=generated_at, pgsd_version=pgsd_version, files=files)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+# --------------------------------------------------------------------------- shared facts
+
+
+def one_line(text: str) -> str:
+    return _CONTROL.sub(" ", text).strip()
+
+
+def describe_side(snapshot: Snapshot, file: str | None = None) -> str:
+    """``postgresql://app@db:5432/shop (PostgreSQL 16.2)``, naming the snapshot file if any."""
+    origin = snapshot.origin or "unknown database"
+    version = f" (PostgreSQL {snapshot.server.version})" if snapshot.server else ""
+    if file:
+        taken = f", taken {snapshot.taken_at}" if snapshot.taken_at else ""
+        return one_line(f"snapshot {file} of {origin}{version}{taken}")
+    return one_line(f"{origin}{version}")
+
+
+def plural(n: int, word: str) -> str:
+    word = word.replace("_", " ")
+    if n == 1 or (word.endswith("s") and not word.endswith("ss")):
+        return f"{n} {word}"
+    if word.endswith(("ss", "ch", "sh", "x")):
+        return f"{n} {word}es"
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy", "uy")):
+        return f"{n} {word[:-1]}ies"
+    return f"{n} {word}s"
+
+
+def coverage_line(snapshot: Snapshot) -> str | None:
+    """``not compared: 3 operators, 1 cast`` for kinds pgsd found but does not model."""
+    found = {k: n for k, n in sorted(snapshot.not_compared.items()) if n}
+    if not found:
+        return None
+    return "not compared: " + ", ".join(plural(n, k) for k, n in found.items())
+
+
+def difference_counts(changes: ChangeSet) -> dict[str, Counter[str]]:
+    """kind -> Counter(added/removed/changed), leaving out changes that are textual only."""
+    out: dict[str, Counter[str]] = {}
+    for c in changes.changes:
+        if not c.textual_only:
+            out.setdefault(c.kind, Counter())[c.status.value] += 1
+    return dict(sorted(out.items()))
+
+
+def totals_line(changes: ChangeSet) -> str:
+    total: Counter[str] = Counter()
+    for counter in difference_counts(changes).values():
+        total.update(counter)
+    if not total:
+        return f"no differences; {changes.identical} identical"
+    parts = [f"{total[s.value]} {s.value}" for s in Status]
+    return ", ".join(parts) + f"; {changes.identical} identical"
+
+
+def _side_notes(changes: ChangeSet) -> list[str]:
+    """Coverage and permission warnings of both sides, one line each."""
+    lines: list[str] = []
+    for side, snap in (("source", changes.source), ("target", changes.target)):
+        cov = coverage_line(snap)
+        if cov:
+            lines.append(f"{side}: {cov}")
+        lines.extend(one_line(f"{side}: warning: {w}") for w in snap.warnings)
+    return lines
+
+
+def _textual_only(changes: ChangeSet) -> int:
+    return sum(1 for c in changes.changes if c.textual_only)
+
+
+def _statement_count(plan: Plan) -> str:
+    hazards = plan.hazard_summary()
+    return f"{plural(len(plan.statements), 'statement')} ({hazards})"
+
+
+# --------------------------------------------------------------------------- sql
+
+
+def render_sql(
+    changes: ChangeSet,
+    plan: Plan,
+    *,
+    generated_at: str,
+    pgsd_version: str,
+    files: Mapping[str, str] | None = None,
+) -> str:
+    """The plan as a script to run on the target, behind a header of comments."""
+    files = files or {}
+    header = [
+        f"pgsd {pgsd_version}: DDL that makes the target match the source",
+        f"generated:  {generated_at}",
+        f"source:     {describe_side(changes.source, files.get('source'))}",
+        f"target:     {describe_side(changes.target, files.get('target'))}",
+        "run on:     the target",
+        f"changes:    {totals_line(changes)}",
+        f"statements: {len(plan.statements)} ({plan.hazard_summary()})",
+    ]
+    textual = _textual_only(changes)
+    if textual:
+        header.append(f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement")
+    header.extend(_side_notes(changes))
+    header.extend(f"note: {n}" for n in plan.notes)
+    out = [_comment(line) for line in header]
+    if plan.withheld:
+        out.append("--")
+        out.append(f"-- withheld by --safe, they would lose data ({plural(len(plan.withheld), 'statement')}):")
+        for s in plan.withheld:
+            out.extend(_commented_statement(s))
+    out.append("")
+    if plan.is_empty:
+        out.append("-- no differences: nothing to run" if changes.is_empty else "-- no statement to run")
+        return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + plan.to_sql()
+
+
+def _comment(line: str) -> str:
+    return "-- " + one_line(line)
+
+
+def _commented_statement(s: Statement) -> list[str]:
+    lines = [f"--   {line}" for line in (s.sql.rstrip().rstrip(";") + ";").splitlines()]
+    for h in s.hazards:
+        lines.append(f"--     hazard {h.type.label}: {one_line(h.message)}")
+    return lines
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def render_summary(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] | None = None) -> str:
+    """Counts per kind, the plan's size and hazards, and what was not compared."""
+    files = files or {}
+    lines = [
+        f"source: {describe_side(changes.source, files.get('source'))}",
+        f"target: {describe_side(changes.target, files.get('target'))}",
+    ]
+    counts = difference_counts(changes)
+    if counts:
+        lines.append(f"differences: {totals_line(changes)}")
+        width = max(len("kind"), *(len(k.replace("_", " ")) for k in counts))
+        lines.append(f"  {'kind':<{width}}  added  removed  changed")
+        for kind, c in counts.items():
+            lines.append(
+                f"  {kind.replace('_', ' '):<{width}}  {c['added']:>5}  {c['removed']:>7}  {c['changed']:>7}"
+            )
+    else:
+        lines.append(f"no differences ({changes.identical} identical)")
+    textual = _textual_only(changes)
+    if textual:
+        lines.append(f"textual only: {plural(textual, 'definition')} spelled differently, same meaning (no statement)")
+    if counts or plan.statements:
+        lines.append(f"plan: {_statement_count(plan)}")
+    if plan.withheld:
+        lines.append(f"withheld: {plural(len(plan.withheld), 'statement')} (--safe: they would lose data)")
+    lines.extend(f"note: {n}" for n in plan.notes)
+    lines.extend(_side_notes(changes))
+    return "\n".join(one_line(line) if not line.startswith("  ") else line for line in lines) + "\n"
+
+
+# --------------------------------------------------------------------------- json
+
+
+def render_json(
+    changes: ChangeSet,
+    plan: Plan,
+    *,
+    generated_at: str,
+    pgsd_version: str,
+    files: Mapping[str, str] | None = None,
+) -> str:
+    """The change set and plan for other programs; ``format_version`` changes on breaking edits."""
+    files = files or {}
+    doc: dict[str, Any] = {
+        "format_version": JSON_FORMAT_VERSION,
+        "pgsd_version": pgsd_version,
+        "generated_at": generated_at,
+        "source": _side_json(changes.source, files.get("source")),
+        "target": _side_json(changes.target, files.get("target")),
+        "differences": not changes.is_empty,
+        "identical": changes.identical,
+        "counts": {k: {s.value: c[s.value] for s in Status} for k, c in difference_counts(changes).items()},
+        "options": changes.options.model_dump(mode="json"),
+        "changes": [
+            {
+                "key": c.key,
+                "kind": c.kind,
+                "status": c.status.value,
+                "textual_only": c.textual_only,
+                "fields": [f.model_dump(mode="json") for f in c.fields],
+            }
+            for c in changes.changes
+        ],
+        "plan": {
+            "transaction": plan.transaction,
+            "lock_timeout": plan.lock_timeout,
+            "hazards": {t.value: n for t, n in sorted(plan.hazard_counts().items(), key=lambda kv: kv[0].value)},
+            "statements": [_statement_json(s) for s in plan.statements],
+            "withheld": [_statement_json(s) for s in plan.withheld],
+            "notes": list(plan.notes),
+            "sql": plan.to_sql(),
+        },
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _side_json(snapshot: Snapshot, file: str | None) -> dict[str, Any]:
+    server = snapshot.server
+    return {
+        "origin": snapshot.origin,
+        "file": file,
+        "taken_at": snapshot.taken_at,
+        "server_version": server.version if server else None,
+        "server_version_num": server.version_num if server else None,
+        "filters": snapshot.filters.model_dump(mode="json"),
+        "not_compared": dict(sorted(snapshot.not_compared.items())),
+        "warnings": list(snapshot.warnings),
+    }
+
+
+def _statement_json(s: Statement) -> dict[str, Any]:
+    return {
+        "sql": s.sql,
+        "key": s.key,
+        "action": s.action,
+        "reason": s.reason,
+        "transactional": s.transactional,
+        "hazards": [{"type": h.type.value, "message": h.message} for h in s.hazards],
+    }
