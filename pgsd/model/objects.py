@@ -207,6 +207,8 @@ class Table(DbObject):
     tablespace: str | None = None
     access_method: str | None = None
     cluster_index: str | None = None
+    of_type: str | None = None
+    """``CREATE TABLE ... OF type``: the composite type (format_type output), or None."""
     SQL_KIND: ClassVar[str] = "TABLE"
 
 
@@ -241,6 +243,8 @@ class Column(TableChild):
     compression: str | None = None
     is_local: bool = True
     """False when the column comes only from an inheritance parent."""
+    fdw_options: tuple[str, ...] = ()
+    """Foreign-table column OPTIONS (``column_name=remote_id``), sorted."""
     NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"position"})
     SQL_KIND: ClassVar[str] = "COLUMN"
 
@@ -462,6 +466,9 @@ class Publication(DbObject):
     tables: tuple[str, ...] = ()
     """Qualified table names (with column lists / WHERE as printed), sorted."""
     schemas: tuple[str, ...] = ()
+    """Quoted names of TABLES IN SCHEMA schemas (15+), sorted."""
+    publish_generated_columns: str = "none"
+    """``none`` or ``stored`` (the option exists from 18; older servers never publish them)."""
     SQL_KIND: ClassVar[str] = "PUBLICATION"
 
     @property
