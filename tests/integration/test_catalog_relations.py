@@ -420,6 +420,10 @@ def test_filters_children_follow_their_table(db):
     assert not any("drop_me" in k or "other" in k for k in keys)
     assert "index:a.keep_like_name" not in keys
 
+    s = snap(dsn, Filters(exclude_objects=("idx_on_*",)))
+    assert "index:a.idx_on_keep" not in {o.key for o in s.objects}
+    assert "table:a.keep" in {o.key for o in s.objects}
+
     s = snap(dsn, Filters(exclude_schemas=("a",)))
     assert {o.key for o in s.objects if o.kind in ("table", "column")} == {"table:b.other", "column:b.other.id"}
     s = snap(dsn, Filters(include_schemas=("a",), exclude_objects=("a.drop_me",)))

@@ -1,0 +1,69 @@
+"""Dependency edges between keys, from one pg_depend query.
+
+Runs after every object loader, so ``ctx.oids`` maps whatever was loaded. Each
+pg_depend row names two catalog objects; both ends are translated to keys and the
+row becomes ``Dependency(dependent, referenced)``. The translation follows the model
+README ("Dependencies"):
+
+* a sub-object (a column, ``objsubid > 0``) maps to its own key when registered, else to
+  its relation's key (a view column reads as the view, a composite attribute as the type);
+* a rule (pg_rewrite) maps to its registered Rule key, else to the relation it is on (a
+  view's ``_RETURN`` rule *is* the view's definition);
+* a column default (pg_attrdef) maps to its column;
+* a referenced extension member (a type or function an extension provides) maps to the
+  extension, so objects using it are created after CREATE EXTENSION.
+
+Edges with an unmapped end, self-edges and edges from an object to the table it lives in
+(the planner knows parents) are dropped. The query already leaves out a serial
+sequence's OWNED BY link back to its column: that is ``Sequence.owned_by``, and the
+column's default depends on the sequence, so keeping both would make a cycle.
+"""
+
+from __future__ import annotations
+
+from pgsd.catalog.context import LoadContext
+from pgsd.model.snapshot import Dependency
+
+
+def load_dependencies(ctx: LoadContext) -> list[Dependency]:
+    oids = ctx.oids
+    get = oids.get
+    edges: set[tuple[str, str]] = set()
+    for row in ctx.fetch("dependencies"):
+        cat = row["cat"]
+        objid = row["objid"]
+        sub = row["objsubid"]
+
+        # ---- the dependent
+        if cat == "pg_rewrite":
+            dep = None if row["is_return_rule"] else get(("pg_rewrite", objid, 0))
+            if dep is None and row["rule_rel"] is not None:
+                dep = get(("pg_class", row["rule_rel"], 0))
+        elif cat == "pg_attrdef":
+            if row["ad_rel"] is None:
+                continue
+            dep = get(("pg_class", row["ad_rel"], row["ad_num"])) or get(("pg_class", row["ad_rel"], 0))
+        else:
+            dep = get((cat, objid, sub))
+            if dep is None and sub:
+                dep = get((cat, objid, 0))
+        if dep is None:
+            continue
+
+        # ---- the referenced object
+        refcat = row["refcat"]
+        refsub = row["refobjsubid"]
+        ref = get((refcat, row["refobjid"], refsub))
+        if ref is None and refsub:
+            ref = get((refcat, row["refobjid"], 0))
+        if ref is None and row["ref_extension"] is not None:
+            ref = get(("pg_extension", row["ref_extension"], 0))
+        if ref is None or ref == dep:
+            continue
+
+        # ---- implied or circular edges
+        parent = row["parent_rel"]
+        if parent is not None and ref == get(("pg_class", parent, 0)):
+            continue
+        edges.add((dep, ref))
+    return [Dependency(dependent=d, referenced=r) for d, r in sorted(edges)]

@@ -1,0 +1,51 @@
+-- Ordering dependencies: every normal ('n') and automatic ('a') pg_depend row whose
+-- dependent is a user object. Catalogs come as names (pg_class, pg_type, ...) so the
+-- loader can look both ends up in the OID map. Extra columns let the loader redirect:
+--   rule_rel / is_return_rule  a rule counts as its view (_RETURN) or as a rule of rule_rel;
+--   ad_rel / ad_num            a column default counts as its column;
+--   parent_rel                 the table the dependent lives in (edges to it are implied);
+--   ref_extension              the extension a referenced object belongs to, so an object
+--                              using an extension's type or function depends on the extension.
+-- References to system objects (OID < 16384) can never map, except to schema public.
+-- Rows that could only produce dropped edges are filtered here, as they are numerous
+-- (three per table column with a default or in an index): a column default's 'a' link
+-- to its own column, and a sequence's OWNED BY ('a') link to its column (that is
+-- Sequence.owned_by; the column's default already depends on the sequence).
+SELECT cc.relname AS cat,
+       d.objid,
+       d.objsubid,
+       rc.relname AS refcat,
+       d.refobjid,
+       d.refobjsubid,
+       d.deptype,
+       rw.ev_class AS rule_rel,
+       rw.rulename = '_RETURN' AS is_return_rule,
+       ad.adrelid AS ad_rel,
+       ad.adnum AS ad_num,
+       CASE
+           WHEN d.classid = 'pg_class'::regclass AND d.objsubid > 0 THEN d.objid
+           WHEN d.classid = 'pg_class'::regclass THEN ix.indrelid
+           WHEN d.classid = 'pg_constraint'::regclass THEN nullif(con.conrelid, 0)
+           WHEN d.classid = 'pg_trigger'::regclass THEN tg.tgrelid
+           WHEN d.classid = 'pg_policy'::regclass THEN pol.polrelid
+           WHEN d.classid = 'pg_rewrite'::regclass AND rw.rulename <> '_RETURN' THEN rw.ev_class
+           WHEN d.classid = 'pg_attrdef'::regclass THEN ad.adrelid
+       END AS parent_rel,
+       ext.refobjid AS ref_extension
+FROM pg_depend d
+JOIN pg_class cc ON cc.oid = d.classid
+JOIN pg_class rc ON rc.oid = d.refclassid
+LEFT JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND rw.oid = d.objid
+LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+LEFT JOIN pg_index ix ON d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND ix.indexrelid = d.objid
+LEFT JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid
+LEFT JOIN pg_trigger tg ON d.classid = 'pg_trigger'::regclass AND tg.oid = d.objid
+LEFT JOIN pg_policy pol ON d.classid = 'pg_policy'::regclass AND pol.oid = d.objid
+LEFT JOIN pg_sequence sq ON d.classid = 'pg_class'::regclass AND sq.seqrelid = d.objid
+LEFT JOIN pg_depend ext
+       ON ext.classid = d.refclassid AND ext.objid = d.refobjid AND ext.objsubid = 0 AND ext.deptype = 'e'
+WHERE d.deptype IN ('n', 'a')
+  AND d.objid >= 16384
+  AND (d.refobjid >= 16384 OR d.refclassid = 'pg_namespace'::regclass)
+  AND NOT (d.deptype = 'a' AND d.classid = 'pg_attrdef'::regclass)
+  AND NOT (d.deptype = 'a' AND d.refobjsubid > 0 AND sq.seqrelid IS NOT NULL)

@@ -1,0 +1,31 @@
+-- Indexes on tables, partitioned tables and materialized views that do not back a
+-- constraint (those are the constraint's), and that are not attached to an index of a
+-- partitioned parent (relispartition: the parent's index creates them).
+SELECT ic.oid,
+       i.indrelid,
+       c.relkind AS table_relkind,
+       n.nspname AS schema_name,
+       c.relname AS table_name,
+       ic.relname AS name,
+       pg_get_indexdef(ic.oid) AS definition,
+       i.indisunique AS is_unique,
+       ts.spcname AS tablespace,
+       ic.reloptions AS options,
+       ic.relkind = 'I' AS is_partitioned,
+       (SELECT d.description FROM pg_description d
+        WHERE d.objoid = ic.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS comment
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace
+WHERE c.relkind IN ('r', 'p', 'm')
+  AND NOT ic.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                  WHERE k.conindid = ic.oid AND k.contype IN ('p', 'u', 'x'))
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
+  AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e
+                  WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')

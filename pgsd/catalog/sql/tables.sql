@@ -1,0 +1,57 @@
+-- Tables (relkind r), partitioned tables (p) and foreign tables (f), one row each.
+-- Inheritance parents come aggregated in inhseqno order (for a partition, the single
+-- entry is its partitioned parent). The replica identity and CLUSTER indexes are the
+-- pg_index rows flagged indisreplident / indisclustered (at most one each).
+SELECT c.oid,
+       c.reltype,
+       rt.typarray AS reltype_array,
+       c.relkind,
+       n.nspname AS schema_name,
+       c.relname AS name,
+       pg_get_userbyid(c.relowner) AS owner,
+       (SELECT d.description FROM pg_description d
+        WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS comment,
+       c.relacl::text[] AS acl,
+       c.relpersistence AS persistence,
+       c.relispartition AS is_partition,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       inh.parent_schemas,
+       inh.parent_names,
+       c.reloptions AS options,
+       c.relreplident AS replica_identity,
+       CASE WHEN c.relreplident = 'i' THEN ri.relname END AS replica_identity_index,
+       c.relrowsecurity AS rls_enabled,
+       c.relforcerowsecurity AS rls_forced,
+       ts.spcname AS tablespace,
+       CASE WHEN am.amname <> 'heap' THEN am.amname END AS access_method,
+       cl.relname AS cluster_index,
+       CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type,
+       fs.srvname AS server,
+       ft.ftoptions AS ft_options
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_type rt ON rt.oid = c.reltype
+LEFT JOIN (SELECT i.inhrelid,
+                  array_agg(pn.nspname::text ORDER BY i.inhseqno) AS parent_schemas,
+                  array_agg(pc.relname::text ORDER BY i.inhseqno) AS parent_names
+           FROM pg_inherits i
+           JOIN pg_class pc ON pc.oid = i.inhparent AND pc.relkind IN ('r', 'p', 'f')
+           JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+           GROUP BY i.inhrelid) inh ON inh.inhrelid = c.oid
+LEFT JOIN pg_index rix ON rix.indrelid = c.oid AND rix.indisreplident
+LEFT JOIN pg_class ri ON ri.oid = rix.indexrelid
+LEFT JOIN pg_index cix ON cix.indrelid = c.oid AND cix.indisclustered
+LEFT JOIN pg_class cl ON cl.oid = cix.indexrelid
+LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
+LEFT JOIN pg_am am ON am.oid = c.relam
+LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+LEFT JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
+WHERE c.relkind IN ('r', 'p', 'f')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
+  AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e
+                  WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+ORDER BY n.nspname, c.relname
