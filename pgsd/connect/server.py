@@ -39,7 +39,7 @@ def detect_server(session: ReadSession, *, where: str = "the server") -> ServerI
     if hidden:
         warnings.append(
             f"role {row['current_user']} lacks USAGE on schema(s) {', '.join(hidden)}: "
-            "their objects are left out of the snapshot"
+            "their definitions are read from the catalog, but a plan touching them will fail here"
         )
     if row["in_recovery"]:
         warnings.append("the server is a standby (read-only): a plan cannot be applied here")

@@ -10,6 +10,7 @@ harmless: quoting a name that needed no quotes is still correct SQL).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NON_UNRESERVED = frozenset(
     """all analyse analyze and any array as asc asymmetric authorization between bigint binary bit
@@ -32,6 +33,7 @@ _NON_UNRESERVED = frozenset(
 _SAFE = re.compile(r"[a-z_][a-z0-9_$]*\Z")
 
 
+@lru_cache(maxsize=65536)
 def quote_ident(name: str) -> str:
     """Quote an identifier exactly when PostgreSQL would need it."""
     if _SAFE.match(name) and name not in _NON_UNRESERVED:
