@@ -6,9 +6,10 @@ cancellation, never UI objects. Source and target are introspected concurrently.
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from pgsd.model.snapshot import Filters, Snapshot
 
 SideProgress = Callable[[str, str, int, int], None]
 """progress(side, step, done, total)."""
+
+CANCEL_GRACE = 5.0
+"""Seconds to wait, after Ctrl-C or an error, for sides that are reading to stop."""
 
 
 def looks_like_connection_string(text: str) -> bool:
@@ -111,6 +115,65 @@ def load_side(
         return ins.run(report)
 
 
+def load_sides(
+    texts: dict[str, str],
+    *,
+    filters: Filters | None = None,
+    settings: PoolSettings | None = None,
+    progress: SideProgress | None = None,
+    cancel: CancelToken | None = None,
+    grace: float = CANCEL_GRACE,
+) -> dict[str, Snapshot]:
+    """Read every side at once, each in its own thread; the first error wins.
+
+    After Ctrl-C or an error only the sides already reading the catalog are waited for (their
+    server query is cancelled and their pool closed, within ``grace`` seconds). A side
+    still connecting, perhaps to an unresponsive host, cannot be interrupted by any
+    cancel; it runs in a daemon thread and must not hold the exit for its whole
+    connect_timeout.
+    """
+    token = cancel or CancelToken()
+    reading: set[str] = set()
+
+    def report(side: str, step: str, done: int, total: int) -> None:
+        reading.add(side)  # the first report comes once the side is connected
+        if progress is not None:
+            progress(side, step, done, total)
+
+    finished: queue.Queue[tuple[str, Snapshot | None, BaseException | None]] = queue.Queue()
+
+    def work(side: str, conninfo: str) -> None:
+        try:
+            snap = load_side(conninfo, side, filters=filters, settings=settings, progress=report, cancel=token)
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread
+            finished.put((side, None, e))
+        else:
+            finished.put((side, snap, None))
+
+    threads = [
+        threading.Thread(target=work, args=(side, conninfo), name=f"pgsd-{side}", daemon=True)
+        for side, conninfo in texts.items()
+    ]
+    for t in threads:
+        t.start()
+    results: dict[str, Snapshot] = {}
+    try:
+        for _ in threads:
+            side, snap, error = finished.get()
+            if error is not None:
+                raise error
+            assert snap is not None
+            results[side] = snap
+    except BaseException:
+        token.cancel()  # Ctrl-C or the first error: stop the other side's server queries
+        deadline = time.monotonic() + grace
+        for side, t in zip(texts, threads):
+            if side in reading:
+                t.join(max(0.0, deadline - time.monotonic()))
+        raise
+    return results
+
+
 def load_both(
     source: str,
     target: str,
@@ -120,21 +183,10 @@ def load_both(
     progress: SideProgress | None = None,
     cancel: CancelToken | None = None,
 ) -> tuple[Snapshot, Snapshot]:
-    """Introspect source and target concurrently; the first error wins (the other is cancelled)."""
-    token = cancel or CancelToken()
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="pgsd-side") as pool:
-        futures = {
-            side: pool.submit(load_side, text, side, filters=filters, settings=settings, progress=progress, cancel=token)
-            for side, text in (("source", source), ("target", target))
-        }
-        results: dict[str, Snapshot] = {}
-        try:
-            for side, fut in futures.items():
-                results[side] = fut.result()
-        except BaseException:
-            token.cancel()
-            raise
-    return results["source"], results["target"]
+    """Read source and target concurrently (see load_sides)."""
+    got = load_sides({"source": source, "target": target}, filters=filters, settings=settings,
+                     progress=progress, cancel=cancel)
+    return got["source"], got["target"]
 
 
 def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import queue
 import re
 import sys
 import threading
@@ -31,6 +30,7 @@ from pgsd.export import FORMATS, check_writable, render, write_atomic
 from pgsd.export.render import coverage_line
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow import (
+    load_sides as read_live,
     CancelToken,
     SideProgress,
     compare,
@@ -45,7 +45,6 @@ from pgsd.workflow import (
 SOURCE_HELP = "profile name, postgresql:// URI, conninfo string, or snapshot .json file"
 # What PostgreSQL accepts for lock_timeout; anything else would be pasted into `SET`.
 LOCK_TIMEOUT_RE = re.compile(r"^\d+(\.\d+)?(us|ms|s|min|h|d)?$")
-CANCEL_GRACE = 5.0
 """Seconds to let cancelled sides close their pools after Ctrl-C or an error."""
 
 
@@ -246,64 +245,6 @@ def load_sides(texts: dict[str, str], args: argparse.Namespace, filters: Filters
         _remember_version(text, loaded.snapshots[side])
     loaded.snapshots = {side: loaded.snapshots[side] for side in texts}
     return loaded
-
-
-def read_live(
-    conninfos: dict[str, str],
-    *,
-    filters: Filters,
-    settings: PoolSettings,
-    progress: SideProgress,
-    grace: float = CANCEL_GRACE,
-) -> dict[str, Snapshot]:
-    """Introspect every side at once, each in its own thread; the first error wins.
-
-    Like ``workflow.load_both`` (same ``load_side`` and ``CancelToken``), but after
-    Ctrl-C or an error only the sides already reading the catalog are waited for (their
-    server query is cancelled and their pool closed, within ``grace`` seconds). A side
-    still connecting, perhaps to an unresponsive host, cannot be interrupted by any
-    cancel; it runs in a daemon thread and must not hold the exit for its whole
-    connect_timeout.
-    """
-    token = CancelToken()
-    reading: set[str] = set()
-
-    def report(side: str, step: str, done: int, total: int) -> None:
-        reading.add(side)  # the first report comes once the side is connected
-        progress(side, step, done, total)
-
-    finished: queue.Queue[tuple[str, Snapshot | None, BaseException | None]] = queue.Queue()
-
-    def work(side: str, conninfo: str) -> None:
-        try:
-            snap = load_side(conninfo, side, filters=filters, settings=settings, progress=report, cancel=token)
-        except BaseException as e:  # noqa: BLE001 - handed to the main thread
-            finished.put((side, None, e))
-        else:
-            finished.put((side, snap, None))
-
-    threads = [
-        threading.Thread(target=work, args=(side, conninfo), name=f"pgsd-{side}", daemon=True)
-        for side, conninfo in conninfos.items()
-    ]
-    for t in threads:
-        t.start()
-    results: dict[str, Snapshot] = {}
-    try:
-        for _ in threads:
-            side, snap, error = finished.get()
-            if error is not None:
-                raise error
-            assert snap is not None
-            results[side] = snap
-    except BaseException:
-        token.cancel()  # Ctrl-C or the first error: stop the other side's server queries
-        deadline = time.monotonic() + grace
-        for side, t in zip(conninfos, threads):
-            if side in reading:
-                t.join(max(0.0, deadline - time.monotonic()))
-        raise
-    return results
 
 
 def _effective_filters(filters: Filters, loaded: Loaded, texts: dict[str, str]) -> Filters:

@@ -65,6 +65,12 @@ class Snapshot(BaseModel):
     def by_key(self) -> dict[str, DbObject]:
         return {o.key: o for o in self.objects}
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Snapshot:
+        """A copy whose key index is rebuilt (the cached one may describe other objects)."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("by_key", None)
+        return copied
+
     def get(self, key: str) -> DbObject | None:
         return self.by_key.get(key)
 

@@ -149,9 +149,10 @@ class FakeBackend:
             self.on_load()
         for side in ("source", "target"):
             progress(side, "done", 3, 3)
+        # "src" and "tgt" name the two snapshots, so a swap round-trips like real sources;
+        # any other text reads the snapshot of the side it is on.
         snaps = {"src": self.source, "tgt": self.target}
-        # The texts say which snapshot is which, so a swap round-trips like real sources.
-        return snaps[source], snaps[target]
+        return snaps.get(source, self.source), snaps.get(target, self.target)
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
         return diff_snapshots(source=source, target=target, options=DiffOptions())

@@ -1,0 +1,122 @@
+"""PgsdApp: the screens, the global keys, the command palette and the one error handler.
+
+Everything the app needs from below is injected: a ``Backend`` (the real workflow by
+default, a fake in tests) and a ``ProfileStore``. With a source and a target the app
+opens on the comparison; without, on the saved connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from pgsd import errors
+from pgsd.tui.backend import Backend, LiveBackend
+
+
+class PgsdApp(App[int]):
+    """The pgsd terminal app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pgsd"
+    SUB_TITLE = "PostgreSQL schema diff"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit pgsd (running catalog reads are cancelled)."),
+        Binding("question_mark", "help", "Help", id="help", tooltip="List every key binding."),
+    ]
+
+    def __init__(
+        self,
+        source: str | None = None,
+        target: str | None = None,
+        *,
+        backend: Backend | None = None,
+        profile_store: object | None = None,
+        source_name: str | None = None,
+        target_name: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.backend: Backend = backend or LiveBackend()
+        self.profile_store = profile_store
+        self._initial = (source, target, source_name, target_name)
+
+    def on_mount(self) -> None:
+        from pgsd.tui.screens.connections import ConnectionsScreen
+
+        self.push_screen(ConnectionsScreen(store=self.profile_store, backend=self.backend))
+        source, target, source_name, target_name = self._initial
+        if source and target:
+            self.open_compare(source, target, source_name=source_name, target_name=target_name)
+
+    # ------------------------------------------------------------------ navigation
+
+    def open_compare(self, source: str, target: str, *, source_name: str | None = None,
+                     target_name: str | None = None) -> None:
+        from pgsd.tui.screens.compare import CompareScreen
+
+        self.push_screen(
+            CompareScreen(source, target, backend=self.backend, source_name=source_name, target_name=target_name)
+        )
+
+    def open_connections(self) -> None:
+        from pgsd.tui.screens.connections import ConnectionsScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ConnectionsScreen):
+            self._cancel_loads(self.screen)
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from pgsd.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            self._cancel_loads(screen)
+        self.exit(0)
+
+    @staticmethod
+    def _cancel_loads(screen: Screen) -> None:
+        token = getattr(screen, "_token", None)
+        if token is not None and not token.cancelled:
+            token.cancel()
+
+    # ------------------------------------------------------------------ errors
+
+    def show_error(self, error: BaseException | None) -> None:
+        """One notification per failure: the error's one line, titled by its kind; never a traceback."""
+        if error is None:
+            return
+        if isinstance(error, errors.Cancelled):
+            self.notify(str(error), title=error.title, severity="warning", markup=False)
+        elif isinstance(error, errors.PgsdError):
+            self.notify(str(error), title=error.title, severity="error", markup=False, timeout=10)
+        else:
+            self.log.error(repr(error))
+            first = (str(error).strip().splitlines() or [""])[0]
+            self.notify(f"{type(error).__name__}: {first}", title="Unexpected error", severity="error",
+                        markup=False, timeout=10)
+
+    # ------------------------------------------------------------------ command palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = {"quit", "help"}
+        sources = [(screen, getattr(screen, "BINDINGS", []))]
+        focused = screen.focused
+        if focused is not None:
+            sources.append((focused, getattr(focused, "BINDINGS", [])))
+        for node, bindings in sources:
+            for b in bindings:
+                if not isinstance(b, Binding) or not b.description or b.id in seen or b.action.startswith("cursor"):
+                    continue
+                seen.add(b.id or b.action)
+                yield SystemCommand(b.description, b.tooltip, partial(node.run_action, b.action))
+        yield SystemCommand("Help", "List every key binding.", self.action_help)

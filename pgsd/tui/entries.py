@@ -1,0 +1,200 @@
+"""What the object tree shows, as plain data: one entry per object, grouped by schema and kind.
+
+Pure (no Textual): built once per comparison (in a worker), then flattened into rows
+whenever the filter, the state toggles or the collapsed groups change. Flattening is a
+single pass over the entries, so it stays fast at tens of thousands of objects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pgsd.diff.changes import ChangeSet
+from pgsd.model.names import quote_ident
+from pgsd.model.objects import KIND_LABELS, DbObject
+
+STATES = ("added", "removed", "changed", "identical")
+MARKERS = {"added": "+", "removed": "-", "changed": "~", "identical": "="}
+
+# Kinds in the order a reader expects them (containers first, then what lives inside).
+KIND_ORDER = (
+    "schema", "extension", "collation", "enum", "domain", "composite", "range", "sequence",
+    "table", "foreign_table", "column", "constraint", "index", "view", "materialized_view",
+    "function", "trigger", "rule", "policy", "statistics", "event_trigger", "foreign_data_wrapper",
+    "server", "user_mapping", "publication", "default_privilege",
+)
+_KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
+
+DATABASE_GROUP = ""
+"""The schema group of objects that live in no schema (schemas, extensions, ...)."""
+
+
+def plural(kind: str) -> str:
+    word = KIND_LABELS.get(kind, kind.replace("_", " "))
+    if word.endswith(("x", "s")):
+        return word + "es" if word.endswith("x") else word
+    if word.endswith("y"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One object of either side, as the tree lists it."""
+
+    key: str
+    kind: str
+    schema: str
+    label: str
+    """The display name without its schema (the group says it)."""
+    status: str
+    """added, removed, changed or identical."""
+    textual_only: bool = False
+    """Changed only in how the server prints it: nothing to plan."""
+    search: str = ""
+    """Lower-cased full display name, for the filter."""
+    parent: str | None = None
+    """Key of the object this one lives in (a column's table)."""
+
+    @property
+    def plannable(self) -> bool:
+        return self.status != "identical" and not self.textual_only
+
+
+def _label(obj: DbObject) -> str:
+    name = obj.display_name
+    if obj.schema_name:
+        prefix = quote_ident(obj.schema_name) + "."
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+@dataclass
+class DiffIndex:
+    """Every entry of a comparison, grouped schema -> kind -> entries (each sorted)."""
+
+    groups: dict[str, dict[str, list[Entry]]] = field(default_factory=dict)
+    by_key: dict[str, Entry] = field(default_factory=dict)
+    totals: Counter[str] = field(default_factory=Counter)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    """Parent key -> keys of the entries inside it."""
+
+    @classmethod
+    def build(cls, cs: ChangeSet) -> DiffIndex:
+        entries: list[Entry] = []
+        changed = set()
+        for c in cs.changes:
+            obj = cs.source.get(c.key) or cs.target.get(c.key)
+            changed.add(c.key)
+            if obj is None:
+                continue
+            entries.append(_entry(obj, c.status.value, c.textual_only))
+        src = cs.source.by_key
+        for key, obj in cs.target.by_key.items():
+            if key in src and key not in changed:
+                entries.append(_entry(obj, "identical", False))
+        return cls.from_entries(entries)
+
+    @classmethod
+    def from_entries(cls, entries: list[Entry]) -> DiffIndex:
+        index = cls()
+        raw: dict[str, dict[str, list[Entry]]] = {}
+        for e in entries:
+            raw.setdefault(e.schema, {}).setdefault(e.kind, []).append(e)
+            index.by_key[e.key] = e
+            index.totals[e.status] += 1
+            if e.parent is not None:
+                index.children.setdefault(e.parent, []).append(e.key)
+        for schema in sorted(raw):
+            kinds = raw[schema]
+            index.groups[schema] = {
+                k: sorted(kinds[k], key=lambda e: e.label) for k in sorted(kinds, key=lambda k: (_KIND_RANK.get(k, 99), k))
+            }
+        return index
+
+
+def _entry(obj: DbObject, status: str, textual_only: bool) -> Entry:
+    schema = obj.schema_name or DATABASE_GROUP
+    if obj.kind == "schema":
+        schema = DATABASE_GROUP
+    return Entry(
+        key=obj.key,
+        kind=obj.kind,
+        schema=schema,
+        label=_label(obj),
+        status=status,
+        textual_only=textual_only,
+        search=obj.display_name.lower(),
+        parent=obj.parent_key,
+    )
+
+
+# ------------------------------------------------------------------------------ rows
+
+SCHEMA_ROW = 0
+KIND_ROW = 1
+OBJECT_ROW = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the tree: a schema header, a kind header or an object."""
+
+    type: int
+    group: str
+    """``schema`` for schema rows, ``schema/kind`` for kind rows and objects."""
+    label: str
+    counts: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """Visible added, removed, changed, identical (header rows)."""
+    entry: Entry | None = None
+    collapsed: bool = False
+
+
+def _count_tuple(c: Counter[str]) -> tuple[int, int, int, int]:
+    return (c["added"], c["removed"], c["changed"], c["identical"])
+
+
+def flatten(
+    index: DiffIndex,
+    *,
+    text: str = "",
+    states: frozenset[str] = frozenset({"added", "removed", "changed"}),
+    collapsed: frozenset[str] = frozenset(),
+) -> tuple[list[Row], Counter[str]]:
+    """The rows to show, and the visible count per state.
+
+    ``text`` keeps objects whose display name contains it (case-insensitive); a group
+    with nothing visible is left out; a collapsed group shows its header and counts only.
+    """
+    needle = text.strip().lower()
+    rows: list[Row] = []
+    visible: Counter[str] = Counter()
+    for schema, kinds in index.groups.items():
+        schema_rows: list[Row] = []
+        schema_counts: Counter[str] = Counter()
+        schema_collapsed = schema in collapsed
+        for kind, entries in kinds.items():
+            if needle:
+                shown = [e for e in entries if e.status in states and needle in e.search]
+            else:
+                shown = [e for e in entries if e.status in states]
+            if not shown:
+                continue
+            counts = Counter(e.status for e in shown)
+            schema_counts.update(counts)
+            if schema_collapsed:
+                continue
+            group = f"{schema}/{kind}"
+            is_collapsed = group in collapsed
+            schema_rows.append(Row(KIND_ROW, group, plural(kind), _count_tuple(counts), collapsed=is_collapsed))
+            if not is_collapsed:
+                schema_rows.extend(Row(OBJECT_ROW, group, e.label, entry=e) for e in shown)
+        if not schema_counts:
+            continue
+        visible.update(schema_counts)
+        label = "database-wide" if schema == DATABASE_GROUP else schema
+        rows.append(Row(SCHEMA_ROW, schema, label, _count_tuple(schema_counts), collapsed=schema_collapsed))
+        rows.extend(schema_rows)
+    return rows, visible

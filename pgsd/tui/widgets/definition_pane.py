@@ -1,0 +1,106 @@
+"""DefinitionPane: the selected object's SQL on each side, side by side or as one unified diff.
+
+Changed lines are highlighted (green in the source, red in the target). The layout is
+chosen by width unless the user picked one: side by side from ``SIDE_BY_SIDE_MIN``
+columns, unified below (the 80-column case).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from pgsd.tui.widgets.title_bar import TitleBar
+
+from pgsd.tui.definitions import ADDED, REMOVED, side_by_side, unified
+from pgsd.tui.widgets.sql_view import SqlView
+
+SIDE_BY_SIDE_MIN = 90
+
+
+class DefinitionPane(Vertical):
+    """Source and target definitions of one object."""
+
+    unified_view: reactive[bool | None] = reactive(None, init=False)
+    """True unified, False side by side, None chosen by width."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._texts: tuple[str | None, str | None] = (None, None)
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Definition", id="definition-title", classes="pane-title")
+        with Horizontal(id="definition-sides"):
+            with Vertical(classes="definition-side"):
+                yield Static("source (wanted)", classes="side-title")
+                yield SqlView(id="definition-source")
+            with Vertical(classes="definition-side", id="definition-target-side"):
+                yield Static("target (now)", classes="side-title")
+                yield SqlView(id="definition-target")
+        yield SqlView(id="definition-unified")
+
+    @property
+    def is_unified(self) -> bool:
+        if self.unified_view is not None:
+            return self.unified_view
+        return self.size.width < SIDE_BY_SIDE_MIN
+
+    def toggle_unified(self) -> None:
+        self.unified_view = not self.is_unified
+
+    def watch_unified_view(self) -> None:
+        self._refresh_views()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.unified_view is None:
+            self._refresh_views()
+
+    def show(self, title: str, source: str | None, target: str | None) -> None:
+        """Show one object's definitions (None: the object is not on that side)."""
+        self.query_one("#definition-title", TitleBar).update(title)
+        self._texts = (source, target)
+        self._refresh_views()
+
+    def clear(self, message: str = "") -> None:
+        self.query_one("#definition-title", TitleBar).update(message or "Definition")
+        self._texts = (None, None)
+        self._refresh_views(empty=True)
+
+    def _refresh_views(self, empty: bool = False) -> None:
+        source, target = self._texts
+        unified_mode = self.is_unified
+        self.set_class(unified_mode, "-unified")
+        sides = self.query_one("#definition-sides")
+        one = self.query_one("#definition-unified", SqlView)
+        sides.display = not unified_mode
+        one.display = unified_mode
+        if empty or (source is None and target is None):
+            for view in self.query(SqlView):
+                view.show("")
+            return
+        if unified_mode:
+            lines = unified(source or "", target or "")
+            text = "\n".join(f"{mark} {line}" for mark, line in lines)
+            marks = {i: ("added" if mark == ADDED else "removed") for i, (mark, _) in enumerate(lines) if mark in (ADDED, REMOVED)}
+            if source is None:
+                text = "-- not in the source: the plan drops it\n" + text
+                marks = {i + 1: m for i, m in marks.items()}
+            elif target is None:
+                text = "-- not in the target: the plan creates it\n" + text
+                marks = {i + 1: m for i, m in marks.items()}
+            one.show(text, marks)
+        else:
+            diff = side_by_side(source or "", target or "")
+            src_view = self.query_one("#definition-source", SqlView)
+            tgt_view = self.query_one("#definition-target", SqlView)
+            if source is None:
+                src_view.show("-- not in the source")
+            else:
+                src_view.show(source, {i: "added" for i in diff.source_changed})
+            if target is None:
+                tgt_view.show("-- not in the target")
+            else:
+                tgt_view.show(target, {i: "removed" for i in diff.target_changed})
