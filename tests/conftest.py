@@ -69,3 +69,30 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     """Never touch the user's real profiles or keyring from a test."""
     monkeypatch.setenv("PGSD_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+# One pass/skip/fail line per peer-corpus case at the end of the run (in the controller
+# process under xdist, which only loads this root conftest).
+_outcomes: dict[str, tuple[str, str]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "test_peer_case[" not in report.nodeid:
+        return
+    case = report.nodeid.split("[", 1)[1].rstrip("]")
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        reason = ""
+        if report.skipped and isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2])
+        elif report.failed:
+            reason = (report.longreprtext or "").strip().splitlines()[-1][:160] if report.longreprtext else ""
+        _outcomes[case] = (report.outcome, reason)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not _outcomes:
+        return
+    terminalreporter.section("peer corpus (migra)")
+    for case in sorted(_outcomes):
+        outcome, reason = _outcomes[case]
+        terminalreporter.write_line(f"{outcome:7} {case}{(': ' + reason) if reason else ''}")
