@@ -447,7 +447,11 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
             if obj.kind == "column":
                 old_parent, new_parent = tgt.get(obj.parent_key), src.get(obj.parent_key)
                 detaching = bool(getattr(old_parent, "partition_of", None)) and not getattr(new_parent, "partition_of", None)
-                if detaching:
+                change = state.cs.by_key.get(key)
+                only_grants = kind == "alter" and change is not None and change.changed_fields <= {"acl", "comment"}
+                if detaching or only_grants:
+                    # after DETACH the columns are the table's own; a table-level REVOKE
+                    # also takes back column grants, so column grants come after it
                     link(last.get((obj.parent_key, "alter")), first[(key, kind)])
                 else:
                     link(last[(key, kind)], first.get((obj.parent_key, "alter")))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -75,7 +76,7 @@ class ChangeSet(BaseModel):
     def is_empty(self) -> bool:
         return not any(not c.textual_only for c in self.changes)
 
-    @property
+    @cached_property
     def by_key(self) -> dict[str, Change]:
         return {c.key: c for c in self.changes}
 

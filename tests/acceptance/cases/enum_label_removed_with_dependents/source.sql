@@ -1,0 +1,3 @@
+CREATE TYPE mood AS ENUM ('ok', 'happy');
+CREATE TABLE t (id int, m mood DEFAULT 'ok', ms mood[]);
+CREATE VIEW v AS SELECT id, m FROM t;

@@ -1,0 +1,4 @@
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE t (id int, m mood DEFAULT 'ok', ms mood[]);
+CREATE VIEW v AS SELECT id, m FROM t;
+INSERT INTO t VALUES (1, 'happy', '{ok}');

@@ -1,0 +1,14 @@
+DO $$ BEGIN CREATE ROLE pgsd_case_role; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+CREATE TABLE t (id int, secret text);
+CREATE SEQUENCE s;
+GRANT SELECT (id) ON t TO PUBLIC;
+GRANT UPDATE ON t TO pgsd_case_role WITH GRANT OPTION;
+GRANT INSERT (secret) ON t TO pgsd_case_role;
+GRANT USAGE ON SEQUENCE s TO PUBLIC;
+COMMENT ON SEQUENCE s IS 'counter';
+COMMENT ON TABLE t IS 'things';
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER t_trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION trg();
+COMMENT ON TRIGGER t_trg ON t IS 'audit';
+ALTER TABLE t DISABLE TRIGGER t_trg;
+COMMENT ON SCHEMA public IS 'standard public schema';

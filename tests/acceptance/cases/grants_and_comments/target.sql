@@ -1,0 +1,4 @@
+DO $$ BEGIN CREATE ROLE pgsd_case_role; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+CREATE TABLE t (id int, secret text);
+CREATE SEQUENCE s;
+GRANT SELECT ON t TO PUBLIC;

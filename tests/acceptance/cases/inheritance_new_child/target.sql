@@ -1,0 +1,1 @@
+CREATE TABLE parent (id int, created timestamptz DEFAULT now());

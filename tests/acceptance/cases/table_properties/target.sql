@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, body text, n int);
+CREATE INDEX t_n ON t (n);
+CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int, name text, qty int);
+ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+CREATE VIEW by_id AS SELECT id, name, sum(qty) AS total FROM t GROUP BY id;
