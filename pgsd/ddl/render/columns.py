@@ -14,6 +14,7 @@ import re
 from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import PRIVILEGE_WORDS, Renderer, acl_map, hazard, stmt
+from pgsd.ddl.render.foreign import options_changes, options_clause
 from pgsd.model.names import quote_ident, quote_role
 from pgsd.model.objects import Column, DbObject
 
@@ -107,6 +108,8 @@ def column_definition(col: Column, ctx: RenderContext) -> str:
     STATISTICS never is, so both follow as ALTER COLUMN (``column_followups``).
     """
     parts = [quote_ident(col.name), col.type]
+    if col.fdw_options:
+        parts.append(options_clause(col.fdw_options).strip())
     if col.compression and server_version(ctx) >= 140000:
         parts.append(f"COMPRESSION {quote_ident(col.compression)}")
     if col.collation:
@@ -358,6 +361,11 @@ class ColumnRenderer(Renderer):
 
         def add(sql: str, *hz) -> None:
             out.append(stmt(sql, new, "alter", *hz))
+
+        if "fdw_options" in changed:
+            clause = options_changes(old.fdw_options, new.fdw_options)
+            if clause:
+                add(f"{alter}{clause}")
 
         default_done = False
         # -- generated columns

@@ -160,6 +160,16 @@ class TableRenderer(Renderer):
         """``CREATE ... TABLE s.t (columns) [INHERITS (...)]`` or ``... PARTITION OF p FOR VALUES ...``."""
         if obj.partition_of:
             return f"CREATE {word} {obj.qualified_name} PARTITION OF {obj.partition_of} {obj.partition_bound or 'DEFAULT'}"
+        if getattr(obj, "of_type", None):
+            # a typed table takes its columns from the type; only their options are written
+            opts = []
+            for c in ctx.children(obj.key, "column"):
+                if isinstance(c, Column) and (c.not_null or c.default is not None):
+                    extra = (" NOT NULL" if c.not_null else "") + (f" DEFAULT {c.default}" if c.default is not None else "")
+                    opts.append(f"    {quote_ident(c.name)} WITH OPTIONS{extra}")
+            joined = ",\n".join(opts)
+            body = f" (\n{joined}\n)" if opts else ""
+            return f"CREATE {word} {obj.qualified_name} OF {obj.of_type}{body}"
         columns = [
             c for c in ctx.children(obj.key, "column")
             if isinstance(c, Column) and (c.is_local or not obj.inherits)

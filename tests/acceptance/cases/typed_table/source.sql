@@ -1,0 +1,3 @@
+CREATE TYPE pair AS (a int, b text);
+CREATE TABLE pairs OF pair (a WITH OPTIONS NOT NULL DEFAULT 1, PRIMARY KEY (a));
+CREATE TABLE plain_pairs OF pair;
