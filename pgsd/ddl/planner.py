@@ -50,6 +50,7 @@ KIND_RANK = {
 RELATION_KINDS = frozenset({"table", "foreign_table", "view", "materialized_view", "sequence", "index", "composite"})
 TYPE_KINDS = frozenset({"enum", "domain", "composite", "range"})
 PHASE = {"drop": 0, "alter": 1, "create": 2}
+CONSTRAINT_RANK = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
 
 
 @dataclass
@@ -361,9 +362,11 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
             phase = PHASE[kind]
             if not s.transactional:
                 phase = -1 if kind != "create" else 3
+            # primary keys first, foreign keys last among constraints ready together
+            sub = CONSTRAINT_RANK.get(getattr(obj, "type", ""), 2) if obj is not None and obj.kind == "constraint" else 0
             if kind == "drop":
-                rank = -rank
-            prio.append((phase, rank, key, i))
+                rank, sub = -rank, -sub
+            prio.append((phase, rank, sub, key, i))
             if prev is None:
                 first[(key, kind)] = idx
             prev = idx
