@@ -80,14 +80,15 @@ class Inspection:
             finally:
                 self._session = None
         objects.sort(key=lambda o: o.key)
-        return Snapshot(
+        # every part was built from models already: no need to validate 100k objects again
+        return Snapshot.model_construct(
             pgsd_version=pgsd.__version__,
             taken_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             origin=where,
             server=server,
             filters=self.filters,
             objects=tuple(objects),
-            dependencies=tuple(sorted(set(dependencies), key=lambda d: (d.dependent, d.referenced))),
+            dependencies=tuple(dependencies),
             not_compared=not_compared,
             warnings=tuple(server.warnings) + tuple(ctx.warnings),
         )

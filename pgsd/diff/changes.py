@@ -109,16 +109,28 @@ def ignored_fields(obj: DbObject, options: DiffOptions) -> set[str]:
     return skip
 
 
+_compared_cache: dict[tuple[type, DiffOptions], tuple[str, ...]] = {}
+
+
+def compared_fields(obj: DbObject, options: DiffOptions) -> tuple[str, ...]:
+    """The fields compared for objects of this class under these options (cached)."""
+    key = (type(obj), options)
+    names = _compared_cache.get(key)
+    if names is None:
+        skip = ignored_fields(obj, options)
+        names = tuple(n for n in type(obj).model_fields if n not in skip)
+        _compared_cache[key] = names
+    return names
+
+
 def compare_objects(old: DbObject, new: DbObject, options: DiffOptions) -> tuple[list[FieldChange], bool]:
     """Differing fields (old = target, new = source), and whether all are textual only."""
-    skip = ignored_fields(new, options)
     changes: list[FieldChange] = []
     textual = True
-    for name in type(new).model_fields:
-        if name in skip:
-            continue
-        a = getattr(old, name)
-        b = getattr(new, name)
+    a_values, b_values = old.__dict__, new.__dict__
+    for name in compared_fields(new, options):
+        a = a_values[name]
+        b = b_values[name]
         if a == b:
             continue
         changes.append(FieldChange(name=name, old=a, new=b))

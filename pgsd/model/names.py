@@ -41,6 +41,7 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@lru_cache(maxsize=262144)
 def qualified(schema: str | None, name: str) -> str:
     """``schema.name`` with both parts quoted as needed."""
     if schema is None:

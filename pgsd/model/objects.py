@@ -17,10 +17,37 @@ from pydantic import BaseModel, ConfigDict, Field
 from pgsd.model.names import qualified, quote_ident
 
 
+_CACHED = ("qualified_name", "key", "parent_key", "table_name", "display_name", "signature")
+_set = object.__setattr__
+
+
+class cached_name:
+    """Like functools.cached_property without its lock (3.11 takes one on every first read).
+
+    Keys and names are read for every object many times while diffing and planning;
+    they depend only on frozen fields, so computing each once per object is safe.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
+
+
 class DbObject(BaseModel):
     """Fields shared by every kind; subclasses fix ``kind``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_name,))
 
     kind: str
     schema_name: str | None = None
@@ -34,11 +61,11 @@ class DbObject(BaseModel):
     # What kind of object GRANT/COMMENT/ALTER ... OWNER name it as.
     SQL_KIND: ClassVar[str] = ""
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return qualified(self.schema_name, self.name)
 
-    @property
+    @cached_name
     def key(self) -> str:
         return f"{self.kind}:{self.qualified_name}"
 
@@ -46,12 +73,44 @@ class DbObject(BaseModel):
         """The word GRANT, COMMENT ON and ALTER ... OWNER TO use for this object."""
         return self.SQL_KIND
 
-    @property
+    @classmethod
+    def from_catalog(cls, **values):
+        """Build from values read from the catalog, without validation.
+
+        Introspection builds hundreds of thousands of objects from rows whose types the
+        catalog already guarantees; validating each again would cost more than the
+        queries. Everything else (snapshot files, tests) goes through validation.
+        """
+        defaults = cls.__dict__.get("_catalog_defaults")
+        if defaults is None:
+            defaults = {
+                name: (f.default_factory() if f.default_factory is not None else f.default)  # type: ignore[call-arg]
+                for name, f in cls.model_fields.items()
+                if not f.is_required()
+            }
+            type.__setattr__(cls, "_catalog_defaults", defaults)
+        obj = cls.__new__(cls)
+        data = dict(defaults)
+        data.update(values)
+        _set(obj, "__dict__", data)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+    def model_copy(self, *, update=None, deep: bool = False):  # type: ignore[override]
+        """A copy whose cached names are recomputed (the update may rename it)."""
+        copied = super().model_copy(update=update, deep=deep)
+        for cached in _CACHED:
+            copied.__dict__.pop(cached, None)
+        return copied
+
+    @cached_name
     def parent_key(self) -> str | None:
         """The object this one lives inside (a table for columns, constraints, ...)."""
         return None
 
-    @property
+    @cached_name
     def display_name(self) -> str:
         return self.qualified_name
 
@@ -63,19 +122,19 @@ class TableChild(DbObject):
     table_kind: str = "table"
     """The kind of the parent: table, view, materialized_view or foreign_table."""
 
-    @property
+    @cached_name
     def table_name(self) -> str:
         return qualified(self.schema_name, self.table)
 
-    @property
+    @cached_name
     def parent_key(self) -> str:
         return f"{self.table_kind}:{self.table_name}"
 
-    @property
+    @cached_name
     def key(self) -> str:
         return f"{self.kind}:{self.table_name}.{quote_ident(self.name)}"
 
-    @property
+    @cached_name
     def display_name(self) -> str:
         return f"{self.table_name}.{quote_ident(self.name)}"
 
@@ -87,7 +146,7 @@ class Schema(DbObject):
     kind: Literal["schema"] = "schema"
     SQL_KIND: ClassVar[str] = "SCHEMA"
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return quote_ident(self.name)
 
@@ -97,7 +156,7 @@ class Extension(DbObject):
     version: str = ""
     SQL_KIND: ClassVar[str] = "EXTENSION"
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return quote_ident(self.name)
 
@@ -279,12 +338,12 @@ class Index(TableChild):
     """An index on a partitioned table (created ON the parent, cascading to partitions)."""
     SQL_KIND: ClassVar[str] = "INDEX"
 
-    @property
+    @cached_name
     def key(self) -> str:
         # Index names are unique per schema, not per table.
         return f"index:{qualified(self.schema_name, self.name)}"
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return qualified(self.schema_name, self.name)
 
@@ -347,15 +406,15 @@ class Function(DbObject):
     def sql_kind(self) -> str:
         return {"p": "PROCEDURE", "a": "AGGREGATE"}.get(self.routine_kind, "FUNCTION")
 
-    @property
+    @cached_name
     def signature(self) -> str:
         return f"{self.qualified_name}({self.argument_types})"
 
-    @property
+    @cached_name
     def key(self) -> str:
         return f"function:{self.signature}"
 
-    @property
+    @cached_name
     def display_name(self) -> str:
         return self.signature
 
@@ -412,7 +471,7 @@ class EventTrigger(DbObject):
     enabled: str = "O"
     SQL_KIND: ClassVar[str] = "EVENT TRIGGER"
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return quote_ident(self.name)
 
@@ -424,7 +483,7 @@ class ForeignDataWrapper(DbObject):
     options: tuple[str, ...] = ()
     SQL_KIND: ClassVar[str] = "FOREIGN DATA WRAPPER"
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return quote_ident(self.name)
 
@@ -437,7 +496,7 @@ class ForeignServer(DbObject):
     options: tuple[str, ...] = ()
     SQL_KIND: ClassVar[str] = "SERVER"
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return quote_ident(self.name)
 
@@ -449,11 +508,11 @@ class UserMapping(DbObject):
     server: str
     options: tuple[str, ...] = ()
 
-    @property
+    @cached_name
     def key(self) -> str:
         return f"user_mapping:{quote_ident(self.name)}@{quote_ident(self.server)}"
 
-    @property
+    @cached_name
     def display_name(self) -> str:
         return f"{self.name} @ {self.server}"
 
@@ -471,7 +530,7 @@ class Publication(DbObject):
     """``none`` or ``stored`` (the option exists from 18; older servers never publish them)."""
     SQL_KIND: ClassVar[str] = "PUBLICATION"
 
-    @property
+    @cached_name
     def qualified_name(self) -> str:
         return quote_ident(self.name)
 
@@ -483,12 +542,12 @@ class DefaultPrivilege(DbObject):
     object_type: str
     """r tables, S sequences, f functions, T types, n schemas."""
 
-    @property
+    @cached_name
     def key(self) -> str:
         where = quote_ident(self.schema_name) if self.schema_name else "*"
         return f"default_privilege:{quote_ident(self.name)}:{where}:{self.object_type}"
 
-    @property
+    @cached_name
     def display_name(self) -> str:
         where = f" in {self.schema_name}" if self.schema_name else ""
         return f"for {self.name}{where} on {self.object_type}"

@@ -69,6 +69,7 @@ class Snapshot(BaseModel):
         """A copy whose key index is rebuilt (the cached one may describe other objects)."""
         copied = super().model_copy(update=update, deep=deep)
         copied.__dict__.pop("by_key", None)
+        copied.__dict__.pop("edge_list", None)
         return copied
 
     def get(self, key: str) -> DbObject | None:
@@ -86,8 +87,12 @@ class Snapshot(BaseModel):
                 out[parent].append(o)
         return out
 
+    @cached_property
+    def edge_list(self) -> list[tuple[str, str]]:
+        return [(d.dependent, d.referenced) for d in self.dependencies]
+
     def edges(self) -> Iterable[tuple[str, str]]:
-        return ((d.dependent, d.referenced) for d in self.dependencies)
+        return self.edge_list
 
     # ------------------------------------------------------------ files
 

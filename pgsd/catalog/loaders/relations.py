@@ -198,7 +198,8 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
             continue
         schema, table_name, table_kind, owner = table
         coll = row["collation_name"]
-        obj = Column(
+        # rows come straight from the catalog: skip validation, it is the hot path
+        obj = Column.from_catalog(
             schema_name=schema,
             table=table_name,
             table_kind=table_kind,
@@ -244,7 +245,7 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
         references = None
         if row["ref_name"] is not None:
             references = qualified(row["ref_schema"], row["ref_name"])
-        obj = Constraint(
+        obj = Constraint.from_catalog(
             schema_name=schema,
             table=table_name,
             table_kind=table_kind,
@@ -302,7 +303,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
             if row["indrelid"] not in tables:
                 continue
             table_kind = "table"
-        obj = Index(
+        obj = Index.from_catalog(
             schema_name=row["schema_name"],
             table=row["table_name"],
             table_kind=table_kind,
