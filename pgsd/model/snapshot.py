@@ -70,6 +70,7 @@ class Snapshot(BaseModel):
         copied = super().model_copy(update=update, deep=deep)
         copied.__dict__.pop("by_key", None)
         copied.__dict__.pop("edge_list", None)
+        copied.__dict__.pop("children_by_parent", None)
         return copied
 
     def get(self, key: str) -> DbObject | None:
@@ -78,14 +79,18 @@ class Snapshot(BaseModel):
     def of_kind(self, kind: str) -> Iterator[DbObject]:
         return (o for o in self.objects if o.kind == kind)
 
-    def children(self) -> dict[str, list[DbObject]]:
-        """Objects grouped by parent key (columns, constraints, ... of each table)."""
+    @cached_property
+    def children_by_parent(self) -> dict[str, list[DbObject]]:
         out: dict[str, list[DbObject]] = defaultdict(list)
         for o in self.objects:
             parent = o.parent_key
             if parent is not None:
                 out[parent].append(o)
-        return out
+        return dict(out)
+
+    def children(self) -> dict[str, list[DbObject]]:
+        """Objects grouped by parent key (columns, constraints, ... of each table); do not mutate."""
+        return self.children_by_parent
 
     @cached_property
     def edge_list(self) -> list[tuple[str, str]]:
