@@ -154,4 +154,7 @@ def _app_entry():  # noqa: ANN202 - a callable (source, target) -> exit code
 
 
 def _open_app(source_dsn: str, target_dsn: str) -> int:
-    return int(_app_entry()(source_dsn, target_dsn) or 0)
+    return int(
+        _app_entry()(source_dsn, target_dsn, source_name="shop v2 (in development)", target_name="shop v1 (deployed)")
+        or 0
+    )

@@ -98,8 +98,10 @@ def run_default(args: argparse.Namespace) -> int:
     return int(PgsdApp(backend=_backend(args)).run() or 0)
 
 
-def open_compare(source: str, target: str) -> int:
-    """The app straight on a comparison (``pgsd demo`` calls this)."""
+def open_compare(source: str, target: str, *, source_name: str | None = None, target_name: str | None = None) -> int:
+    """The app straight on a comparison (``pgsd demo`` calls this, naming the two sides)."""
     from pgsd.tui.app import PgsdApp
 
-    return int(PgsdApp(source, target, backend=_backend(argparse.Namespace())).run() or 0)
+    app = PgsdApp(source, target, backend=_backend(argparse.Namespace()),
+                  source_name=source_name, target_name=target_name)
+    return int(app.run() or 0)
