@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -57,10 +56,3 @@ class RenderContext:
     def in_target(self, key: str) -> DbObject | None:
         return self.target.get(key)
 
-
-def group_by_parent(objects: list[DbObject]) -> dict[str, list[DbObject]]:
-    out: dict[str, list[DbObject]] = defaultdict(list)
-    for o in objects:
-        if o.parent_key:
-            out[o.parent_key].append(o)
-    return out
