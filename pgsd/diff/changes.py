@@ -123,7 +123,9 @@ def compared_fields(obj: DbObject, options: DiffOptions) -> tuple[str, ...]:
     return names
 
 
-def compare_objects(old: DbObject, new: DbObject, options: DiffOptions) -> tuple[list[FieldChange], bool]:
+def compare_objects(
+    old: DbObject, new: DbObject, options: DiffOptions, *, across_versions: bool = True
+) -> tuple[list[FieldChange], bool]:
     """Differing fields (old = target, new = source), and whether all are textual only."""
     changes: list[FieldChange] = []
     textual = True
@@ -134,7 +136,7 @@ def compare_objects(old: DbObject, new: DbObject, options: DiffOptions) -> tuple
         if a == b:
             continue
         changes.append(FieldChange(name=name, old=a, new=b))
-        if not same_meaning(name, a, b):
+        if not same_meaning(name, a, b, across_versions=across_versions):
             textual = False
     return changes, bool(changes) and textual
 
@@ -146,6 +148,7 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
     tgt = target.by_key
     changes: list[Change] = []
     identical = 0
+    across = _major(source) != _major(target)
     for key in sorted(src.keys() | tgt.keys()):
         new = src.get(key)
         old = tgt.get(key)
@@ -162,13 +165,18 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
                 changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
                                       fields=(FieldChange(name="kind", old=old.kind, new=new.kind),)))
                 continue
-            fields, textual = compare_objects(old, new, opts)
+            fields, textual = compare_objects(old, new, opts, across_versions=across)
             if fields:
                 changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
                                       fields=tuple(fields), textual_only=textual))
             else:
                 identical += 1
     return ChangeSet(source=source, target=target, options=opts, changes=tuple(changes), identical=identical)
+
+
+def _major(snap: Snapshot) -> int | None:
+    """The server major version a snapshot was taken on (None when unknown: hand-built)."""
+    return snap.server.major if snap.server is not None else None
 
 
 def _skipped_kind(obj: DbObject, options: DiffOptions) -> bool:

@@ -49,8 +49,13 @@ def _canonical(text: str) -> str | None:
         return None
 
 
-def same_meaning(field: str, old: object, new: object) -> bool:
-    """True when ``old`` and ``new`` differ only in how they are written."""
+def same_meaning(field: str, old: object, new: object, *, across_versions: bool = True) -> bool:
+    """True when ``old`` and ``new`` differ only in how they are written.
+
+    Two servers of the same major version deparse the same definition identically, so
+    between them only layout is forgiven; the parse-tree comparison (which also folds
+    e.g. ``now()`` and ``CURRENT_TIMESTAMP`` together) is kept for different versions.
+    """
     if field not in EXPRESSION_FIELDS or not isinstance(old, str) or not isinstance(new, str):
         return False
     if old.lstrip().upper().startswith("CREATE OR REPLACE FUNCTION") or old.lstrip().upper().startswith(
@@ -59,5 +64,7 @@ def same_meaning(field: str, old: object, new: object) -> bool:
         return False  # function bodies compare exactly
     if _squash(old) == _squash(new):
         return True
+    if not across_versions:
+        return False
     a = _canonical(old)
     return a is not None and a == _canonical(new)

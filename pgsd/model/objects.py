@@ -44,6 +44,12 @@ class cached_name:
         return value
 
 
+def _all_fields(cls) -> set[str]:
+    fields = set(cls.model_fields)
+    type.__setattr__(cls, "_all_fields_set", fields)
+    return fields
+
+
 class DbObject(BaseModel):
     """Fields shared by every kind; subclasses fix ``kind``."""
 
@@ -93,7 +99,9 @@ class DbObject(BaseModel):
         data = dict(defaults)
         data.update(values)
         _set(obj, "__dict__", data)
-        _set(obj, "__pydantic_fields_set__", set(values))
+        # one shared set per class: nothing here uses exclude_unset, and a set per
+        # object would cost more memory than the object's values
+        _set(obj, "__pydantic_fields_set__", cls.__dict__.get("_all_fields_set") or _all_fields(cls))
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
