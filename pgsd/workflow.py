@@ -17,12 +17,13 @@ import psycopg
 
 from pgsd import errors
 from pgsd.catalog.inspect import Inspection
-from pgsd.connect import ConnectionSpec, PoolSettings, SidePool
+from pgsd.connect import ConnectionSpec, PoolSettings, PoolStats, SidePool, detect_server
 from pgsd.connect.failures import translate_query_error
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
+from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Filters, Snapshot
 
 SideProgress = Callable[[str, str, int, int], None]
@@ -187,6 +188,17 @@ def load_both(
     got = load_sides({"source": source, "target": target}, filters=filters, settings=settings,
                      progress=progress, cancel=cancel)
     return got["source"], got["target"]
+
+
+def server_info(spec: ConnectionSpec, settings: PoolSettings | None = None) -> tuple[ServerInfo, PoolStats]:
+    """Connect, read the server facts (version, role, permissions) and close again.
+
+    Used by `pgsd info`, `pgsd profiles test` and the app's Test button.
+    """
+    with SidePool(spec, "source", settings) as pool:
+        with pool.read_session() as session:
+            info = detect_server(session, where=spec.describe())
+        return info, pool.stats()
 
 
 def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:

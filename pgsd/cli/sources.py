@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from pgsd.connect import PoolSettings, SidePool, detect_server
+from pgsd.connect import PoolSettings
 from pgsd.model.server import ServerInfo
-from pgsd.workflow import resolve_spec
+from pgsd.workflow import resolve_spec, server_info
 
 
 def add_connection_options(p: argparse.ArgumentParser) -> None:
@@ -31,11 +31,9 @@ def pool_settings(args: argparse.Namespace) -> PoolSettings:
 
 def open_info(text: str, args: argparse.Namespace) -> tuple[str, ServerInfo]:
     spec = resolve_spec(text)
-    with SidePool(spec, "source", pool_settings(args)) as pool:
-        with pool.read_session() as session:
-            info = detect_server(session, where=spec.describe())
-        if getattr(args, "verbose", False):
-            from pgsd.cli import output
+    info, stats = server_info(spec, pool_settings(args))
+    if getattr(args, "verbose", False):
+        from pgsd.cli import output
 
-            output.note(pool.stats().line())
+        output.note(stats.line())
     return spec.describe(), info

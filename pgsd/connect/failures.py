@@ -13,7 +13,8 @@ from pgsd import errors
 from pgsd.connect.spec import ConnectionSpec
 
 
-def _first_line(e: BaseException) -> str:
+def _last_line(e: BaseException) -> str:
+    """The last line of a libpq message (multi-host attempts put the real cause last)."""
     lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip()]
     # libpq prefixes multi-host attempts with 'connection to server at ... failed:'
     return lines[-1] if lines else type(e).__name__
@@ -32,7 +33,7 @@ def translate_connect_error(e: BaseException, spec: ConnectionSpec) -> errors.Pg
     where = spec.describe()
     raw = _scrub(str(e), spec)
     low = raw.lower()
-    detail = _scrub(_first_line(e), spec)
+    detail = _scrub(_last_line(e), spec)
     if isinstance(e, psycopg.ProgrammingError) and not isinstance(e, psycopg.DatabaseError):
         return errors.InvalidConnectionString(f"invalid connection parameters for {where}: {detail}")
     if "password authentication failed" in low or "authentication failed" in low:

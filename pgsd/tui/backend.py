@@ -77,14 +77,12 @@ class LiveBackend:
         return workflow.plan(changes, options, selected)
 
     def test_connection(self, spec: object) -> ServerReport:
-        from pgsd.connect import ConnectionSpec, SidePool, detect_server
-        from pgsd.workflow import resolve_spec
+        from pgsd.connect import ConnectionSpec
+        from pgsd.workflow import resolve_spec, server_info
 
         if not isinstance(spec, ConnectionSpec):
             spec = resolve_spec(str(spec))
-        with SidePool(spec, "source", self.settings) as pool:  # type: ignore[arg-type]
-            with pool.read_session() as session:
-                info = detect_server(session, where=spec.describe())
+        info, _ = server_info(spec, self.settings)  # type: ignore[arg-type]
         return ServerReport(spec.describe(), info)
 
     def definitions(self, snapshot: Snapshot) -> DefinitionSource:
