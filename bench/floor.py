@@ -39,7 +39,8 @@ def fetch_side(dsn: str, queries: list[tuple[str, str, bool]], out: dict[str, tu
     with psycopg.connect(dsn, autocommit=True, prepare_threshold=None) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         conn.execute(
-            "SELECT set_config('statement_timeout', '600s', true), set_config('search_path', 'pg_catalog', true)"
+            "SELECT set_config('statement_timeout', '600s', true), set_config('search_path', 'pg_catalog', true),"
+            " set_config('max_parallel_workers_per_gather', '0', true)"
         )
         for name, text, bound in queries:
             t0 = time.perf_counter()

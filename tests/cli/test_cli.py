@@ -25,6 +25,8 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from pgsd.model.snapshot import FORMAT_VERSION
+
 SOURCE_SQL = """
 CREATE SCHEMA shop;
 CREATE TABLE shop.orders (id int PRIMARY KEY, total numeric(12,2) NOT NULL, note text);
@@ -169,7 +171,7 @@ def test_snapshot_files_as_source_and_target(dbs, pgsd, tmp_path):
     source, target = dbs
     assert pgsd("snapshot", source, "-o", "src.json").returncode == 0
     to_stdout = pgsd("snapshot", target)
-    assert to_stdout.returncode == 0 and json.loads(to_stdout.stdout)["format_version"] == 1
+    assert to_stdout.returncode == 0 and json.loads(to_stdout.stdout)["format_version"] == FORMAT_VERSION
     (tmp_path / "tgt.json").write_text(to_stdout.stdout)
     live = statements(pgsd("diff", source, target).stdout)
     for args in (("src.json", target), (source, "tgt.json"), ("src.json", "tgt.json")):

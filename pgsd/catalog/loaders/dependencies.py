@@ -25,24 +25,27 @@ from pgsd.catalog.context import LoadContext
 from pgsd.model.snapshot import Dependency
 
 
+DEPENDENCIES_COLUMNS = (
+    "cat", "objid", "objsubid", "refcat", "refobjid", "refobjsubid", "deptype", "rule_rel", "is_return_rule",
+    "ad_rel", "ad_num", "parent_rel", "ref_extension",
+)
+
+
 def load_dependencies(ctx: LoadContext) -> list[Dependency]:
     oids = ctx.oids
     get = oids.get
     edges: set[tuple[str, str]] = set()
-    for row in ctx.fetch("dependencies"):
-        cat = row["cat"]
-        objid = row["objid"]
-        sub = row["objsubid"]
-
+    for (cat, objid, sub, refcat, refobjid, refsub, _deptype, rule_rel, is_return_rule, ad_rel, ad_num,
+         parent, ref_extension) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
         # ---- the dependent
         if cat == "pg_rewrite":
-            dep = None if row["is_return_rule"] else get(("pg_rewrite", objid, 0))
-            if dep is None and row["rule_rel"] is not None:
-                dep = get(("pg_class", row["rule_rel"], 0))
+            dep = None if is_return_rule else get(("pg_rewrite", objid, 0))
+            if dep is None and rule_rel is not None:
+                dep = get(("pg_class", rule_rel, 0))
         elif cat == "pg_attrdef":
-            if row["ad_rel"] is None:
+            if ad_rel is None:
                 continue
-            dep = get(("pg_class", row["ad_rel"], row["ad_num"])) or get(("pg_class", row["ad_rel"], 0))
+            dep = get(("pg_class", ad_rel, ad_num)) or get(("pg_class", ad_rel, 0))
         else:
             dep = get((cat, objid, sub))
             if dep is None and sub:
@@ -51,19 +54,17 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
             continue
 
         # ---- the referenced object
-        refcat = row["refcat"]
-        refsub = row["refobjsubid"]
-        ref = get((refcat, row["refobjid"], refsub))
+        ref = get((refcat, refobjid, refsub))
         if ref is None and refsub:
-            ref = get((refcat, row["refobjid"], 0))
-        if ref is None and row["ref_extension"] is not None:
-            ref = get(("pg_extension", row["ref_extension"], 0))
+            ref = get((refcat, refobjid, 0))
+        if ref is None and ref_extension is not None:
+            ref = get(("pg_extension", ref_extension, 0))
         if ref is None or ref == dep:
             continue
 
         # ---- implied or circular edges
-        parent = row["parent_rel"]
         if parent is not None and ref == get(("pg_class", parent, 0)):
             continue
         edges.add((dep, ref))
-    return [Dependency(dependent=d, referenced=r) for d, r in sorted(edges)]
+    # a Dependency is a named 2-tuple: building one costs what building the tuple does
+    return sorted(map(Dependency._make, edges))

@@ -3,23 +3,30 @@
 Tables load before their children and publish what they loaded in ``ctx.shared``:
 
 * ``table_oids``: the set of loaded table OIDs;
-* ``tables``: OID -> (schema, name, table_kind, owner).
+* ``tables``: OID -> ``LoadedTable`` (names, kind, owner, and the qualified name and
+  key its children share instead of each building a copy).
 
 Columns, constraints and indexes are read with one set-based query each (a database
 with 10,000 tables has ~150,000 columns: no per-table queries) and kept only when their
 table was loaded, so children always follow their table through the schema and name
 filters. The children's queries return only the table OID; names come from the dict.
+
+The children's loaders are the hot path of introspection (one row per column,
+constraint and index): they stream tuples, unpack them by position (``*_COLUMNS``
+name the query's output, checked on the first row) and fill a copy of the model's
+catalog template directly, with the keys precomputed from the table's shared strings.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from typing import Any
+import sys
+from typing import Any, NamedTuple
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
 from pgsd.model.names import qualified
-from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table
+from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
 
 # seqtypid -> (min, max) of the identity column's integer type.
 _INT_BOUNDS = {
@@ -29,6 +36,16 @@ _INT_BOUNDS = {
 }
 
 _TABLE_KINDS = {"r": "table", "p": "table", "f": "foreign_table"}
+
+
+class LoadedTable(NamedTuple):
+    schema: str
+    name: str
+    kind: str
+    """table or foreign_table (what children name as their ``table_kind``)."""
+    owner: str
+    qualified_name: str
+    key: str
 
 
 def column_key(schema: str, table: str, column: str) -> str:
@@ -56,7 +73,7 @@ def load_sequences(ctx: LoadContext) -> list[DbObject]:
         owned_by = None
         if row["owned_column"] is not None:
             owned_by = column_key(row["owned_schema"], row["owned_table"], row["owned_column"])
-        obj = Sequence(
+        obj = Sequence.from_catalog(
             schema_name=row["schema_name"],
             name=row["name"],
             owner=row["owner"],
@@ -89,7 +106,7 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     """
     out: list[DbObject] = []
     table_oids: set[int] = set()
-    tables: dict[int, tuple[str, str, str, str]] = {}
+    tables: dict[int, LoadedTable] = {}
     for row in ctx.fetch("tables"):
         schema, name = row["schema_name"], row["name"]
         if not ctx.wanted(schema, name):
@@ -113,9 +130,9 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
         )
         obj: Table | ForeignTable
         if row["relkind"] == "f":
-            obj = ForeignTable(**common, server=row["server"], options=_sorted_options(row["ft_options"]))
+            obj = ForeignTable.from_catalog(**common, server=row["server"], options=_sorted_options(row["ft_options"]))
         else:
-            obj = Table(
+            obj = Table.from_catalog(
                 **common,
                 persistence=row["persistence"],
                 is_partitioned=row["relkind"] == "p",
@@ -134,7 +151,7 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
         key = obj.key
         oid = row["oid"]
         table_oids.add(oid)
-        tables[oid] = (schema, name, _TABLE_KINDS[row["relkind"]], row["owner"])
+        tables[oid] = LoadedTable(schema, name, _TABLE_KINDS[row["relkind"]], row["owner"], obj.qualified_name, key)
         ctx.register("pg_class", oid, key)
         if row["reltype"]:
             ctx.register("pg_type", row["reltype"], key)
@@ -145,40 +162,47 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     return out
 
 
-def _loaded_tables(ctx: LoadContext) -> dict[int, tuple[str, str, str, str]]:
+def _loaded_tables(ctx: LoadContext) -> dict[int, LoadedTable]:
     return ctx.shared.get("tables", {})
 
 
 # --------------------------------------------------------------------------- columns
 
 
-def identity_options(row: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+def identity_options(id_type: int, start: int, increment: int, minimum: int, maximum: int, cache: int,
+                     cycle: bool) -> tuple[tuple[str, str], ...]:
     """The identity sequence's settings that differ from what a bare IDENTITY would get.
 
     Defaults follow the server's: ascending sequences start at their minvalue (1 unless
     set) and end at the type's maximum; descending ones run from -1 down to the type's
     minimum and start at their maxvalue. So ``(MINVALUE 5)`` alone stores only minvalue.
     """
-    low, high = _INT_BOUNDS.get(row["id_type"], _INT_BOUNDS[20])
-    increment = row["id_increment"]
+    low, high = _INT_BOUNDS.get(id_type, _INT_BOUNDS[20])
     if increment > 0:
-        default_min, default_max, default_start = 1, high, row["id_min"]
+        default_min, default_max, default_start = 1, high, minimum
     else:
-        default_min, default_max, default_start = low, -1, row["id_max"]
+        default_min, default_max, default_start = low, -1, maximum
     out: list[tuple[str, str]] = []
-    if row["id_start"] != default_start:
-        out.append(("start", str(row["id_start"])))
+    if start != default_start:
+        out.append(("start", str(start)))
     if increment != 1:
         out.append(("increment", str(increment)))
-    if row["id_min"] != default_min:
-        out.append(("minvalue", str(row["id_min"])))
-    if row["id_max"] != default_max:
-        out.append(("maxvalue", str(row["id_max"])))
-    if row["id_cache"] != 1:
-        out.append(("cache", str(row["id_cache"])))
-    if row["id_cycle"]:
+    if minimum != default_min:
+        out.append(("minvalue", str(minimum)))
+    if maximum != default_max:
+        out.append(("maxvalue", str(maximum)))
+    if cache != 1:
+        out.append(("cache", str(cache)))
+    if cycle:
         out.append(("cycle", "true"))
     return tuple(out)
+
+
+COLUMNS_COLUMNS = (
+    "attrelid", "position", "name", "type", "collation_schema", "collation_name", "not_null", "default",
+    "identity", "generated", "storage", "statistics", "compression", "is_local", "comment", "acl",
+    "fdw_options", "id_type", "id_start", "id_increment", "id_min", "id_max", "id_cache", "id_cycle",
+)
 
 
 def load_columns(ctx: LoadContext) -> list[DbObject]:
@@ -186,46 +210,66 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
 
     A partition's own column-level difference (a default or NOT NULL set only on the
     partition) is therefore not seen; only the parent's columns are compared.
-    Column OIDs register as (``pg_class``, table OID, attnum).
+    Column OIDs register as (``pg_class``, table OID, attnum). Names and types repeat
+    across tables (``id``, ``integer``), so they are interned: one string each.
     """
     tables = _loaded_tables(ctx)
     register = ctx.oids.__setitem__
+    template = Column.catalog_template()
+    build = Column.from_template
+    intern = sys.intern
     out: list[DbObject] = []
-    for row in ctx.fetch("columns"):
-        relid = row["attrelid"]
+    for (relid, position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
+         statistics, compression, is_local, comment, acl, fdw_options,
+         id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle) in ctx.rows("columns", COLUMNS_COLUMNS):
         table = tables.get(relid)
         if table is None:
             continue
-        schema, table_name, table_kind, owner = table
-        coll = row["collation_name"]
-        # rows come straight from the catalog: skip validation, it is the hot path
-        obj = Column.from_catalog(
-            schema_name=schema,
-            table=table_name,
-            table_kind=table_kind,
-            name=row["name"],
-            position=row["position"],
-            type=row["type"],
-            collation=qualified(row["collation_schema"], coll) if coll is not None else None,
-            not_null=row["not_null"],
-            default=row["default"],
-            identity=row["identity"] or None,
-            identity_sequence=identity_options(row) if row["id_type"] is not None else (),
-            generated=row["generated"] or None,
-            storage=row["storage"],
-            statistics=row["statistics"],
-            compression=row["compression"],
-            is_local=row["is_local"],
-            comment=row["comment"],
-            acl=normalise_acl(row["acl"], owner) if row["acl"] is not None else (),
-            fdw_options=_sorted_options(row["fdw_options"]),
-        )
-        out.append(obj)
-        register(("pg_class", relid, row["position"]), obj.key)
+        name = intern(name)
+        key = child_key("column", table.qualified_name, name)
+        values = template.copy()
+        values["schema_name"] = table.schema
+        values["table"] = table.name
+        values["table_kind"] = table.kind
+        values["name"] = name
+        values["position"] = position
+        values["type"] = intern(type_)
+        if coll is not None:
+            values["collation"] = qualified(coll_schema, coll)
+        values["not_null"] = not_null
+        values["default"] = default
+        if identity:
+            values["identity"] = identity
+            if id_type is not None:
+                values["identity_sequence"] = identity_options(
+                    id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle
+                )
+        if generated:
+            values["generated"] = generated
+        values["storage"] = storage
+        values["statistics"] = statistics
+        values["compression"] = compression
+        values["is_local"] = is_local
+        values["comment"] = comment
+        if acl is not None:
+            values["acl"] = normalise_acl(acl, table.owner)
+        if fdw_options:
+            values["fdw_options"] = tuple(sorted(fdw_options))
+        values["key"] = key
+        values["table_name"] = table.qualified_name
+        values["parent_key"] = table.key
+        out.append(build(values))
+        register(("pg_class", relid, position), key)
     return out
 
 
 # --------------------------------------------------------------------------- constraints
+
+
+CONSTRAINTS_COLUMNS = (
+    "oid", "conrelid", "name", "type", "definition", "deferrable", "deferred", "validated", "enforced",
+    "no_inherit", "is_local", "ref_schema", "ref_name", "index_oid", "index_name", "comment",
+)
 
 
 def load_constraints(ctx: LoadContext) -> list[DbObject]:
@@ -236,37 +280,40 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
     dependency on the constraint that owns the index.
     """
     tables = _loaded_tables(ctx)
+    register = ctx.oids.__setitem__
+    template = Constraint.catalog_template()
+    build = Constraint.from_template
     out: list[DbObject] = []
-    for row in ctx.fetch("constraints"):
-        table = tables.get(row["conrelid"])
+    for (oid, relid, name, type_, definition, deferrable, deferred, validated, enforced, no_inherit, is_local,
+         ref_schema, ref_name, index_oid, index_name, comment) in ctx.rows("constraints", CONSTRAINTS_COLUMNS):
+        table = tables.get(relid)
         if table is None:
             continue
-        schema, table_name, table_kind, _owner = table
-        references = None
-        if row["ref_name"] is not None:
-            references = qualified(row["ref_schema"], row["ref_name"])
-        obj = Constraint.from_catalog(
-            schema_name=schema,
-            table=table_name,
-            table_kind=table_kind,
-            name=row["name"],
-            type=row["type"],
-            definition=row["definition"],
-            deferrable=row["deferrable"],
-            deferred=row["deferred"],
-            validated=row["validated"],
-            enforced=row["enforced"],
-            no_inherit=row["no_inherit"],
-            is_local=row["is_local"],
-            references=references,
-            index_name=row["index_name"],
-            comment=row["comment"],
-        )
-        out.append(obj)
-        key = obj.key
-        ctx.register("pg_constraint", row["oid"], key)
-        if row["index_oid"] is not None:
-            ctx.register("pg_class", row["index_oid"], key)
+        key = child_key("constraint", table.qualified_name, name)
+        values = template.copy()
+        values["schema_name"] = table.schema
+        values["table"] = table.name
+        values["table_kind"] = table.kind
+        values["name"] = name
+        values["type"] = type_
+        values["definition"] = definition
+        values["deferrable"] = deferrable
+        values["deferred"] = deferred
+        values["validated"] = validated
+        values["enforced"] = enforced
+        values["no_inherit"] = no_inherit
+        values["is_local"] = is_local
+        if ref_name is not None:
+            values["references"] = qualified(ref_schema, ref_name)
+        values["index_name"] = index_name
+        values["comment"] = comment
+        values["key"] = key
+        values["table_name"] = table.qualified_name
+        values["parent_key"] = table.key
+        out.append(build(values))
+        register(("pg_constraint", oid, 0), key)
+        if index_oid is not None:
+            register(("pg_class", index_oid, 0), key)
     return out
 
 
@@ -281,6 +328,12 @@ def _excluded_by_name(ctx: LoadContext, schema: str, name: str) -> bool:
     )
 
 
+INDEXES_COLUMNS = (
+    "oid", "indrelid", "table_relkind", "schema_name", "table_name", "name", "definition", "is_unique",
+    "tablespace", "options", "is_partitioned", "comment",
+)
+
+
 def load_indexes(ctx: LoadContext) -> list[DbObject]:
     """Indexes that stand on their own (not behind a constraint, not a partition's copy).
 
@@ -291,30 +344,42 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
     the name filter its view gets instead.
     """
     tables = _loaded_tables(ctx)
+    register = ctx.oids.__setitem__
+    template = Index.catalog_template()
+    build = Index.from_template
     out: list[DbObject] = []
-    for row in ctx.fetch("indexes"):
-        if _excluded_by_name(ctx, row["schema_name"], row["name"]):
+    for (oid, relid, relkind, schema, table_name, name, definition, is_unique, tablespace, options,
+         is_partitioned, comment) in ctx.rows("indexes", INDEXES_COLUMNS):
+        if _excluded_by_name(ctx, schema, name):
             continue
-        if row["table_relkind"] == "m":
-            if not ctx.wanted(row["schema_name"], row["table_name"]):
+        if relkind == "m":
+            if not ctx.wanted(schema, table_name):
                 continue
             table_kind = "materialized_view"
+            table_qualified = qualified(schema, table_name)
+            parent_key = f"materialized_view:{table_qualified}"
         else:
-            if row["indrelid"] not in tables:
+            table = tables.get(relid)
+            if table is None:
                 continue
             table_kind = "table"
-        obj = Index.from_catalog(
-            schema_name=row["schema_name"],
-            table=row["table_name"],
-            table_kind=table_kind,
-            name=row["name"],
-            definition=row["definition"],
-            is_unique=row["is_unique"],
-            tablespace=row["tablespace"],
-            options=_sorted_options(row["options"]),
-            is_partitioned=row["is_partitioned"],
-            comment=row["comment"],
-        )
+            table_qualified = table.qualified_name
+            parent_key = table.key
+        values = template.copy()
+        values["schema_name"] = schema
+        values["table"] = table_name
+        values["table_kind"] = table_kind
+        values["name"] = name
+        values["definition"] = definition
+        values["is_unique"] = is_unique
+        values["tablespace"] = tablespace
+        if options:
+            values["options"] = tuple(sorted(options))
+        values["is_partitioned"] = is_partitioned
+        values["comment"] = comment
+        values["table_name"] = table_qualified
+        values["parent_key"] = parent_key
+        obj = build(values)
         out.append(obj)
-        ctx.register("pg_class", row["oid"], obj.key)
+        register(("pg_class", oid, 0), obj.key)  # schema-wide: see Index.key
     return out
