@@ -11,7 +11,7 @@ selection (``pgsd.catalog.context.query_text(name, major)`` for the server's maj
 version), so this process imports nothing of pgsd and pays no import cost pgsd's
 model would.  For each DSN (all at once, one thread each, as ``pgsd diff`` reads its two sides),
 opens one connection, starts the same READ ONLY REPEATABLE READ transaction pgsd
-uses and runs pgsd's own catalog queries -- the server-detection queries
+uses (with its session settings: parallel query off) and runs pgsd's own catalog queries -- the server-detection queries
 (pgsd/connect/sql/*.sql) and every pgsd/catalog/sql query, the variant for the
 server's major version chosen by ``pgsd.catalog.context.query_text`` -- with the
 same bound parameters (empty schema filters), fetching every row as tuples.  No

@@ -6,10 +6,13 @@ cancellation, never UI objects. Source and target are introspected concurrently.
 
 from __future__ import annotations
 
+import gc
 import queue
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,47 @@ SideProgress = Callable[[str, str, int, int], None]
 
 CANCEL_GRACE = 5.0
 """Seconds to wait, after Ctrl-C or an error, for sides that are reading to stop."""
+
+
+_bulk_lock = threading.Lock()
+_bulk_depth = 0
+_bulk_saved: tuple[bool, float] = (True, 0.005)
+
+BULK_SWITCH_INTERVAL = 0.001
+"""GIL switch interval (s) while sides are read: see ``bulk_work``."""
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Tune the interpreter for building and comparing hundreds of thousands of objects.
+
+    * The cyclic garbage collector is paused: the objects built have no cycles, and
+      each full collection would walk every object built so far (measured: 10-15% of
+      a 2,000-table diff). It runs again, unchanged, once the outermost block ends.
+    * The GIL switch interval drops from 5 ms to 1 ms: a side's thread that was waiting
+      on its server otherwise waits up to 5 ms more for the other side's thread to
+      give up the interpreter, every time a chunk of rows arrives.
+
+    Re-entrant and thread-safe (the app may read while it compares): the settings are
+    restored when the last block exits.
+    """
+    global _bulk_depth, _bulk_saved
+    with _bulk_lock:
+        if _bulk_depth == 0:
+            _bulk_saved = (gc.isenabled(), sys.getswitchinterval())
+            gc.disable()
+            sys.setswitchinterval(BULK_SWITCH_INTERVAL)
+        _bulk_depth += 1
+    try:
+        yield
+    finally:
+        with _bulk_lock:
+            _bulk_depth -= 1
+            if _bulk_depth == 0:
+                enabled, interval = _bulk_saved
+                sys.setswitchinterval(interval)
+                if enabled:
+                    gc.enable()
 
 
 def looks_like_connection_string(text: str) -> bool:
@@ -113,7 +157,7 @@ def load_side(
         report = None
         if progress is not None:
             report = lambda step, done, total: progress(side, step, done, total)  # noqa: E731
-        return ins.run(report)
+        return ins.run(report).build_indexes()
 
 
 def load_sides(
@@ -151,8 +195,12 @@ def load_sides(
         else:
             finished.put((side, snap, None))
 
+    def work_in_bulk(side: str, conninfo: str) -> None:
+        with bulk_work():
+            work(side, conninfo)
+
     threads = [
-        threading.Thread(target=work, args=(side, conninfo), name=f"pgsd-{side}", daemon=True)
+        threading.Thread(target=work_in_bulk, args=(side, conninfo), name=f"pgsd-{side}", daemon=True)
         for side, conninfo in texts.items()
     ]
     for t in threads:
@@ -202,11 +250,13 @@ def server_info(spec: ConnectionSpec, settings: PoolSettings | None = None) -> t
 
 
 def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:
-    return diff_snapshots(source=source, target=target, options=options)
+    with bulk_work():
+        return diff_snapshots(source=source, target=target, options=options)
 
 
 def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[str] | None = None) -> Plan:
-    return build_plan(changes, options, selected=selected)
+    with bulk_work():
+        return build_plan(changes, options, selected=selected)
 
 
 def apply_plan(spec: ConnectionSpec, plan_: Plan) -> int:

@@ -149,29 +149,34 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
     changes: list[Change] = []
     identical = 0
     across = _major(source) != _major(target)
-    for key in sorted(src.keys() | tgt.keys()):
-        new = src.get(key)
+    for key, new in src.items():
         old = tgt.get(key)
-        if old is None and new is not None:
-            if _skipped_kind(new, opts):
-                continue
-            changes.append(Change(key=key, kind=new.kind, status=Status.ADDED))
-        elif new is None and old is not None:
-            if _skipped_kind(old, opts):
-                continue
-            changes.append(Change(key=key, kind=old.kind, status=Status.REMOVED))
-        elif old is not None and new is not None:
-            if type(old) is not type(new):
-                changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
-                                      fields=(FieldChange(name="kind", old=old.kind, new=new.kind),)))
-                continue
+        if old is None:
+            if not _skipped_kind(new, opts):
+                changes.append(Change(key=key, kind=new.kind, status=Status.ADDED))
+        elif type(old) is not type(new):
+            changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
+                                  fields=(FieldChange(name="kind", old=old.kind, new=new.kind),)))
+        elif old.__dict__ == new.__dict__:
+            # all values equal (the cached keys too): nothing any option could report.
+            # Most objects of a large schema take this path, at C speed.
+            identical += 1
+        else:
             fields, textual = compare_objects(old, new, opts, across_versions=across)
             if fields:
                 changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
                                       fields=tuple(fields), textual_only=textual))
             else:
                 identical += 1
+    for key, old in tgt.items():
+        if key not in src and not _skipped_kind(old, opts):
+            changes.append(Change(key=key, kind=old.kind, status=Status.REMOVED))
+    changes.sort(key=_change_key)
     return ChangeSet(source=source, target=target, options=opts, changes=tuple(changes), identical=identical)
+
+
+def _change_key(change: Change) -> str:
+    return change.key
 
 
 def _major(snap: Snapshot) -> int | None:

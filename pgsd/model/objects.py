@@ -85,22 +85,34 @@ class DbObject(BaseModel):
 
         It is the ``__dict__`` of a throwaway instance filled attribute by attribute, so
         CPython stores it as a *split* dict that shares its key table with every other
-        instance of the class; ``copy()`` of it stays split. An object built on a copy
+        instance of the class; ``copy()`` of it stays split. Every kind's template is
+        made when this module is imported (see the end of the module). An object built on a copy
         costs about half the memory of one built on a plain dict, which is what lets a
         10,000-table pair (half a million objects) fit in a few hundred MB. Build the
         object with ``from_template``; do not mutate the returned dict.
         """
         template = cls.__dict__.get("_catalog_template")
         if template is None:
-            holder = _new(cls)
+            defaults = {}
             for name, f in cls.model_fields.items():
                 if f.is_required():
-                    value = None
+                    defaults[name] = None
                 elif f.default_factory is not None:
-                    value = f.default_factory()  # type: ignore[call-arg]
+                    defaults[name] = f.default_factory()  # type: ignore[call-arg]
                 else:
-                    value = f.default
-                _set(holder, name, value)
+                    defaults[name] = f.default
+            # The first holder puts the fields *and* the cached names into the class's
+            # shared key table, so that adding ``key`` (or any cached name) to a copy
+            # later finds its slot there; a key the table lacks would turn the copy
+            # into an ordinary dict, twice the size. The second holder's dict, fields
+            # only, is the template: the cached names must stay absent until computed.
+            for with_cached in (True, False):
+                holder = _new(cls)
+                for name, value in defaults.items():
+                    _set(holder, name, value)
+                if with_cached:
+                    for name in _CACHED:
+                        _set(holder, name, None)
             template = holder.__dict__
             type.__setattr__(cls, "_catalog_template", template)
             type.__setattr__(cls, "_all_fields_set", set(cls.model_fields))
@@ -627,6 +639,12 @@ AnyObject = Annotated[
     ],
     Field(discriminator="kind"),
 ]
+
+# Templates are made now, before any instance exists: CPython 3.11 shrinks a class's
+# shared key table a little with every instance created, so a template made after a
+# few thousand validated objects would no longer fit in it (see catalog_template).
+for _kind_class in AnyObject.__origin__.__args__:  # type: ignore[attr-defined]
+    _kind_class.catalog_template()
 
 KIND_CLASSES: dict[str, type[DbObject]] = {
     cls.model_fields["kind"].default: cls

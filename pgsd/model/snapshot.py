@@ -75,13 +75,31 @@ class Snapshot(BaseModel):
         copied = super().model_copy(update=update, deep=deep)
         copied.__dict__.pop("by_key", None)
         copied.__dict__.pop("children_by_parent", None)
+        copied.__dict__.pop("by_kind", None)
         return copied
+
+    def build_indexes(self) -> Snapshot:
+        """Build the lookup tables diff and plan use now (they are cached either way).
+
+        A side read in its own thread calls this while the other side may still be
+        waiting for its server, instead of the comparison building both afterwards.
+        """
+        _ = self.by_key, self.by_kind, self.children_by_parent
+        return self
 
     def get(self, key: str) -> DbObject | None:
         return self.by_key.get(key)
 
     def of_kind(self, kind: str) -> Iterator[DbObject]:
-        return (o for o in self.objects if o.kind == kind)
+        return iter(self.by_kind.get(kind, ()))
+
+    @cached_property
+    def by_kind(self) -> dict[str, list[DbObject]]:
+        """Objects grouped by kind, in key order; do not mutate."""
+        out: dict[str, list[DbObject]] = defaultdict(list)
+        for o in self.objects:
+            out[o.kind].append(o)
+        return dict(out)
 
     @cached_property
     def children_by_parent(self) -> dict[str, list[DbObject]]:

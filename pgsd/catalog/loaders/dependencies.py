@@ -34,7 +34,8 @@ DEPENDENCIES_COLUMNS = (
 def load_dependencies(ctx: LoadContext) -> list[Dependency]:
     oids = ctx.oids
     get = oids.get
-    edges: set[tuple[str, str]] = set()
+    edges: set[Dependency] = set()
+    edge = Dependency._make
     for (cat, objid, sub, refcat, refobjid, refsub, _deptype, rule_rel, is_return_rule, ad_rel, ad_num,
          parent, ref_extension) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
         # ---- the dependent
@@ -65,6 +66,5 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
         # ---- implied or circular edges
         if parent is not None and ref == get(("pg_class", parent, 0)):
             continue
-        edges.add((dep, ref))
-    # a Dependency is a named 2-tuple: building one costs what building the tuple does
-    return sorted(map(Dependency._make, edges))
+        edges.add(edge((dep, ref)))
+    return sorted(edges)

@@ -8,6 +8,7 @@ the same way (see pgsd/model/README.md, "Shared fields").
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pgsd.catalog.context import LoadContext
 from pgsd.model.objects import DefaultPrivilege, DbObject
@@ -47,7 +48,17 @@ def normalise_acl(items: Iterable[str] | None, owner: str | None, *, keep_owner:
     Letters are sorted, each followed by ``*`` when grantable. The owner's entries are
     dropped (its rights are implicit) unless ``keep_owner``: default privileges store
     the complete ACL, so there the owner's entry is information.
+
+    Large schemas repeat a handful of ACLs over thousands of tables, so results are
+    cached (and the equal tuples shared) per distinct ACL.
     """
+    if not items:
+        return ()
+    return _normalise_acl(tuple(items), owner, keep_owner)
+
+
+@lru_cache(maxsize=4096)
+def _normalise_acl(items: tuple[str, ...], owner: str | None, keep_owner: bool) -> tuple[str, ...]:
     grants: dict[str, dict[str, bool]] = {}
     for item in items or ():
         grantee, privs = parse_aclitem(item)

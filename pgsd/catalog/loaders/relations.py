@@ -50,7 +50,7 @@ class LoadedTable(NamedTuple):
 
 def column_key(schema: str, table: str, column: str) -> str:
     """The key a ``Column`` of that table has, built by the model so the two never drift."""
-    return Column(schema_name=schema, table=table, name=column, type="").key
+    return child_key("column", qualified(schema, table), column)
 
 
 def _sorted_options(values: list[str] | None) -> tuple[str, ...]:

@@ -1,0 +1,75 @@
+"""The shortcuts introspection and diff take for speed give the same answers as the slow paths."""
+
+from __future__ import annotations
+
+import json
+
+from pgsd.diff.changes import DiffOptions, Status, diff_snapshots
+from pgsd.model.objects import Column, Constraint, Index, Table, child_key
+from pgsd.model.snapshot import Dependency, Snapshot
+
+
+def test_catalog_built_objects_equal_validated_ones():
+    fast = Column.from_catalog(schema_name="s", table="Order", name="id", type="integer", not_null=True)
+    slow = Column(schema_name="s", table="Order", name="id", type="integer", not_null=True)
+    assert fast == slow
+    assert fast.key == slow.key == 'column:s."Order".id'
+    assert fast.model_dump() == slow.model_dump()
+
+
+def test_template_copies_share_nothing_mutable():
+    a = Table.from_catalog(schema_name="s", name="a", options=("fillfactor=70",))
+    b = Table.from_catalog(schema_name="s", name="b")
+    assert b.options == () and a.options == ("fillfactor=70",)
+    # the template itself is not changed by building from it
+    assert Table.catalog_template()["name"] is None
+
+
+def test_precomputed_keys_match_what_the_model_computes():
+    values = Constraint.catalog_template().copy()
+    values.update(schema_name="s", table="t", name="t_pkey", type="p", definition="PRIMARY KEY (id)")
+    values["key"] = child_key("constraint", "s.t", "t_pkey")
+    values["table_name"], values["parent_key"] = "s.t", "table:s.t"
+    built = Constraint.from_template(values)
+    plain = Constraint(schema_name="s", table="t", name="t_pkey", type="p", definition="PRIMARY KEY (id)")
+    assert (built.key, built.table_name, built.parent_key) == (plain.key, plain.table_name, plain.parent_key)
+    assert built == plain
+
+
+def test_diff_fast_path_agrees_with_field_comparison():
+    """Equal dicts are identical; unequal dicts (cached names or ignored fields) still compare by field."""
+    col = Column(schema_name="s", table="t", name="c", type="int")
+    cached = Column(schema_name="s", table="t", name="c", type="int")
+    cached.display_name  # noqa: B018 - only one side has this cached name in its __dict__
+    owner_only = Index(schema_name="s", table="t", name="i", definition="CREATE INDEX i ON s.t USING btree (c)",
+                       owner="alice")
+    owner_other = owner_only.model_copy(update={"owner": "bob"})
+    changed = Column(schema_name="s", table="t", name="d", type="int")
+    changed_new = Column(schema_name="s", table="t", name="d", type="bigint")
+    source = Snapshot(objects=(cached, owner_other, changed_new))
+    target = Snapshot(objects=(col, owner_only, changed))
+    cs = diff_snapshots(source=source, target=target, options=DiffOptions(owners=False))
+    assert [(c.key, c.status) for c in cs.changes] == [("column:s.t.d", Status.CHANGED)]
+    assert cs.identical == 2
+    with_owners = diff_snapshots(source=source, target=target, options=DiffOptions(owners=True))
+    assert {c.key for c in with_owners.changes} == {"column:s.t.d", "index:s.i"}
+
+
+def test_changes_are_sorted_by_key_whatever_the_side():
+    a = Column(schema_name="s", table="t", name="a", type="int")
+    z = Column(schema_name="s", table="t", name="z", type="int")
+    m = Column(schema_name="s", table="t", name="m", type="int")
+    cs = diff_snapshots(source=Snapshot(objects=(a, z)), target=Snapshot(objects=(m,)))
+    assert [c.key for c in cs.changes] == sorted(c.key for c in cs.changes)
+    assert {c.status for c in cs.changes} == {Status.ADDED, Status.REMOVED}
+
+
+def test_snapshot_format_1_dependencies_still_read():
+    snap = Snapshot(dependencies=(Dependency("view:s.v", "table:s.t"),))
+    doc = json.loads(snap.to_json())
+    assert doc["dependencies"] == [["view:s.v", "table:s.t"]]
+    doc["format_version"] = 1
+    doc["dependencies"] = [{"dependent": "view:s.v", "referenced": "table:s.t"}]
+    again = Snapshot.from_json(json.dumps(doc))
+    assert again.dependencies == snap.dependencies
+    assert again.dependencies[0].referenced == "table:s.t"
