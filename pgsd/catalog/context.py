@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from pgsd.catalog.prefetch import Prefetch
 from pgsd.connect.pool import ReadSession
 from pgsd.model.objects import DbObject
 from pgsd.model.server import ServerInfo
@@ -58,16 +59,39 @@ def query_text(name: str, major: int) -> str:
     return (_SQL_DIR / chosen[-1]).read_text(encoding="utf-8")
 
 
+_CATALOG_IDS: dict[str, int] = {}
+
+
+def catalog_base(catalog: str) -> int:
+    """The part of every ``oid_key`` of this catalog: OR it with ``oid << 16 | sub``."""
+    cid = _CATALOG_IDS.get(catalog)
+    if cid is None:
+        cid = _CATALOG_IDS.setdefault(catalog, len(_CATALOG_IDS) + 1)
+    return cid << 48
+
+
+def oid_key(catalog: str, oid: int, sub: int = 0) -> int:
+    """One int for (catalog, OID, sub-id): the key of ``LoadContext.oids``.
+
+    A 10,000-table database registers half a million OIDs a side (every column is one);
+    an int key costs a third of a (catalog, oid, sub) tuple and the ints inside it.
+    OIDs are 32 bits and sub-ids (column numbers) at most 1,600, so nothing overlaps.
+    """
+    return catalog_base(catalog) | (int(oid) << 16) | int(sub)
+
+
 @dataclass
 class LoadContext:
     session: ReadSession
     server: ServerInfo
     filters: Filters = field(default_factory=Filters)
-    oids: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    """(catalog, oid, sub-id) -> key; catalog is e.g. ``pg_class``, sub-id a column number or 0."""
+    oids: dict[int, str] = field(default_factory=dict)
+    """``oid_key(catalog, oid, sub-id)`` -> key; catalog is e.g. ``pg_class``, sub-id a column number or 0."""
     shared: dict[str, Any] = field(default_factory=dict)
     """Scratch space loaders share (e.g. table names by OID)."""
     warnings: list[str] = field(default_factory=list)
+    prefetch: Prefetch | None = None
+    """When set, queries come from this reader thread instead of the session (see prefetch)."""
 
     @property
     def major(self) -> int:
@@ -86,6 +110,9 @@ class LoadContext:
         Rows come as dicts: for the kinds with few objects, readability wins. The kinds
         with one row per column, constraint, index or dependency use ``rows``.
         """
+        if self.prefetch is not None:
+            names, rows = self.prefetch.names_and_rows(name)
+            return [dict(zip(names, row)) for row in rows]
         return self.session.fetch_dicts(query_text(name, self.major), self.params(), step=name)
 
     def rows(self, name: str, columns: tuple[str, ...]) -> Iterator[tuple]:
@@ -95,13 +122,15 @@ class LoadContext:
         streaming keeps only a chunk of rows in memory. ``columns`` must be the query's
         output names in order (checked on the first row).
         """
+        if self.prefetch is not None:
+            return self.prefetch.rows(name, columns)
         return self.session.stream(query_text(name, self.major), self.params(), step=name, columns=columns)
 
     def register(self, catalog: str, oid: int, key: str, sub: int = 0) -> None:
-        self.oids[(catalog, int(oid), int(sub))] = key
+        self.oids[oid_key(catalog, oid, sub)] = key
 
     def key_of(self, catalog: str, oid: int, sub: int = 0) -> str | None:
-        return self.oids.get((catalog, int(oid), int(sub)))
+        return self.oids.get(oid_key(catalog, oid, sub))
 
     # ------------------------------------------------------------ name filters
 

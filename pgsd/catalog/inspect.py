@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 import pgsd
 from pgsd import errors
-from pgsd.catalog.context import LoadContext
+from pgsd.catalog.context import LoadContext, query_text
 from pgsd.catalog.loaders import LOADERS
+from pgsd.catalog.prefetch import Prefetch
 from pgsd.connect.pool import ReadSession, SidePool
 from pgsd.connect.server import detect_server
 from pgsd.model.objects import DbObject
@@ -49,16 +50,19 @@ class Inspection:
         total = len(LOADERS) + 1
         report = progress or (lambda step, done, total: None)
         where = self.pool.spec.describe()
+        prefetch: Prefetch | None = None
         with self.pool.read_session() as session:
             self._session = session
             try:
                 report("server", 0, total)
                 server = detect_server(session, where=where)
                 ctx = LoadContext(session=session, server=server, filters=self.filters)
+                queries = [(q, query_text(q, ctx.major), ctx.params()) for entry in LOADERS for q in entry[3]]
+                ctx.prefetch = prefetch = Prefetch(session, queries).start()
                 objects: list[DbObject] = []
                 dependencies: list[Dependency] = []
                 not_compared: dict[str, int] = {}
-                for done, (module_name, func_name, label) in enumerate(LOADERS, start=1):
+                for done, (module_name, func_name, label, _queries) in enumerate(LOADERS, start=1):
                     if self._cancel.is_set():
                         raise errors.Cancelled(f"reading {where} was cancelled")
                     report(label, done, total)
@@ -78,6 +82,8 @@ class Inspection:
                     raise errors.Cancelled(f"reading {where} was cancelled") from None
                 raise e
             finally:
+                if prefetch is not None:
+                    prefetch.close()
                 self._session = None
         objects.sort(key=lambda o: o.key)
         # every part was built from models already: no need to validate 100k objects again

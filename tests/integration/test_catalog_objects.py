@@ -50,11 +50,11 @@ def _register_tables(ctx: LoadContext) -> list:
     return []
 
 
-def _loaders() -> tuple[tuple[str, str, str], ...]:
+def _loaders() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
     present = [entry for entry in LOADERS if _available(entry[0], entry[1])]
     if not _available("pgsd.catalog.loaders.relations", "load_tables"):
         at = next(i for i, e in enumerate(present) if e[1] == "load_views")
-        present.insert(at, (HERE, "_register_tables", "tables (test stand-in)"))
+        present.insert(at, (HERE, "_register_tables", "tables (test stand-in)", ()))
     return tuple(present)
 
 
@@ -564,7 +564,7 @@ def test_registers_oids_for_dependencies(pg_server, db):
     db(EVERYTHING)
     with SidePool(ConnectionSpec.parse(db.dsn)) as pool, pool.read_session() as session:
         ctx = LoadContext(session=session, server=detect_server(session))
-        for module, func, _label in _loaders():
+        for module, func, *_rest in _loaders():
             if func not in ("load_dependencies", "load_coverage"):
                 getattr(importlib.import_module(module), func)(ctx)
         oids = session.fetch_dicts("""

@@ -1,6 +1,7 @@
 """Dependency edges between keys, from one pg_depend query.
 
-Runs after every object loader, so ``ctx.oids`` maps whatever was loaded. Each
+Runs after every object loader, so ``ctx.oids`` maps whatever was loaded (keys made by
+``oid_key``, composed inline here: this loop sees one row per pg_depend entry). Each
 pg_depend row names two catalog objects; both ends are translated to keys and the
 row becomes ``Dependency(dependent, referenced)``. The translation follows the model
 README ("Dependencies"):
@@ -21,7 +22,7 @@ column's default depends on the sequence, so keeping both would make a cycle.
 
 from __future__ import annotations
 
-from pgsd.catalog.context import LoadContext
+from pgsd.catalog.context import LoadContext, catalog_base
 from pgsd.model.snapshot import Dependency
 
 
@@ -32,39 +33,42 @@ DEPENDENCIES_COLUMNS = (
 
 
 def load_dependencies(ctx: LoadContext) -> list[Dependency]:
-    oids = ctx.oids
-    get = oids.get
+    get = ctx.oids.get
+    base = catalog_base  # (catalog -> its part of an oid_key)
+    pg_class, pg_rewrite, pg_extension = base("pg_class"), base("pg_rewrite"), base("pg_extension")
     edges: set[Dependency] = set()
     edge = Dependency._make
     for (cat, objid, sub, refcat, refobjid, refsub, _deptype, rule_rel, is_return_rule, ad_rel, ad_num,
          parent, ref_extension) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
         # ---- the dependent
         if cat == "pg_rewrite":
-            dep = None if is_return_rule else get(("pg_rewrite", objid, 0))
+            dep = None if is_return_rule else get(pg_rewrite | (objid << 16))
             if dep is None and rule_rel is not None:
-                dep = get(("pg_class", rule_rel, 0))
+                dep = get(pg_class | (rule_rel << 16))
         elif cat == "pg_attrdef":
             if ad_rel is None:
                 continue
-            dep = get(("pg_class", ad_rel, ad_num)) or get(("pg_class", ad_rel, 0))
+            dep = get(pg_class | (ad_rel << 16) | ad_num) or get(pg_class | (ad_rel << 16))
         else:
-            dep = get((cat, objid, sub))
+            cat_base = base(cat)
+            dep = get(cat_base | (objid << 16) | sub)
             if dep is None and sub:
-                dep = get((cat, objid, 0))
+                dep = get(cat_base | (objid << 16))
         if dep is None:
             continue
 
         # ---- the referenced object
-        ref = get((refcat, refobjid, refsub))
+        ref_base = base(refcat)
+        ref = get(ref_base | (refobjid << 16) | refsub)
         if ref is None and refsub:
-            ref = get((refcat, refobjid, 0))
+            ref = get(ref_base | (refobjid << 16))
         if ref is None and ref_extension is not None:
-            ref = get(("pg_extension", ref_extension, 0))
+            ref = get(pg_extension | (ref_extension << 16))
         if ref is None or ref == dep:
             continue
 
         # ---- implied or circular edges
-        if parent is not None and ref == get(("pg_class", parent, 0)):
+        if parent is not None and ref == get(pg_class | (parent << 16)):
             continue
         edges.add(edge((dep, ref)))
     return sorted(edges)

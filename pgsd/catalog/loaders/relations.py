@@ -23,7 +23,7 @@ import fnmatch
 import sys
 from typing import Any, NamedTuple
 
-from pgsd.catalog.context import LoadContext
+from pgsd.catalog.context import LoadContext, catalog_base
 from pgsd.catalog.loaders.privileges import normalise_acl
 from pgsd.model.names import qualified
 from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
@@ -215,6 +215,7 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
     """
     tables = _loaded_tables(ctx)
     register = ctx.oids.__setitem__
+    pg_class = catalog_base("pg_class")
     template = Column.catalog_template()
     build = Column.from_template
     intern = sys.intern
@@ -259,7 +260,7 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
         values["table_name"] = table.qualified_name
         values["parent_key"] = table.key
         out.append(build(values))
-        register(("pg_class", relid, position), key)
+        register(pg_class | (relid << 16) | position, key)
     return out
 
 
@@ -281,6 +282,8 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
     """
     tables = _loaded_tables(ctx)
     register = ctx.oids.__setitem__
+    pg_class = catalog_base("pg_class")
+    pg_constraint = catalog_base("pg_constraint")
     template = Constraint.catalog_template()
     build = Constraint.from_template
     out: list[DbObject] = []
@@ -311,9 +314,9 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
         values["table_name"] = table.qualified_name
         values["parent_key"] = table.key
         out.append(build(values))
-        register(("pg_constraint", oid, 0), key)
+        register(pg_constraint | (oid << 16), key)
         if index_oid is not None:
-            register(("pg_class", index_oid, 0), key)
+            register(pg_class | (index_oid << 16), key)
     return out
 
 
@@ -345,6 +348,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
     """
     tables = _loaded_tables(ctx)
     register = ctx.oids.__setitem__
+    pg_class = catalog_base("pg_class")
     template = Index.catalog_template()
     build = Index.from_template
     out: list[DbObject] = []
@@ -381,5 +385,5 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
         values["parent_key"] = parent_key
         obj = build(values)
         out.append(obj)
-        register(("pg_class", oid, 0), obj.key)  # schema-wide: see Index.key
+        register(pg_class | (oid << 16), obj.key)  # schema-wide: see Index.key
     return out

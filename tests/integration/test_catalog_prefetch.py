@@ -1,0 +1,78 @@
+"""The prefetch thread: queries run ahead of the loaders, and every way of stopping early is clean."""
+
+from __future__ import annotations
+
+import pytest
+
+import pgsd.catalog.inspect as inspect_mod
+from pgsd import errors
+from pgsd.catalog.context import query_text
+from pgsd.catalog.inspect import inspect_database
+from pgsd.catalog.loaders import LOADERS
+from pgsd.catalog.prefetch import Prefetch
+from pgsd.connect import ConnectionSpec, SidePool
+from tests.integration.test_catalog_relations import db, snap  # noqa: F401 - fixture used by name
+
+
+def _boom(ctx):  # noqa: ANN001, ANN202 - a loader that fails after reading part of the catalog
+    raise RuntimeError("loader failed")
+
+
+def test_loaders_read_queries_in_the_declared_order(db):
+    dsn, run = db
+    run("CREATE TABLE t (id int PRIMARY KEY, note text)")
+    reordered = list(LOADERS)
+    columns = next(i for i, e in enumerate(reordered) if e[1] == "load_columns")
+    reordered[columns], reordered[columns + 1] = reordered[columns + 1], reordered[columns]
+    with pytest.MonkeyPatch.context() as mp:
+        # the declared lists now disagree with what the loaders read
+        mp.setattr(inspect_mod, "LOADERS", tuple(
+            (m, f, label, reordered_queries)
+            for (m, f, label, _q), (_m, _f, _l, reordered_queries) in zip(LOADERS, reordered, strict=True)
+        ))
+        with pytest.raises(errors.PgsdError, match="out of turn"):
+            snap(dsn)
+
+
+def test_a_failing_loader_stops_the_reader_and_the_pool_stays_usable(db):
+    dsn, run = db
+    run("CREATE TABLE t (id int PRIMARY KEY)")
+    failing = tuple(
+        (__name__, "_boom", label, queries) if func == "load_indexes" else (module, func, label, queries)
+        for module, func, label, queries in LOADERS
+    )
+    with SidePool(ConnectionSpec.parse(dsn)) as pool:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(inspect_mod, "LOADERS", failing)
+            with pytest.raises(RuntimeError, match="loader failed"):
+                inspect_database(pool)
+        # the reading thread was stopped and joined: the same pool reads a full snapshot
+        again = inspect_database(pool)
+    assert again.get("table:public.t") is not None
+
+
+def test_rows_arrive_in_chunks_and_are_checked_against_the_loader(db):
+    dsn, run = db
+    run("CREATE TABLE wide AS SELECT 1 AS a FROM generate_series(1, 5)")
+    run("ALTER TABLE wide ADD COLUMN " + ", ADD COLUMN ".join(f"c{i} int" for i in range(30)))
+    params = {"include_schemas": [], "exclude_schemas": []}
+    with SidePool(ConnectionSpec.parse(dsn)) as pool:
+        with pool.read_session() as session:
+            major = session.fetch("SELECT current_setting('server_version_num')::int / 10000")[0][0]
+            queries = [("columns", query_text("columns", major), params),
+                       ("tables", query_text("tables", major), params)]
+            prefetch = Prefetch(session, queries, chunk=7, ahead=2).start()
+            try:
+                with pytest.raises(errors.PgsdError, match="its loader expects"):
+                    list(prefetch.rows("columns", ("attrelid", "position", "name")))
+            finally:
+                prefetch.close()  # may cancel the reader: this transaction is done
+        with pool.read_session() as session:
+            prefetch = Prefetch(session, queries, chunk=7, ahead=2).start()
+            try:
+                rows = list(prefetch.rows("columns"))
+                names, tables = prefetch.names_and_rows("tables")
+            finally:
+                prefetch.close()
+    assert len(rows) == 31  # more than a few chunks of 7, through a queue of 2
+    assert "name" in names and len(tables) == 1
