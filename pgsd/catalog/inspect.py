@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import threading
 from collections.abc import Callable
+from operator import attrgetter
 
 import pgsd
 from pgsd import errors
@@ -85,7 +86,7 @@ class Inspection:
                 if prefetch is not None:
                     prefetch.close()
                 self._session = None
-        objects.sort(key=lambda o: o.key)
+        objects.sort(key=attrgetter("key"))
         # every part was built from models already: no need to validate 100k objects again
         return Snapshot.model_construct(
             pgsd_version=pgsd.__version__,
