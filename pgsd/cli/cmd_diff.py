@@ -33,6 +33,7 @@ from pgsd.workflow import (
     load_sides as read_live,
     CancelToken,
     SideProgress,
+    bulk_work,
     compare,
     is_snapshot_file,
     load_side,
@@ -127,7 +128,10 @@ def now_iso() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    return guarded(_run, args)
+    # One bulk block for the whole command: between separate blocks the collector would
+    # come back and walk every object just read (half a second at 10,000 tables).
+    with bulk_work():
+        return guarded(_run, args)
 
 
 def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from pgsd.cli.cmd_diff import (
 )
 from pgsd.cli.sources import add_connection_options
 from pgsd.export import check_writable
+from pgsd.workflow import bulk_work
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +42,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return guarded(_run, args)
+    with bulk_work():  # read and serialise without the collector walking every object
+        return guarded(_run, args)
 
 
 def _run(args: argparse.Namespace) -> int:
