@@ -208,7 +208,7 @@ def load_sides(
     results: dict[str, Snapshot] = {}
     try:
         for _ in threads:
-            side, snap, error = finished.get()
+            side, snap, error = _wait_for(finished)
             if error is not None:
                 raise error
             assert snap is not None
@@ -221,6 +221,22 @@ def load_sides(
                 t.join(max(0.0, deadline - time.monotonic()))
         raise
     return results
+
+
+def _wait_for(finished: queue.Queue):  # noqa: ANN202
+    """The next finished side, waking up every quarter second.
+
+    Ctrl-C is a signal to the process, and the kernel may hand it to any of its threads
+    (the side readers, their prefetch threads, the pools' workers). Python runs the
+    handler only in the main thread, and a main thread blocked in a wait without a
+    timeout would not notice until a side finished; waking up regularly lets it raise
+    KeyboardInterrupt at once.
+    """
+    while True:
+        try:
+            return finished.get(timeout=0.25)
+        except queue.Empty:
+            continue
 
 
 def load_both(
