@@ -308,6 +308,16 @@ def _pgsd_backends(pg_server, dbname: str, waiting: bool = False) -> int:
         return conn.execute(query, (dbname,)).fetchone()[0]
 
 
+def _sigint_default() -> None:
+    """In the child: take Ctrl-C even when this test run was started with SIGINT ignored.
+
+    A shell starts background jobs (``cmd &`` without job control) with SIGINT ignored,
+    children inherit that, and Python then installs no KeyboardInterrupt handler: a
+    test run started that way would fail these tests for a reason that is not pgsd's.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_reading_cancels_the_query_and_closes_the_pools(pg_server, dbs, pgsd):
     source, target = dbs
     dbname = conninfo_to_dict(source)["dbname"]
@@ -315,7 +325,7 @@ def test_ctrl_c_while_reading_cancels_the_query_and_closes_the_pools(pg_server, 
         # One catalog the introspection reads now needs a lock we hold: the query waits.
         blocker.execute("LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE")
         proc = subprocess.Popen([sys.executable, "-m", "pgsd", "diff", source, target], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=pgsd.env)
+                                stderr=subprocess.PIPE, text=True, env=pgsd.env, preexec_fn=_sigint_default)
         try:
             deadline = time.monotonic() + 30
             while _pgsd_backends(pg_server, dbname, waiting=True) == 0:
@@ -356,7 +366,7 @@ def test_ctrl_c_while_connecting_exits_at_once(pgsd):
         for args in (("diff", silent, silent), ("snapshot", silent)):
             connected = len(held)
             proc = subprocess.Popen([sys.executable, "-m", "pgsd", *args], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, env=pgsd.env)
+                                    stderr=subprocess.PIPE, text=True, env=pgsd.env, preexec_fn=_sigint_default)
             deadline = time.monotonic() + 30
             while len(held) == connected:  # wait until pgsd is connecting, past its start-up
                 assert proc.poll() is None and time.monotonic() < deadline
