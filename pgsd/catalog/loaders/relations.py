@@ -47,6 +47,22 @@ class LoadedTable(NamedTuple):
     qualified_name: str
     key: str
 
+    def child_values(self, template: dict[str, Any], kind: str, name: str) -> dict[str, Any]:
+        """A copy of a child kind's catalog template with what every child of this table shares.
+
+        Identity fields plus the precomputed ``key``, ``table_name`` and ``parent_key``
+        (this table's own strings, shared by all its children rather than rebuilt).
+        """
+        values = template.copy()
+        values["schema_name"] = self.schema
+        values["table"] = self.name
+        values["table_kind"] = self.kind
+        values["name"] = name
+        values["key"] = child_key(kind, self.qualified_name, name)
+        values["table_name"] = self.qualified_name
+        values["parent_key"] = self.key
+        return values
+
 
 def column_key(schema: str, table: str, column: str) -> str:
     """The key a ``Column`` of that table has, built by the model so the two never drift."""
@@ -226,13 +242,7 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
         table = tables.get(relid)
         if table is None:
             continue
-        name = intern(name)
-        key = child_key("column", table.qualified_name, name)
-        values = template.copy()
-        values["schema_name"] = table.schema
-        values["table"] = table.name
-        values["table_kind"] = table.kind
-        values["name"] = name
+        values = table.child_values(template, "column", intern(name))
         values["position"] = position
         values["type"] = intern(type_)
         if coll is not None:
@@ -256,11 +266,8 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
             values["acl"] = normalise_acl(acl, table.owner)
         if fdw_options:
             values["fdw_options"] = tuple(sorted(fdw_options))
-        values["key"] = key
-        values["table_name"] = table.qualified_name
-        values["parent_key"] = table.key
         out.append(build(values))
-        register(pg_class | (relid << 16) | position, key)
+        register(pg_class | (relid << 16) | position, values["key"])
     return out
 
 
@@ -292,12 +299,7 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
         table = tables.get(relid)
         if table is None:
             continue
-        key = child_key("constraint", table.qualified_name, name)
-        values = template.copy()
-        values["schema_name"] = table.schema
-        values["table"] = table.name
-        values["table_kind"] = table.kind
-        values["name"] = name
+        values = table.child_values(template, "constraint", name)
         values["type"] = type_
         values["definition"] = definition
         values["deferrable"] = deferrable
@@ -310,10 +312,8 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
             values["references"] = qualified(ref_schema, ref_name)
         values["index_name"] = index_name
         values["comment"] = comment
-        values["key"] = key
-        values["table_name"] = table.qualified_name
-        values["parent_key"] = table.key
         out.append(build(values))
+        key = values["key"]
         register(pg_constraint | (oid << 16), key)
         if index_oid is not None:
             register(pg_class | (index_oid << 16), key)
