@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from pgsd.catalog.prefetch import Prefetch
+from pgsd.catalog.prefetch import Prefetch, rows_of
 from pgsd.connect.pool import ReadSession
 from pgsd.model.objects import DbObject
 from pgsd.model.server import ServerInfo
@@ -119,12 +119,12 @@ class LoadContext:
         """Stream the rows of catalog query ``name`` as tuples in the order of ``columns``.
 
         For the big kinds: tuples unpack several times faster than dicts are built, and
-        streaming keeps only a chunk of rows in memory. ``columns`` must be the query's
+        reading by chunks (server-side cursor) keeps only a chunk of rows in memory. ``columns`` must be the query's
         output names in order (checked on the first row).
         """
         if self.prefetch is not None:
             return self.prefetch.rows(name, columns)
-        return self.session.stream(query_text(name, self.major), self.params(), step=name, columns=columns)
+        return rows_of(self.session.chunks(query_text(name, self.major), self.params(), step=name), name, columns)
 
     def register(self, catalog: str, oid: int, key: str, sub: int = 0) -> None:
         self.oids[oid_key(catalog, oid, sub)] = key

@@ -26,6 +26,21 @@ _ROWS = "rows"
 _FAILED = "failed"
 
 
+def rows_of(chunks: Iterator[tuple[tuple[str, ...], list[tuple]]], name: str,
+            columns: tuple[str, ...] | None) -> Iterator[tuple]:
+    """The rows of (column names, rows) chunks, checked once against ``columns``.
+
+    Loaders unpack rows by position, so a query whose column list drifted from its
+    loader's must fail loudly, not fill the wrong fields.
+    """
+    for names, rows in chunks:
+        if columns is not None and rows:
+            if names != columns:
+                raise errors.PgsdError(f"catalog query {name} returns {names}, its loader expects {columns}")
+            columns = None
+        yield from rows
+
+
 class Prefetch:
     """Runs ``queries`` ([(name, sql, params)]) on ``session`` in a thread, chunk by chunk."""
 
@@ -67,41 +82,35 @@ class Prefetch:
 
     # ------------------------------------------------------------ loaders' side
 
-    def rows(self, name: str, columns: tuple[str, ...] | None = None) -> Iterator[tuple]:
-        """The rows of query ``name``, which must be the next one the loaders read."""
+    def _take(self, name: str) -> None:
+        """Check that ``name`` is the next query the reader runs, and move past it."""
         if self._next >= len(self._queries) or self._queries[self._next][0] != name:
             expected = self._queries[self._next][0] if self._next < len(self._queries) else "nothing"
             raise errors.PgsdError(f"catalog query {name} read out of turn (expected {expected}); see LOADERS")
         self._next += 1
-        checked = columns is None
+
+    def _chunks(self, name: str) -> Iterator[tuple[tuple[str, ...], list[tuple]]]:
+        """(column names, rows) chunks of query ``name``, as the reader hands them over."""
+        self._take(name)
         while True:
             what, first, second = self._queue.get()
             if what == _FAILED:
                 raise first
             if what == _DONE:
                 return
-            if not checked and second:
-                if first != columns:
-                    raise errors.PgsdError(f"catalog query {name} returns {first}, its loader expects {columns}")
-                checked = True
-            yield from second
+            yield first, second
+
+    def rows(self, name: str, columns: tuple[str, ...] | None = None) -> Iterator[tuple]:
+        """The rows of query ``name``, which must be the next one the loaders read."""
+        return rows_of(self._chunks(name), name, columns)
 
     def names_and_rows(self, name: str) -> tuple[tuple[str, ...], list[tuple]]:
         """All rows of query ``name`` at once, with the column names (for the small kinds)."""
-        if self._next >= len(self._queries) or self._queries[self._next][0] != name:
-            expected = self._queries[self._next][0] if self._next < len(self._queries) else "nothing"
-            raise errors.PgsdError(f"catalog query {name} read out of turn (expected {expected}); see LOADERS")
-        self._next += 1
         names: tuple[str, ...] = ()
         out: list[tuple] = []
-        while True:
-            what, first, second = self._queue.get()
-            if what == _FAILED:
-                raise first
-            if what == _DONE:
-                return names, out
-            names = first
-            out.extend(second)
+        for names, rows in self._chunks(name):
+            out.extend(rows)
+        return names, out
 
     def close(self) -> None:
         """Wait for the reading thread to end; if the loaders stopped early, stop it first.

@@ -84,33 +84,6 @@ class ReadSession:
             self._pool._record_time(step, time.perf_counter() - started)
         return rows
 
-    def stream(self, query: str, params: tuple | dict | None = None, *, step: str = "query",
-               columns: tuple[str, ...] | None = None, chunk: int = 2000) -> Iterator[tuple]:
-        """Run one catalog query and yield its rows as tuples while they arrive.
-
-        The rows are never all held at once (libpq's chunked mode): at 10,000 tables the
-        columns query alone returns 175,000 rows, and the two sides read at the same time.
-        Given ``columns``, the query's output names are checked against them, so a loader
-        that unpacks rows by position fails loudly if a query's column list drifts.
-        """
-        started = time.perf_counter()
-        try:
-            cur = self.conn.cursor()
-            rows = cur.stream(query, params, size=chunk)
-            for row in rows:
-                if columns is not None:
-                    names = tuple(d.name for d in cur.description or ())
-                    if names != columns:
-                        raise errors.PgsdError(
-                            f"catalog query {step} returns {names}, its loader expects {columns}"
-                        )
-                    columns = None
-                yield row
-        except psycopg.Error as e:
-            raise translate_query_error(e, self._pool.spec, f"reading {step}") from None
-        finally:
-            self._pool._record_time(step, time.perf_counter() - started)
-
     def chunks(self, query: str, params: tuple | dict | None = None, *, step: str = "query",
                size: int = 2000) -> Iterator[tuple[tuple[str, ...], list[tuple]]]:
         """Run one catalog query through a server-side cursor; yield (column names, rows) chunks.
