@@ -1,5 +1,5 @@
 """`python -m pgsd` runs the same entry point as the `pgsd` console script."""
 
-from pgsd.cli.main import main
+from pgsd.cli.main import entry
 
-raise SystemExit(main())
+entry()

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import pgsd
 from pgsd.cli import output
+from pgsd.cli.quick_exit import park
 from pgsd.cli.sources import add_connection_options, pool_settings
 from pgsd.connect import PoolSettings
 from pgsd.ddl.context import PlanOptions
@@ -179,6 +180,7 @@ def _run(args: argparse.Namespace) -> int:
     text = render(args.format, changes, the_plan, generated_at=now_iso(),
                   pgsd_version=pgsd.__version__, files=loaded.files)
     report_snapshots(loaded.snapshots)
+    park(loaded, changes, the_plan)  # freed by the process's exit, not one by one
     if args.verbose:
         loaded.print_timings()
         output.note(f"diff: {len(changes.changes)} changes, {changes.identical} identical in {t1 - t0:.3f}s")

@@ -22,6 +22,7 @@ from pgsd.cli.cmd_diff import (
     load_sides,
     report_snapshots,
 )
+from pgsd.cli.quick_exit import park
 from pgsd.cli.sources import add_connection_options
 from pgsd.export import check_writable
 from pgsd.workflow import bulk_work
@@ -56,5 +57,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.verbose:
         loaded.print_timings()
         output.note(f"snapshot: {len(snapshot.objects)} objects in {time.perf_counter() - started:.3f}s")
+    park(loaded)
     emit(snapshot.to_json() + "\n", args)
     return 0

@@ -79,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def entry() -> None:
+    """The `pgsd` console script and ``python -m pgsd``: main(), then a quick exit (see quick_exit)."""
+    from pgsd.cli.quick_exit import run_and_exit
+
+    run_and_exit(main)
+
+
 def _has_tui() -> bool:
     try:
         importlib.import_module("pgsd.cli.cmd_tui")
@@ -88,4 +95,4 @@ def _has_tui() -> bool:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()
