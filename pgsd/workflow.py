@@ -20,6 +20,7 @@ import psycopg
 
 from pgsd import errors
 from pgsd.catalog.inspect import Inspection
+from pgsd.catalog.twins import Twins
 from pgsd.connect import ConnectionSpec, PoolSettings, PoolStats, SidePool, detect_server
 from pgsd.connect.failures import translate_query_error
 from pgsd.ddl.context import PlanOptions
@@ -143,15 +144,19 @@ def load_side(
     settings: PoolSettings | None = None,
     progress: SideProgress | None = None,
     cancel: CancelToken | None = None,
+    twins: Twins | None = None,
 ) -> Snapshot:
-    """Read one side: a snapshot file as is, or a live database introspected."""
+    """Read one side: a snapshot file as is, or a live database introspected.
+
+    ``twins`` is shared with another side read at the same time (see load_sides).
+    """
     if is_snapshot_file(text):
         return read_snapshot_file(text)
     spec = resolve_spec(text)
     if cancel is not None and cancel.cancelled:
         raise errors.Cancelled(f"reading {spec.describe()} was cancelled")
     with SidePool(spec, side, settings) as pool:
-        ins = Inspection(pool, filters)
+        ins = Inspection(pool, filters, twins)
         if cancel is not None:
             cancel._attach(ins)
         report = None
@@ -179,6 +184,10 @@ def load_sides(
     """
     token = cancel or CancelToken()
     reading: set[str] = set()
+    # Objects both live sides read identically are built once (see catalog.twins). Only
+    # for two or more live sides: alone, a side would fill it with objects nobody takes.
+    live = [text for text in texts.values() if not is_snapshot_file(text)]
+    twins = Twins() if len(live) > 1 else None
 
     def report(side: str, step: str, done: int, total: int) -> None:
         reading.add(side)  # the first report comes once the side is connected
@@ -189,7 +198,8 @@ def load_sides(
 
     def work(side: str, conninfo: str) -> None:
         try:
-            snap = load_side(conninfo, side, filters=filters, settings=settings, progress=report, cancel=token)
+            snap = load_side(conninfo, side, filters=filters, settings=settings, progress=report, cancel=token,
+                             twins=twins)
         except BaseException as e:  # noqa: BLE001 - handed to the main thread
             finished.put((side, None, e))
         else:

@@ -8,8 +8,8 @@ from pgsd.connect import ConnectionSpec
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
-from pgsd.model.snapshot import Filters
-from pgsd.workflow import apply_plan, load_side
+from pgsd.model.snapshot import Filters, Snapshot
+from pgsd.workflow import apply_plan, load_both, load_side
 
 
 def describe(cs: ChangeSet) -> str:
@@ -22,6 +22,14 @@ def describe(cs: ChangeSet) -> str:
     return "\n".join(lines)
 
 
+def assert_same_as_alone(snapshot: Snapshot, dsn: str, side: str, filters: Filters) -> None:
+    """A side read beside the other (sharing the objects both read identically, see
+    catalog.twins) must be exactly what reading it alone gives."""
+    alone = load_side(dsn, side, filters=filters)
+    assert snapshot.objects == alone.objects, f"{side} read beside the other side differs from {side} read alone"
+    assert snapshot.dependencies == alone.dependencies
+
+
 def converge(
     source_dsn: str,
     target_dsn: str,
@@ -32,8 +40,9 @@ def converge(
 ) -> str:
     """Apply the plan source -> target, then assert nothing is left; returns the script."""
     filters = filters or Filters()
-    source = load_side(source_dsn, "source", filters=filters)
-    target = load_side(target_dsn, "target", filters=filters)
+    source, target = load_both(source_dsn, target_dsn, filters=filters)  # as `pgsd diff` reads them
+    assert_same_as_alone(source, source_dsn, "source", filters)
+    assert_same_as_alone(target, target_dsn, "target", filters)
     cs = diff_snapshots(source=source, target=target, options=diff_options)
     plan = build_plan(cs, plan_options)
     script = plan.to_sql()

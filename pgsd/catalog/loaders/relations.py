@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 from pgsd.catalog.context import LoadContext, catalog_base
 from pgsd.catalog.loaders.privileges import normalise_acl
+from pgsd.catalog.twins import room
 from pgsd.model.names import qualified
 from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
 
@@ -233,51 +234,65 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
     register = ctx.oids.__setitem__
     pg_class = catalog_base("pg_class")
     template = Column.catalog_template()
-    build = Column.from_template
+    take, offer = room(ctx.twins, "column")
     intern = sys.intern
     out: list[DbObject] = []
-    for (relid, position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
-         statistics, compression, is_local, comment, acl, fdw_options,
-         id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle) in ctx.rows("columns", COLUMNS_COLUMNS):
+    for row in ctx.rows("columns", COLUMNS_COLUMNS):
+        relid = row[0]
         table = tables.get(relid)
         if table is None:
             continue
-        values = table.child_values(template, "column", intern(name))
-        values["position"] = position
-        values["type"] = intern(type_)
-        if coll is not None:
-            values["collation"] = qualified(coll_schema, coll)
-        values["not_null"] = not_null
-        values["default"] = default
-        if identity:
-            values["identity"] = identity
-            if id_type is not None:
-                values["identity_sequence"] = identity_options(
-                    id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle
-                )
-        if generated:
-            values["generated"] = generated
-        values["storage"] = storage
-        values["statistics"] = statistics
-        values["compression"] = compression
-        values["is_local"] = is_local
-        values["comment"] = comment
-        if acl is not None:
-            values["acl"] = normalise_acl(acl, table.owner)
-        if fdw_options:
-            values["fdw_options"] = tuple(sorted(fdw_options))
-        out.append(build(values))
-        register(pg_class | (relid << 16) | position, values["key"])
+        # everything the column is built from: its row without attrelid, and its table
+        # (the key names the table; the owner is what its ACL is normalised against)
+        signature = (table.key, table.owner, row[1:])
+        obj = take(signature)
+        if obj is None:
+            obj = _build_column(row, table, template, intern)
+            offer(signature, obj)
+        out.append(obj)
+        register(pg_class | (relid << 16) | row[1], obj.key)
     return out
+
+
+def _build_column(row: tuple, table: LoadedTable, template: dict[str, Any], intern) -> Column:  # noqa: ANN001
+    (_relid, position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
+     statistics, compression, is_local, comment, acl, fdw_options,
+     id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle) = row
+    values = table.child_values(template, "column", intern(name))
+    values["position"] = position
+    values["type"] = intern(type_)
+    if coll is not None:
+        values["collation"] = qualified(coll_schema, coll)
+    values["not_null"] = not_null
+    values["default"] = default
+    if identity:
+        values["identity"] = identity
+        if id_type is not None:
+            values["identity_sequence"] = identity_options(
+                id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle
+            )
+    if generated:
+        values["generated"] = generated
+    values["storage"] = storage
+    values["statistics"] = statistics
+    values["compression"] = compression
+    values["is_local"] = is_local
+    values["comment"] = comment
+    if acl is not None:
+        values["acl"] = normalise_acl(acl, table.owner)
+    if fdw_options:
+        values["fdw_options"] = tuple(sorted(fdw_options))
+    return Column.from_template(values)
 
 
 # --------------------------------------------------------------------------- constraints
 
 
 CONSTRAINTS_COLUMNS = (
-    "oid", "conrelid", "name", "type", "definition", "deferrable", "deferred", "validated", "enforced",
-    "no_inherit", "is_local", "ref_schema", "ref_name", "index_oid", "index_name", "comment",
+    "oid", "conrelid", "index_oid", "name", "type", "definition", "deferrable", "deferred", "validated",
+    "enforced", "no_inherit", "is_local", "ref_schema", "ref_name", "index_name", "comment",
 )
+"""The OIDs come first: the rest of the row is the constraint's signature (see twins)."""
 
 
 def load_constraints(ctx: LoadContext) -> list[DbObject]:
@@ -292,32 +307,43 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
     pg_class = catalog_base("pg_class")
     pg_constraint = catalog_base("pg_constraint")
     template = Constraint.catalog_template()
-    build = Constraint.from_template
+    take, offer = room(ctx.twins, "constraint")
     out: list[DbObject] = []
-    for (oid, relid, name, type_, definition, deferrable, deferred, validated, enforced, no_inherit, is_local,
-         ref_schema, ref_name, index_oid, index_name, comment) in ctx.rows("constraints", CONSTRAINTS_COLUMNS):
+    for row in ctx.rows("constraints", CONSTRAINTS_COLUMNS):
+        oid, relid, index_oid = row[0], row[1], row[2]
         table = tables.get(relid)
         if table is None:
             continue
-        values = table.child_values(template, "constraint", name)
-        values["type"] = type_
-        values["definition"] = definition
-        values["deferrable"] = deferrable
-        values["deferred"] = deferred
-        values["validated"] = validated
-        values["enforced"] = enforced
-        values["no_inherit"] = no_inherit
-        values["is_local"] = is_local
-        if ref_name is not None:
-            values["references"] = qualified(ref_schema, ref_name)
-        values["index_name"] = index_name
-        values["comment"] = comment
-        out.append(build(values))
-        key = values["key"]
+        signature = (table.key, row[3:])
+        obj = take(signature)
+        if obj is None:
+            obj = _build_constraint(row, table, template)
+            offer(signature, obj)
+        out.append(obj)
+        key = obj.key
         register(pg_constraint | (oid << 16), key)
         if index_oid is not None:
             register(pg_class | (index_oid << 16), key)
     return out
+
+
+def _build_constraint(row: tuple, table: LoadedTable, template: dict[str, Any]) -> Constraint:
+    (_oid, _relid, _index_oid, name, type_, definition, deferrable, deferred, validated, enforced, no_inherit,
+     is_local, ref_schema, ref_name, index_name, comment) = row
+    values = table.child_values(template, "constraint", name)
+    values["type"] = type_
+    values["definition"] = definition
+    values["deferrable"] = deferrable
+    values["deferred"] = deferred
+    values["validated"] = validated
+    values["enforced"] = enforced
+    values["no_inherit"] = no_inherit
+    values["is_local"] = is_local
+    if ref_name is not None:
+        values["references"] = qualified(ref_schema, ref_name)
+    values["index_name"] = index_name
+    values["comment"] = comment
+    return Constraint.from_template(values)
 
 
 # --------------------------------------------------------------------------- indexes
@@ -350,40 +376,55 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
     register = ctx.oids.__setitem__
     pg_class = catalog_base("pg_class")
     template = Index.catalog_template()
-    build = Index.from_template
+    take, offer = room(ctx.twins, "index")
     out: list[DbObject] = []
-    for (oid, relid, relkind, schema, table_name, name, definition, is_unique, tablespace, options,
-         is_partitioned, comment) in ctx.rows("indexes", INDEXES_COLUMNS):
+    for row in ctx.rows("indexes", INDEXES_COLUMNS):
+        oid, relid, relkind, schema, table_name, name = row[:6]
         if _excluded_by_name(ctx, schema, name):
             continue
+        table = None
         if relkind == "m":
             if not ctx.wanted(schema, table_name):
                 continue
-            table_kind = "materialized_view"
-            table_qualified = qualified(schema, table_name)
-            parent_key = f"materialized_view:{table_qualified}"
         else:
             table = tables.get(relid)
             if table is None:
                 continue
-            table_kind = "table"
-            table_qualified = table.qualified_name
-            parent_key = table.key
-        values = template.copy()
-        values["schema_name"] = schema
-        values["table"] = table_name
-        values["table_kind"] = table_kind
-        values["name"] = name
-        values["definition"] = definition
-        values["is_unique"] = is_unique
-        values["tablespace"] = tablespace
-        if options:
-            values["options"] = tuple(sorted(options))
-        values["is_partitioned"] = is_partitioned
-        values["comment"] = comment
-        values["table_name"] = table_qualified
-        values["parent_key"] = parent_key
-        obj = build(values)
+        # the row names the table (schema_name, table_name): its key follows from them
+        signature = row[2:]
+        obj = take(signature)
+        if obj is None:
+            obj = _build_index(row, table, template)
+            offer(signature, obj)
         out.append(obj)
         register(pg_class | (oid << 16), obj.key)  # schema-wide: see Index.key
     return out
+
+
+def _build_index(row: tuple, table: LoadedTable | None, template: dict[str, Any]) -> Index:
+    """An index of ``table``, or of a materialized view when ``table`` is None."""
+    (_oid, _relid, _relkind, schema, table_name, name, definition, is_unique, tablespace, options,
+     is_partitioned, comment) = row
+    if table is None:
+        table_kind = "materialized_view"
+        table_qualified = qualified(schema, table_name)
+        parent_key = f"materialized_view:{table_qualified}"
+    else:  # the table's own strings, shared by its children
+        table_kind = "table"
+        table_qualified = table.qualified_name
+        parent_key = table.key
+    values = template.copy()
+    values["schema_name"] = schema
+    values["table"] = table_name
+    values["table_kind"] = table_kind
+    values["name"] = name
+    values["definition"] = definition
+    values["is_unique"] = is_unique
+    values["tablespace"] = tablespace
+    if options:
+        values["options"] = tuple(sorted(options))
+    values["is_partitioned"] = is_partitioned
+    values["comment"] = comment
+    values["table_name"] = table_qualified
+    values["parent_key"] = parent_key
+    return Index.from_template(values)

@@ -7,6 +7,7 @@
 -- primary keys too, where it cannot be changed and means nothing to a diff.
 SELECT k.oid,
        k.conrelid,
+       ic.oid AS index_oid,
        k.conname AS name,
        k.contype AS type,
        pg_get_constraintdef(k.oid) AS definition,
@@ -18,7 +19,6 @@ SELECT k.oid,
        k.conislocal AS is_local,
        rn.nspname AS ref_schema,
        rc.relname AS ref_name,
-       ic.oid AS index_oid,
        ic.relname AS index_name,
        (SELECT d.description FROM pg_description d
         WHERE d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0) AS comment

@@ -1,0 +1,76 @@
+"""Twins: objects that source and target read identically are built once and shared.
+
+A migration changes a few percent of a schema, so when both sides are read at once,
+almost every column, constraint and index one side builds, the other builds too, equal
+field for field. The hot loaders therefore look a row up here before building: its
+*signature* is everything the object is built from (the row without its OIDs, plus
+the parent table's identity strings), and when the other side already built an object
+from an equal signature, that object is taken as it is. Otherwise the side builds its
+own and leaves it here for the other side.
+
+Sharing halves the memory of what both sides hold (frozen models can be shared), skips
+building the second copy, and lets the diff see identical objects by identity.
+
+Correctness rests on one rule each loader keeps: the object must be a function of the
+signature alone (nothing side-specific such as OIDs or the server version goes into it
+without being in the signature). A signature holding a list (an array column, such as
+an ACL) is unhashable and simply not shared.
+
+Each side's signatures are unique within the side (they contain the object's identity),
+so an entry found here always comes from the other side. If both sides miss at the same
+moment, each builds its own copy: wasteful, never wrong. Entries nobody takes (the
+objects that differ) are dropped with the Twins once both sides are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+Take = Callable[[Hashable], Any]
+Offer = Callable[[Hashable, Any], None]
+
+
+class Twins:
+    """Shared between the sides of one comparison; one waiting room per object kind."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, dict[Hashable, Any]] = {}
+
+    def room(self, kind: str) -> tuple[Take, Offer]:
+        """(take, offer) for ``kind``: ``take(sig)`` returns the other side's object or None."""
+        waiting = self._waiting.setdefault(kind, {})
+        pop = waiting.pop
+
+        def take(signature: Hashable) -> Any:
+            try:
+                return pop(signature, None)
+            except TypeError:  # a list in the row: not shareable
+                return None
+
+        def offer(signature: Hashable, obj: Any) -> None:
+            try:
+                waiting[signature] = obj
+            except TypeError:
+                pass
+
+        return take, offer
+
+    def waiting(self) -> int:
+        """How many objects wait for a twin (the ones that differ, once both sides are read)."""
+        return sum(len(w) for w in self._waiting.values())
+
+
+def _take_nothing(signature: Hashable) -> None:
+    return None
+
+
+def _offer_nowhere(signature: Hashable, obj: Any) -> None:
+    return None
+
+
+def room(twins: Twins | None, kind: str) -> tuple[Take, Offer]:
+    """``twins.room(kind)``, or a room that never shares when a side is read alone."""
+    if twins is None:
+        return _take_nothing, _offer_nowhere
+    return twins.room(kind)
