@@ -165,7 +165,7 @@ def _propagate(state: _State) -> None:
     dependents = _target_dependents(state)
     children = tgt.children()
     src_children = src.children()
-    src_edges = set(src.edges())
+    src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
     owned: dict[str, list[str]] = defaultdict(list)
     for seq in tgt.of_kind("sequence"):
         if seq.owned_by:  # type: ignore[attr-defined]
@@ -193,7 +193,10 @@ def _propagate(state: _State) -> None:
             return False
         if viewish_only and obj.kind not in VIEWISH:
             return False
-        if key in state.alter and (key, because) not in src_edges and src.get(key) is not None:
+        nonlocal src_edges
+        if key in state.alter and src_edges is None:
+            src_edges = set(src.edges())
+        if key in state.alter and (key, because) not in src_edges and src.get(key) is not None:  # type: ignore[operator]
             return False  # its own alter moves it off the object that goes away
         state.alter.pop(key, None)
         state.drop.add(key)
@@ -241,9 +244,11 @@ def _propagate(state: _State) -> None:
             elif tgt.get(child.key) is None or gone(child.key):
                 state.create.add(child.key)
                 state.reasons.setdefault(child.key, f"created with {key}")
-    # a column that only comes from a parent arrives with the parent's column
-    for col in src.of_kind("column"):
-        if col.key in state.create and not col.is_local:  # type: ignore[attr-defined]
+    # a column that only comes from a parent arrives with the parent's column (only
+    # created columns can: looking at those, not at every column of the source)
+    for key in sorted(state.create):
+        col = src.get(key)
+        if col is not None and col.kind == "column" and not col.is_local:  # type: ignore[attr-defined]
             parent_col = _parent_column(src, col)
             if parent_col is not None and (parent_col in state.create or parent_col in state.implicit_create):
                 state.create.discard(col.key)

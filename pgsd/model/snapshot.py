@@ -84,7 +84,23 @@ class Snapshot(BaseModel):
         A side read in its own thread calls this while the other side may still be
         waiting for its server, instead of the comparison building both afterwards.
         """
-        _ = self.by_key, self.by_kind, self.children_by_parent
+        missing = [name for name in ("by_key", "by_kind", "children_by_parent") if name not in self.__dict__]
+        if len(missing) < 3:
+            for name in missing:
+                getattr(self, name)
+            return self
+        # one pass instead of three: at 50,000 objects a side, each pass is mostly cache
+        # misses on the objects' dicts
+        by_key: dict[str, DbObject] = {}
+        by_kind: dict[str, list[DbObject]] = defaultdict(list)
+        children: dict[str, list[DbObject]] = defaultdict(list)
+        for o in self.objects:
+            by_key[o.key] = o
+            by_kind[o.kind].append(o)
+            parent = o.parent_key
+            if parent is not None:
+                children[parent].append(o)
+        self.__dict__.update(by_key=by_key, by_kind=dict(by_kind), children_by_parent=dict(children))
         return self
 
     def get(self, key: str) -> DbObject | None:
