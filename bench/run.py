@@ -30,6 +30,7 @@ See bench/README.md for every column.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import hashlib
 import json
@@ -861,6 +862,10 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     import pgsd  # noqa: PLC0415
 
+    # pgsd as `pip install` leaves it: byte-compiled, like psycopg and the peers. An editable
+    # install run with PYTHONDONTWRITEBYTECODE=1 (set in some containers) would otherwise
+    # compile every pgsd module from source in every timed run.
+    compileall.compile_dir(str(Path(pgsd.__file__).parent), quiet=1)
     meta = {
         "command": "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -12,8 +12,8 @@ Sharing halves the memory of what both sides hold (frozen models can be shared),
 building the second copy, and lets the diff see identical objects by identity.
 
 Correctness rests on one rule each loader keeps: the object must be a function of the
-signature alone (nothing side-specific such as OIDs or the server version goes into it
-without being in the signature). A signature holding a list (an array column, such as
+signature alone (nothing side-specific such as OIDs goes into it without being in the
+signature). Sides on different major versions never share (their queries differ). A signature holding a list (an array column, such as
 an ACL) is unhashable and simply not shared.
 
 Each side's signatures are unique within the side (they contain the object's identity),
@@ -36,6 +36,7 @@ class Twins:
 
     def __init__(self) -> None:
         self._waiting: dict[str, dict[Hashable, Any]] = {}
+        self._registries: dict[str, dict[Hashable, Any]] = {}
 
     def room(self, kind: str) -> tuple[Take, Offer]:
         """(take, offer) for ``kind``: ``take(sig)`` returns the other side's object or None."""
@@ -56,9 +57,22 @@ class Twins:
 
         return take, offer
 
+    def registry(self, kind: str) -> dict[Hashable, Any]:
+        """A dict both sides keep one instance of each value in (for small immutable values)."""
+        return self._registries.setdefault(kind, {})
+
     def waiting(self) -> int:
         """How many objects wait for a twin (the ones that differ, once both sides are read)."""
         return sum(len(w) for w in self._waiting.values())
+
+
+def row_signature(row: dict[str, Any], oid_columns: frozenset[str]) -> tuple:
+    """A dict row as a signature: its values without the OID columns, arrays as tuples.
+
+    For the kinds read as dicts (tables, views, functions, sequences): the object built
+    from the row must depend on nothing else (see the module docstring).
+    """
+    return tuple(tuple(v) if v.__class__ is list else v for k, v in row.items() if k not in oid_columns)
 
 
 def _take_nothing(signature: Hashable) -> None:
@@ -69,8 +83,23 @@ def _offer_nowhere(signature: Hashable, obj: Any) -> None:
     return None
 
 
-def room(twins: Twins | None, kind: str) -> tuple[Take, Offer]:
-    """``twins.room(kind)``, or a room that never shares when a side is read alone."""
-    if twins is None:
+def room(ctx: Any, kind: str) -> tuple[Take, Offer]:
+    """The room of ``kind`` for a loader's context (a LoadContext), or one that never shares.
+
+    Sides of different major versions get different rooms: their queries may differ, and
+    equal rows should mean equal queries too.
+    """
+    if ctx.twins is None:
         return _take_nothing, _offer_nowhere
-    return twins.room(kind)
+    return ctx.twins.room(f"{kind}@{ctx.major}")
+
+
+def registry(ctx: Any, kind: str) -> dict[Hashable, Any]:
+    """The registry of ``kind`` shared with the other side, or a new dict for a side read alone.
+
+    Unlike a room, nothing is taken out: a value equal to one already there is replaced by
+    it, so equal values (a dependency edge between shared keys) exist once in memory.
+    """
+    if ctx.twins is None:
+        return {}
+    return ctx.twins.registry(f"{kind}@{ctx.major}")

@@ -569,6 +569,7 @@ def test_registers_oids_for_dependencies(pg_server, db):
                 getattr(importlib.import_module(module), func)(ctx)
         oids = session.fetch_dicts("""
             SELECT (SELECT oid FROM pg_class WHERE relname = 'V 2') AS view,
+                   (SELECT oid FROM pg_class WHERE relname = 'T"q') AS table,
                    (SELECT reltype FROM pg_class WHERE relname = 'V 2') AS view_type,
                    (SELECT oid FROM pg_class WHERE relname = 'mv') AS mv,
                    (SELECT oid FROM pg_proc WHERE proname = 'f') AS func,
@@ -583,6 +584,8 @@ def test_registers_oids_for_dependencies(pg_server, db):
         """)[0]
     assert ctx.key_of("pg_class", oids["view"]) == 'view:"Mixed Case"."V 2"'
     assert ctx.key_of("pg_class", oids["view"], 1) == 'view:"Mixed Case"."V 2"'
+    assert ctx.key_of("pg_class", oids["table"], 2) == 'column:"Mixed Case"."T""q".a'
+    assert ctx.key_of("pg_class", oids["table"], 99) == 'table:"Mixed Case"."T""q"'  # no such column
     assert ctx.key_of("pg_type", oids["view_type"]) == 'view:"Mixed Case"."V 2"'
     assert ctx.key_of("pg_class", oids["mv"], 1) == "materialized_view:public.mv"
     assert ctx.key_of("pg_proc", oids["func"]) == 'function:public.f("Mixed Case".v)'

@@ -1,7 +1,8 @@
 """Dependency edges between keys, from one pg_depend query.
 
 Runs after every object loader, so ``ctx.oids`` maps whatever was loaded (keys made by
-``oid_key``, composed inline here: this loop sees one row per pg_depend entry). Each
+``oid_key``, composed inline here: this loop sees one row per pg_depend entry), and
+``ctx.column_keys`` every loaded table's columns by attnum. Each
 pg_depend row names two catalog objects; both ends are translated to keys and the
 row becomes ``Dependency(dependent, referenced)``. The translation follows the model
 README ("Dependencies"):
@@ -23,6 +24,7 @@ column's default depends on the sequence, so keeping both would make a cycle.
 from __future__ import annotations
 
 from pgsd.catalog.context import LoadContext, catalog_base
+from pgsd.catalog.twins import registry
 from pgsd.model.snapshot import Dependency
 
 
@@ -45,8 +47,13 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
     get = ctx.oids.get
     base = _Bases()  # (catalog -> its part of an oid_key)
     pg_class, pg_rewrite, pg_extension = base["pg_class"], base["pg_rewrite"], base["pg_extension"]
-    edges: set[Dependency] = set()
-    edge = Dependency._make
+    columns = ctx.column_keys  # table OID -> column keys by attnum
+    # One Dependency per distinct edge, shared with the other side when it has the same
+    # edge (both ends are shared keys, see twins); this side's list holds references only.
+    known = registry(ctx, "dependency")
+    lookup = known.get
+    make = Dependency._make
+    found: list[Dependency] = []
     for (cat, objid, sub, refcat, refobjid, refsub, _deptype, rule_rel, is_return_rule, ad_rel, ad_num,
          parent, ref_extension) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
         # ---- the dependent
@@ -57,20 +64,34 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
         elif cat == "pg_attrdef":
             if ad_rel is None:
                 continue
-            dep = get(pg_class | (ad_rel << 16) | ad_num) or get(pg_class | (ad_rel << 16))
+            keys = columns.get(ad_rel)
+            dep = keys[ad_num] if keys is not None and ad_num < len(keys) else None
+            if dep is None:
+                dep = get(pg_class | (ad_rel << 16))
+        elif sub and cat == "pg_class":
+            keys = columns.get(objid)
+            dep = keys[sub] if keys is not None and sub < len(keys) else None
+            if dep is None:
+                dep = get(pg_class | (objid << 16))
         else:
             cat_base = base[cat]
-            dep = get(cat_base | (objid << 16) | sub)
-            if dep is None and sub:
+            dep = get(cat_base | (objid << 16) | sub) if sub else None
+            if dep is None:
                 dep = get(cat_base | (objid << 16))
         if dep is None:
             continue
 
         # ---- the referenced object
-        ref_base = base[refcat]
-        ref = get(ref_base | (refobjid << 16) | refsub)
-        if ref is None and refsub:
-            ref = get(ref_base | (refobjid << 16))
+        if refsub and refcat == "pg_class":
+            keys = columns.get(refobjid)
+            ref = keys[refsub] if keys is not None and refsub < len(keys) else None
+            if ref is None:
+                ref = get(pg_class | (refobjid << 16))
+        else:
+            ref_base = base[refcat]
+            ref = get(ref_base | (refobjid << 16) | refsub) if refsub else None
+            if ref is None:
+                ref = get(ref_base | (refobjid << 16))
         if ref is None and ref_extension is not None:
             ref = get(pg_extension | (ref_extension << 16))
         if ref is None or ref == dep:
@@ -79,5 +100,17 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
         # ---- implied or circular edges
         if parent is not None and ref == get(pg_class | (parent << 16)):
             continue
-        edges.add(edge((dep, ref)))
-    return sorted(edges)
+        pair = (dep, ref)
+        edge = lookup(pair)
+        if edge is None:
+            edge = make(pair)
+            edge = known.setdefault(edge, edge)  # keyed by itself: it equals (and hashes as) its pair
+        found.append(edge)
+    found.sort()
+    out: list[Dependency] = []
+    last = None
+    for edge in found:  # pg_depend repeats edges (one row per column an index uses)
+        if edge != last:
+            out.append(edge)
+            last = edge
+    return out

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from pgsd.catalog.context import LoadContext, catalog_base
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.catalog.twins import room
+from pgsd.catalog.twins import room, row_signature
 from pgsd.model.names import qualified
 from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
 
@@ -84,31 +84,45 @@ def load_sequences(ctx: LoadContext) -> list[DbObject]:
     (its table filtered out): it still says what ALTER SEQUENCE ... OWNED BY must name.
     """
     out: list[DbObject] = []
+    take, offer = room(ctx, "sequence")
     for row in ctx.fetch("sequences"):
         if not ctx.wanted(row["schema_name"], row["name"]):
             continue
-        owned_by = None
-        if row["owned_column"] is not None:
-            owned_by = column_key(row["owned_schema"], row["owned_table"], row["owned_column"])
-        obj = Sequence.from_catalog(
-            schema_name=row["schema_name"],
-            name=row["name"],
-            owner=row["owner"],
-            comment=row["comment"],
-            acl=normalise_acl(row["acl"], row["owner"]),
-            data_type=row["data_type"],
-            start=row["start"],
-            increment=row["increment"],
-            min_value=row["min_value"],
-            max_value=row["max_value"],
-            cache=row["cache"],
-            cycle=row["cycle"],
-            persistence=row["persistence"],
-            owned_by=owned_by,
-        )
+        signature = row_signature(row, _OID)
+        obj = take(signature)
+        if obj is None:
+            obj = _build_sequence(row)
+            offer(signature, obj)
         out.append(obj)
         ctx.register("pg_class", row["oid"], obj.key)
     return out
+
+
+_OID = frozenset({"oid"})
+
+
+def _build_sequence(row: dict[str, Any]) -> Sequence:
+    """The sequence a ``sequences`` row describes (from the row alone: see twins)."""
+    owned_by = None
+    if row["owned_column"] is not None:
+        owned_by = column_key(row["owned_schema"], row["owned_table"], row["owned_column"])
+    obj = Sequence.from_catalog(
+        schema_name=row["schema_name"],
+        name=row["name"],
+        owner=row["owner"],
+        comment=row["comment"],
+        acl=normalise_acl(row["acl"], row["owner"]),
+        data_type=row["data_type"],
+        start=row["start"],
+        increment=row["increment"],
+        min_value=row["min_value"],
+        max_value=row["max_value"],
+        cache=row["cache"],
+        cycle=row["cycle"],
+        persistence=row["persistence"],
+        owned_by=owned_by,
+    )
+    return obj
 
 
 # --------------------------------------------------------------------------- tables
@@ -124,51 +138,22 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     out: list[DbObject] = []
     table_oids: set[int] = set()
     tables: dict[int, LoadedTable] = {}
+    take, offer = room(ctx, "table")
     for row in ctx.fetch("tables"):
         schema, name = row["schema_name"], row["name"]
         if not ctx.wanted(schema, name):
             continue
-        parents = tuple(
-            qualified(s, n) for s, n in zip(row["parent_schemas"] or (), row["parent_names"] or (), strict=True)
-        )
-        if row["is_partition"]:
-            partition_of, inherits = (parents[0] if parents else None), ()
-        else:
-            partition_of, inherits = None, parents
-        common: dict[str, Any] = dict(
-            schema_name=schema,
-            name=name,
-            owner=row["owner"],
-            comment=row["comment"],
-            acl=normalise_acl(row["acl"], row["owner"]),
-            inherits=inherits,
-            partition_of=partition_of,
-            partition_bound=row["partition_bound"],
-        )
-        obj: Table | ForeignTable
-        if row["relkind"] == "f":
-            obj = ForeignTable.from_catalog(**common, server=row["server"], options=_sorted_options(row["ft_options"]))
-        else:
-            obj = Table.from_catalog(
-                **common,
-                persistence=row["persistence"],
-                is_partitioned=row["relkind"] == "p",
-                partition_key=row["partition_key"],
-                options=_sorted_options(row["options"]),
-                replica_identity=row["replica_identity"],
-                replica_identity_index=row["replica_identity_index"],
-                rls_enabled=row["rls_enabled"],
-                rls_forced=row["rls_forced"],
-                tablespace=row["tablespace"],
-                access_method=row["access_method"],
-                cluster_index=row["cluster_index"],
-                of_type=row["of_type"],
-            )
+        signature = row_signature(row, _TABLE_OIDS)
+        obj = take(signature)
+        if obj is None:
+            obj = _build_table(row)
+            offer(signature, obj)
         out.append(obj)
         key = obj.key
         oid = row["oid"]
         table_oids.add(oid)
-        tables[oid] = LoadedTable(schema, name, _TABLE_KINDS[row["relkind"]], row["owner"], obj.qualified_name, key)
+        tables[oid] = LoadedTable(obj.schema_name, obj.name, _TABLE_KINDS[row["relkind"]], obj.owner,
+                                  obj.qualified_name, key)
         ctx.register("pg_class", oid, key)
         if row["reltype"]:
             ctx.register("pg_type", row["reltype"], key)
@@ -177,6 +162,50 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     ctx.shared["table_oids"] = table_oids
     ctx.shared["tables"] = tables
     return out
+
+
+_TABLE_OIDS = frozenset({"oid", "reltype", "reltype_array"})
+
+
+def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
+    """The table a ``tables`` row describes (from the row alone: see twins)."""
+    parents = tuple(
+        qualified(s, n) for s, n in zip(row["parent_schemas"] or (), row["parent_names"] or (), strict=True)
+    )
+    if row["is_partition"]:
+        partition_of, inherits = (parents[0] if parents else None), ()
+    else:
+        partition_of, inherits = None, parents
+    common: dict[str, Any] = dict(
+        schema_name=row["schema_name"],
+        name=row["name"],
+        owner=row["owner"],
+        comment=row["comment"],
+        acl=normalise_acl(row["acl"], row["owner"]),
+        inherits=inherits,
+        partition_of=partition_of,
+        partition_bound=row["partition_bound"],
+    )
+    obj: Table | ForeignTable
+    if row["relkind"] == "f":
+        obj = ForeignTable.from_catalog(**common, server=row["server"], options=_sorted_options(row["ft_options"]))
+    else:
+        obj = Table.from_catalog(
+            **common,
+            persistence=row["persistence"],
+            is_partitioned=row["relkind"] == "p",
+            partition_key=row["partition_key"],
+            options=_sorted_options(row["options"]),
+            replica_identity=row["replica_identity"],
+            replica_identity_index=row["replica_identity_index"],
+            rls_enabled=row["rls_enabled"],
+            rls_forced=row["rls_forced"],
+            tablespace=row["tablespace"],
+            access_method=row["access_method"],
+            cluster_index=row["cluster_index"],
+            of_type=row["of_type"],
+        )
+    return obj
 
 
 def _loaded_tables(ctx: LoadContext) -> dict[int, LoadedTable]:
@@ -227,14 +256,14 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
 
     A partition's own column-level difference (a default or NOT NULL set only on the
     partition) is therefore not seen; only the parent's columns are compared.
-    Column OIDs register as (``pg_class``, table OID, attnum). Names and types repeat
-    across tables (``id``, ``integer``), so they are interned: one string each.
+    Columns register in ``ctx.column_keys`` (table OID -> keys by attnum), which is what
+    pg_depend's (``pg_class``, table OID, attnum) resolves through. Names and types
+    repeat across tables (``id``, ``integer``), so they are interned: one string each.
     """
     tables = _loaded_tables(ctx)
-    register = ctx.oids.__setitem__
-    pg_class = catalog_base("pg_class")
+    column_keys = ctx.column_keys
     template = Column.catalog_template()
-    take, offer = room(ctx.twins, "column")
+    take, offer = room(ctx, "column")
     intern = sys.intern
     out: list[DbObject] = []
     for row in ctx.rows("columns", COLUMNS_COLUMNS):
@@ -250,8 +279,18 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
             obj = _build_column(row, table, template, intern)
             offer(signature, obj)
         out.append(obj)
-        register(pg_class | (relid << 16) | row[1], obj.key)
+        # the column's key in its table's list, at its attnum (see LoadContext.column_keys)
+        keys = column_keys.get(relid)
+        if keys is None:
+            keys = column_keys[relid] = []
+        position = row[1]
+        if len(keys) <= position:
+            keys.extend(_NONES[: position + 1 - len(keys)])
+        keys[position] = obj.key
     return out
+
+
+_NONES = [None] * 1601  # attnums go up to 1,600
 
 
 def _build_column(row: tuple, table: LoadedTable, template: dict[str, Any], intern) -> Column:  # noqa: ANN001
@@ -307,7 +346,7 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
     pg_class = catalog_base("pg_class")
     pg_constraint = catalog_base("pg_constraint")
     template = Constraint.catalog_template()
-    take, offer = room(ctx.twins, "constraint")
+    take, offer = room(ctx, "constraint")
     out: list[DbObject] = []
     for row in ctx.rows("constraints", CONSTRAINTS_COLUMNS):
         oid, relid, index_oid = row[0], row[1], row[2]
@@ -376,7 +415,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
     register = ctx.oids.__setitem__
     pg_class = catalog_base("pg_class")
     template = Index.catalog_template()
-    take, offer = room(ctx.twins, "index")
+    take, offer = room(ctx, "index")
     out: list[DbObject] = []
     for row in ctx.rows("indexes", INDEXES_COLUMNS):
         oid, relid, relkind, schema, table_name, name = row[:6]

@@ -13,6 +13,7 @@ from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
+from pgsd.catalog.twins import room, row_signature
 from pgsd.model.names import qualified, quote_ident, quote_literal
 from pgsd.model.objects import DbObject, EventTrigger, Function
 
@@ -79,41 +80,55 @@ def aggregate_definition(row: dict[str, Any]) -> str:
 def load_functions(ctx: LoadContext) -> list[DbObject]:
     """Every routine, one query; aggregates get a built definition instead of pg_get_functiondef."""
     out: list[DbObject] = []
+    take, offer = room(ctx, "function")
     for row in ctx.fetch("functions"):
         if not ctx.wanted(row["schema_name"], row["name"]):
             continue
-        kind = row["routine_kind"]
-        definition = aggregate_definition(row) if kind == "a" else row["definition"]
-        language = row["language"]
-        fn = Function(
-            schema_name=row["schema_name"],
-            name=row["name"],
-            owner=row["owner"],
-            comment=row["comment"],
-            acl=normalise_acl(row["acl"], row["owner"]),
-            routine_kind=kind,
-            identity_arguments=row["identity_arguments"] or "",
-            argument_types=row["argument_types"] or "",
-            arguments=row["arguments"] or "",
-            result=row["result"],
-            language=language,
-            definition=definition,
-            volatility=row["volatility"],
-            strict=row["strict"],
-            security_definer=row["security_definer"],
-            leakproof=row["leakproof"],
-            parallel=row["parallel"],
-            cost=row["cost"],
-            rows=row["rows"] or None,
-            config=tuple(row["config"] or ()),
-            # A string body (plpgsql, pre-14 SQL) hides what it uses from pg_depend;
-            # internal/C functions and aggregates have no body that references objects.
-            body_references_untracked=(not row["has_sql_body"] and kind != "a"
-                                       and language not in ("internal", "c")),
-        )
+        signature = row_signature(row, _OID)
+        fn = take(signature)
+        if fn is None:
+            fn = _build_function(row)
+            offer(signature, fn)
         out.append(fn)
         ctx.register("pg_proc", row["oid"], fn.key)
     return out
+
+
+_OID = frozenset({"oid"})
+
+
+def _build_function(row: dict[str, Any]) -> Function:
+    """The routine a ``functions`` row describes (from the row alone: see twins)."""
+    kind = row["routine_kind"]
+    definition = aggregate_definition(row) if kind == "a" else row["definition"]
+    language = row["language"]
+    fn = Function(
+        schema_name=row["schema_name"],
+        name=row["name"],
+        owner=row["owner"],
+        comment=row["comment"],
+        acl=normalise_acl(row["acl"], row["owner"]),
+        routine_kind=kind,
+        identity_arguments=row["identity_arguments"] or "",
+        argument_types=row["argument_types"] or "",
+        arguments=row["arguments"] or "",
+        result=row["result"],
+        language=language,
+        definition=definition,
+        volatility=row["volatility"],
+        strict=row["strict"],
+        security_definer=row["security_definer"],
+        leakproof=row["leakproof"],
+        parallel=row["parallel"],
+        cost=row["cost"],
+        rows=row["rows"] or None,
+        config=tuple(row["config"] or ()),
+        # A string body (plpgsql, pre-14 SQL) hides what it uses from pg_depend;
+        # internal/C functions and aggregates have no body that references objects.
+        body_references_untracked=(not row["has_sql_body"] and kind != "a"
+                                   and language not in ("internal", "c")),
+    )
+    return fn
 
 
 def load_event_triggers(ctx: LoadContext) -> list[DbObject]:
