@@ -187,7 +187,7 @@ def load_sides(
     # Objects both live sides read identically are built once (see catalog.twins). Only
     # for two or more live sides: alone, a side would fill it with objects nobody takes.
     live = [text for text in texts.values() if not is_snapshot_file(text)]
-    twins = Twins() if len(live) > 1 else None
+    twins = Twins(sides=len(live)) if len(live) > 1 else None
 
     def report(side: str, step: str, done: int, total: int) -> None:
         reading.add(side)  # the first report comes once the side is connected

@@ -34,9 +34,11 @@ Offer = Callable[[Hashable, Any], None]
 class Twins:
     """Shared between the sides of one comparison; one waiting room per object kind."""
 
-    def __init__(self) -> None:
+    def __init__(self, sides: int = 2) -> None:
+        self._sides = sides
         self._waiting: dict[str, dict[Hashable, Any]] = {}
         self._registries: dict[str, dict[Hashable, Any]] = {}
+        self._left: dict[str, int] = {}
 
     def room(self, kind: str) -> tuple[Take, Offer]:
         """(take, offer) for ``kind``: ``take(sig)`` returns the other side's object or None."""
@@ -60,6 +62,18 @@ class Twins:
     def registry(self, kind: str) -> dict[Hashable, Any]:
         """A dict both sides keep one instance of each value in (for small immutable values)."""
         return self._registries.setdefault(kind, {})
+
+    def leave(self, kind: str) -> None:
+        """A side is done with ``kind``: once every side is, its room and registry go.
+
+        What nobody took stays with the side that built it; the dicts themselves (sized
+        for the most that ever waited, a table of 100,000 slots at 10,000 tables) would
+        otherwise last until both sides are read.
+        """
+        left = self._left[kind] = self._left.get(kind, 0) + 1
+        if left >= self._sides:
+            self._waiting.pop(kind, None)
+            self._registries.pop(kind, None)
 
     def waiting(self) -> int:
         """How many objects wait for a twin (the ones that differ, once both sides are read)."""
@@ -103,3 +117,9 @@ def registry(ctx: Any, kind: str) -> dict[Hashable, Any]:
     if ctx.twins is None:
         return {}
     return ctx.twins.registry(f"{kind}@{ctx.major}")
+
+
+def leave(ctx: Any, kind: str) -> None:
+    """Tell the twins this side is done with ``kind`` (see Twins.leave); nothing when alone."""
+    if ctx.twins is not None:
+        ctx.twins.leave(f"{kind}@{ctx.major}")

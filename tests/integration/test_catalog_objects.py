@@ -597,3 +597,16 @@ def test_registers_oids_for_dependencies(pg_server, db):
     assert ctx.key_of("pg_foreign_data_wrapper", oids["fdw"]) == "foreign_data_wrapper:pgsd_fdw"
     assert ctx.key_of("pg_foreign_server", oids["srv"]) == "server:srv"
     assert ctx.key_of("pg_publication", oids["pub"]) == "publication:pub"
+
+
+def test_objects_built_without_validation_are_what_validation_gives(db):
+    """Loaders build most kinds with ``from_catalog`` (no validation): validating what
+    they built must give back the same values, with the same types (1.0 is not 1)."""
+    db(EVERYTHING)
+    s = snap(db.dsn)
+    assert {o.kind for o in s.objects} >= {"function", "view", "materialized_view", "table", "column", "constraint"}
+    for o in s.objects:
+        again = type(o).model_validate(o.model_dump())
+        fields = type(o).model_fields
+        assert {k: (v, type(v)) for k, v in o.__dict__.items() if k in fields} == \
+            {k: (v, type(v)) for k, v in again.__dict__.items() if k in fields}, o.key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pgsd.catalog.twins import Twins, registry, room, row_signature
+from pgsd.catalog.twins import Twins, leave, registry, room, row_signature
 
 
 @dataclass
@@ -65,3 +65,18 @@ def test_row_signature_leaves_oids_out_and_freezes_arrays():
     assert sig == ("t", ("a=r/a",), None)
     assert hash(sig) == hash(row_signature(other, frozenset({"oid", "reltype"})))
     assert row_signature(dict(row, name="u"), frozenset({"oid", "reltype"})) != sig
+
+
+def test_a_room_goes_once_every_side_left_it():
+    twins = Twins(sides=2)
+    ctx = _Ctx(twins)
+    _, offer = room(ctx, "column")
+    offer(("differs",), "only this side has it")
+    registry(ctx, "dependency")[("a", "b")] = ("a", "b")
+    leave(ctx, "column")
+    assert twins.waiting() == 1  # the other side may still take it
+    leave(ctx, "column")
+    leave(ctx, "dependency")
+    leave(ctx, "dependency")
+    assert twins.waiting() == 0
+    assert registry(ctx, "dependency") == {}

@@ -24,7 +24,7 @@ column's default depends on the sequence, so keeping both would make a cycle.
 from __future__ import annotations
 
 from pgsd.catalog.context import LoadContext, catalog_base
-from pgsd.catalog.twins import registry
+from pgsd.catalog.twins import leave, registry
 from pgsd.model.snapshot import Dependency
 
 
@@ -113,4 +113,5 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
         if edge != last:
             out.append(edge)
             last = edge
+    leave(ctx, "dependency")
     return out

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from pgsd.catalog.context import LoadContext, catalog_base
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.catalog.twins import room, row_signature
+from pgsd.catalog.twins import leave, room, row_signature
 from pgsd.model.names import qualified
 from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
 
@@ -95,6 +95,7 @@ def load_sequences(ctx: LoadContext) -> list[DbObject]:
             offer(signature, obj)
         out.append(obj)
         ctx.register("pg_class", row["oid"], obj.key)
+    leave(ctx, "sequence")
     return out
 
 
@@ -107,12 +108,12 @@ def _build_sequence(row: dict[str, Any]) -> Sequence:
     if row["owned_column"] is not None:
         owned_by = column_key(row["owned_schema"], row["owned_table"], row["owned_column"])
     obj = Sequence.from_catalog(
-        schema_name=row["schema_name"],
+        schema_name=sys.intern(row["schema_name"]),
         name=row["name"],
-        owner=row["owner"],
+        owner=sys.intern(row["owner"]),
         comment=row["comment"],
         acl=normalise_acl(row["acl"], row["owner"]),
-        data_type=row["data_type"],
+        data_type=sys.intern(row["data_type"]),
         start=row["start"],
         increment=row["increment"],
         min_value=row["min_value"],
@@ -161,6 +162,7 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
             ctx.register("pg_type", row["reltype_array"], key)
     ctx.shared["table_oids"] = table_oids
     ctx.shared["tables"] = tables
+    leave(ctx, "table")
     return out
 
 
@@ -177,9 +179,9 @@ def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
     else:
         partition_of, inherits = None, parents
     common: dict[str, Any] = dict(
-        schema_name=row["schema_name"],
+        schema_name=sys.intern(row["schema_name"]),
         name=row["name"],
-        owner=row["owner"],
+        owner=sys.intern(row["owner"]),
         comment=row["comment"],
         acl=normalise_acl(row["acl"], row["owner"]),
         inherits=inherits,
@@ -287,6 +289,7 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
         if len(keys) <= position:
             keys.extend(_NONES[: position + 1 - len(keys)])
         keys[position] = obj.key
+    leave(ctx, "column")
     return out
 
 
@@ -303,7 +306,7 @@ def _build_column(row: tuple, table: LoadedTable, template: dict[str, Any], inte
     if coll is not None:
         values["collation"] = qualified(coll_schema, coll)
     values["not_null"] = not_null
-    values["default"] = default
+    values["default"] = default if default is None else intern(default)  # "0", "now()" repeat
     if identity:
         values["identity"] = identity
         if id_type is not None:
@@ -363,6 +366,7 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
         register(pg_constraint | (oid << 16), key)
         if index_oid is not None:
             register(pg_class | (index_oid << 16), key)
+    leave(ctx, "constraint")
     return out
 
 
@@ -371,7 +375,7 @@ def _build_constraint(row: tuple, table: LoadedTable, template: dict[str, Any]) 
      is_local, ref_schema, ref_name, index_name, comment) = row
     values = table.child_values(template, "constraint", name)
     values["type"] = type_
-    values["definition"] = definition
+    values["definition"] = sys.intern(definition)  # "PRIMARY KEY (id)" repeats
     values["deferrable"] = deferrable
     values["deferred"] = deferred
     values["validated"] = validated
@@ -437,6 +441,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
             offer(signature, obj)
         out.append(obj)
         register(pg_class | (oid << 16), obj.key)  # schema-wide: see Index.key
+    leave(ctx, "index")
     return out
 
 
@@ -453,8 +458,8 @@ def _build_index(row: tuple, table: LoadedTable | None, template: dict[str, Any]
         table_qualified = table.qualified_name
         parent_key = table.key
     values = template.copy()
-    values["schema_name"] = schema
-    values["table"] = table_name
+    values["schema_name"] = sys.intern(schema) if table is None else table.schema
+    values["table"] = table_name if table is None else table.name
     values["table_kind"] = table_kind
     values["name"] = name
     values["definition"] = definition

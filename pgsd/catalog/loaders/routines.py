@@ -9,11 +9,12 @@ resolves even when the function itself was filtered out.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.catalog.twins import room, row_signature
+from pgsd.catalog.twins import leave, room, row_signature
 from pgsd.model.names import qualified, quote_ident, quote_literal
 from pgsd.model.objects import DbObject, EventTrigger, Function
 
@@ -91,6 +92,7 @@ def load_functions(ctx: LoadContext) -> list[DbObject]:
             offer(signature, fn)
         out.append(fn)
         ctx.register("pg_proc", row["oid"], fn.key)
+    leave(ctx, "function")
     return out
 
 
@@ -102,10 +104,10 @@ def _build_function(row: dict[str, Any]) -> Function:
     kind = row["routine_kind"]
     definition = aggregate_definition(row) if kind == "a" else row["definition"]
     language = row["language"]
-    fn = Function(
-        schema_name=row["schema_name"],
+    fn = Function.from_catalog(  # no validation: the catalog's types are the model's
+        schema_name=sys.intern(row["schema_name"]),
         name=row["name"],
-        owner=row["owner"],
+        owner=sys.intern(row["owner"]),
         comment=row["comment"],
         acl=normalise_acl(row["acl"], row["owner"]),
         routine_kind=kind,

@@ -13,7 +13,7 @@ from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.catalog.twins import room, row_signature
+from pgsd.catalog.twins import leave, room, row_signature
 from pgsd.model.objects import DbObject, MaterializedView, View
 
 
@@ -38,6 +38,7 @@ def load_views(ctx: LoadContext) -> list[DbObject]:
         ctx.register("pg_type", row["reltype"], obj.key)
         if row["reltype_array"]:
             ctx.register("pg_type", row["reltype_array"], obj.key)
+    leave(ctx, "view")
     return out
 
 
@@ -60,7 +61,7 @@ def _build_view(row: dict[str, Any]) -> View | MaterializedView:
     )
     obj: View | MaterializedView
     if row["relkind"] == "m":
-        obj = MaterializedView(**fields, tablespace=row["tablespace"], is_populated=row["is_populated"])
+        obj = MaterializedView.from_catalog(**fields, tablespace=row["tablespace"], is_populated=row["is_populated"])
     else:
-        obj = View(**fields)
+        obj = View.from_catalog(**fields)
     return obj
