@@ -33,7 +33,7 @@ _NON_UNRESERVED = frozenset(
 _SAFE = re.compile(r"[a-z_][a-z0-9_$]*\Z")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def quote_ident(name: str) -> str:
     """Quote an identifier exactly when PostgreSQL would need it."""
     if _SAFE.match(name) and name not in _NON_UNRESERVED:
@@ -41,7 +41,7 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=8192)
 def qualified(schema: str | None, name: str) -> str:
     """``schema.name`` with both parts quoted as needed."""
     if schema is None:
