@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pgsd
 from pgsd.cli import output
@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if changes.is_empty else 1
 
 
-def emit(text: str, args: argparse.Namespace) -> None:
+def emit(text: str | Iterable[str], args: argparse.Namespace) -> None:
     if args.output:
         path = write_atomic(args.output, text, force=args.force)
         if args.verbose:

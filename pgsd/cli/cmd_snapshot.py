@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from itertools import chain
 
 from pgsd.cli import output
 from pgsd.cli.cmd_diff import (
@@ -58,5 +59,5 @@ def _run(args: argparse.Namespace) -> int:
         loaded.print_timings()
         output.note(f"snapshot: {len(snapshot.objects)} objects in {time.perf_counter() - started:.3f}s")
     park(loaded)
-    emit(snapshot.to_json() + "\n", args)
+    emit(chain(snapshot.json_chunks(), ("\n",)), args)  # written as serialised: see Snapshot.json_chunks
     return 0

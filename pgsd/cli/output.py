@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 
-def result(text: str) -> None:
-    """Write the command's result (SQL, JSON, a report) to stdout."""
-    sys.stdout.write(text)
-    if text and not text.endswith("\n"):
+def result(text: str | Iterable[str]) -> None:
+    """Write the command's result (SQL, JSON, a report) to stdout, whole or in pieces."""
+    last = ""
+    for piece in ([text] if isinstance(text, str) else text):
+        sys.stdout.write(piece)
+        last = piece or last
+    if last and not last.endswith("\n"):
         sys.stdout.write("\n")
     sys.stdout.flush()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from pgsd.errors import ExportFailed
@@ -30,8 +31,12 @@ def check_writable(path: str | os.PathLike[str], *, force: bool = False) -> Path
     return dest
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
-    """Write ``text`` to ``path`` atomically; return the path written."""
+def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], *, force: bool = False) -> Path:
+    """Write ``text`` to ``path`` atomically; return the path written.
+
+    ``text`` may come in pieces (a snapshot's JSON is written as it is serialised);
+    either way the file appears complete or not at all.
+    """
     dest = _destination(path)
     if dest.is_dir():
         raise ExportFailed(f"{path} is a directory")
@@ -48,7 +53,11 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, force: bool = False
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 if mode is not None:
                     os.fchmod(f.fileno(), mode)
-                f.write(text)
+                if isinstance(text, str):
+                    f.write(text)
+                else:
+                    for piece in text:
+                        f.write(piece)
                 f.flush()
                 os.fsync(f.fileno())
             _move_into_place(tmp, dest, force=force)

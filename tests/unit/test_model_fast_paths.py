@@ -73,3 +73,17 @@ def test_snapshot_format_1_dependencies_still_read():
     again = Snapshot.from_json(json.dumps(doc))
     assert again.dependencies == snap.dependencies
     assert again.dependencies[0].referenced == "table:s.t"
+
+
+def test_snapshot_json_written_in_pieces_reads_back_whole():
+    """json_chunks streams objects and dependencies in batches; the text must parse to
+    what model_dump_json gives, including names that look like JSON separators."""
+    odd = 'x"], ["y'
+    objects = tuple(Table(schema_name="s", name=f"t{i}") for i in range(5)) + (Table(schema_name="s", name=odd),)
+    deps = tuple(Dependency(f"table:s.t{i}", f"schema:{odd}") for i in range(5))
+    snap = Snapshot(objects=objects, dependencies=deps, warnings=("w",))
+    text = "".join(snap.json_chunks(batch=2))
+    assert json.loads(text) == json.loads(snap.model_dump_json())
+    again = Snapshot.from_json(text)
+    assert again.objects == snap.objects and again.dependencies == snap.dependencies
+    assert json.loads(Snapshot().to_json()) == json.loads(Snapshot().model_dump_json())
