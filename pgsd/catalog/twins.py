@@ -13,13 +13,14 @@ building the second copy, and lets the diff see identical objects by identity.
 
 Correctness rests on one rule each loader keeps: the object must be a function of the
 signature alone (nothing side-specific such as OIDs goes into it without being in the
-signature). Sides on different major versions never share (their queries differ). A signature holding a list (an array column, such as
-an ACL) is unhashable and simply not shared.
+signature). Sides on different major versions never share (their queries differ). A
+signature holding a list (an array column, such as an ACL) is unhashable and simply
+not shared.
 
 Each side's signatures are unique within the side (they contain the object's identity),
 so an entry found here always comes from the other side. If both sides miss at the same
 moment, each builds its own copy: wasteful, never wrong. Entries nobody takes (the
-objects that differ) are dropped with the Twins once both sides are read.
+objects that differ) are dropped once every side is done with the kind (``leave``).
 """
 
 from __future__ import annotations

@@ -263,7 +263,7 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
     repeat across tables (``id``, ``integer``), so they are interned: one string each.
     """
     tables = _loaded_tables(ctx)
-    column_keys = ctx.column_keys
+    register_column = ctx.register_column
     template = Column.catalog_template()
     take, offer = room(ctx, "column")
     intern = sys.intern
@@ -281,19 +281,9 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
             obj = _build_column(row, table, template, intern)
             offer(signature, obj)
         out.append(obj)
-        # the column's key in its table's list, at its attnum (see LoadContext.column_keys)
-        keys = column_keys.get(relid)
-        if keys is None:
-            keys = column_keys[relid] = []
-        position = row[1]
-        if len(keys) <= position:
-            keys.extend(_NONES[: position + 1 - len(keys)])
-        keys[position] = obj.key
+        register_column(relid, row[1], obj.key)
     leave(ctx, "column")
     return out
-
-
-_NONES = [None] * 1601  # attnums go up to 1,600
 
 
 def _build_column(row: tuple, table: LoadedTable, template: dict[str, Any], intern) -> Column:  # noqa: ANN001
