@@ -198,10 +198,11 @@ def _propagate(state: _State) -> None:
         if viewish_only and obj.kind not in VIEWISH:
             return False
         nonlocal src_edges
-        if key in state.alter and src_edges is None:
-            src_edges = set(src.edges())
-        if key in state.alter and (key, because) not in src_edges and src.get(key) is not None:  # type: ignore[operator]
-            return False  # its own alter moves it off the object that goes away
+        if key in state.alter and src.get(key) is not None:
+            if src_edges is None:
+                src_edges = set(src.edges())
+            if (key, because) not in src_edges:
+                return False  # its own alter moves it off the object that goes away
         state.alter.pop(key, None)
         state.drop.add(key)
         if src.get(key) is not None:
