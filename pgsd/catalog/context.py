@@ -126,8 +126,8 @@ class LoadContext:
         """Stream the rows of catalog query ``name`` as tuples in the order of ``columns``.
 
         For the big kinds: tuples unpack several times faster than dicts are built, and
-        reading by chunks (server-side cursor) keeps only a chunk of rows in memory. ``columns`` must be the query's
-        output names in order (checked on the first row).
+        reading by chunks (``ReadSession.chunks``) keeps only a chunk of rows in memory.
+        ``columns`` must be the query's output names in order (checked on the first row).
         """
         if self.prefetch is not None:
             return self.prefetch.rows(name, columns)

@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 
 import psycopg
 from psycopg.rows import dict_row
@@ -26,6 +27,9 @@ from pgsd.connect.failures import translate_connect_error, translate_query_error
 from pgsd.connect.spec import ConnectionSpec
 
 _open_pools: weakref.WeakSet[SidePool] = weakref.WeakSet()
+
+_CHUNKED_ROWS = psycopg.pq.version() >= 170000
+"""libpq can hand a query's rows over in chunks as they arrive (``Cursor.stream(size=)``)."""
 
 
 @atexit.register
@@ -86,26 +90,55 @@ class ReadSession:
 
     def chunks(self, query: str, params: tuple | dict | None = None, *, step: str = "query",
                size: int = 2000) -> Iterator[tuple[tuple[str, ...], list[tuple]]]:
-        """Run one catalog query through a server-side cursor; yield (column names, rows) chunks.
+        """Run one catalog query; yield (column names, rows) chunks of ``size`` rows.
 
-        For a reader in another thread (``pgsd.catalog.prefetch``): each chunk is one
-        FETCH, decoded in one call, and the server computes the next chunk whenever
-        the reader asks, not only once the loaders caught up.
+        For a reader in another thread (``pgsd.catalog.prefetch``). With libpq 17 or
+        newer the query runs once and its rows arrive in chunks as the server produces
+        them (libpq's chunked-rows mode): the server never waits for the client to ask
+        for more, and plans the query as a plain query. Measured at 2,000 tables, one
+        side: 0.62 s for every catalog query this way, 0.80 s through a server-side
+        cursor, where the server stops after each chunk until the next FETCH. Older
+        libpq falls back to that cursor.
         """
         started = time.perf_counter()
         try:
-            with self.conn.cursor(name=f"pgsd_{step}") as cur:
-                cur.execute(query, params)
-                names = tuple(d.name for d in cur.description or ())
-                while True:
-                    rows = cur.fetchmany(size)
-                    yield names, rows
-                    if len(rows) < size:
-                        break
+            if _CHUNKED_ROWS:
+                yield from self._streamed_chunks(query, params, size)
+            else:
+                yield from self._cursor_chunks(query, params, step, size)
         except psycopg.Error as e:
             raise translate_query_error(e, self._pool.spec, f"reading {step}") from None
         finally:
             self._pool._record_time(step, time.perf_counter() - started)
+
+    def _streamed_chunks(self, query: str, params: tuple | dict | None,
+                         size: int) -> Iterator[tuple[tuple[str, ...], list[tuple]]]:
+        cur = self.conn.cursor()
+        rows_of_query = cur.stream(query, params, size=size)
+        try:
+            names: tuple[str, ...] | None = None
+            while True:
+                rows = list(islice(rows_of_query, size))
+                if names is None:
+                    names = tuple(d.name for d in cur.description or ())
+                yield names, rows
+                if len(rows) < size:
+                    break
+        finally:
+            # a reader that stops early cancels the query here, not whenever the
+            # generator happens to be collected
+            rows_of_query.close()
+
+    def _cursor_chunks(self, query: str, params: tuple | dict | None, step: str,
+                       size: int) -> Iterator[tuple[tuple[str, ...], list[tuple]]]:
+        with self.conn.cursor(name=f"pgsd_{step}") as cur:
+            cur.execute(query, params)
+            names = tuple(d.name for d in cur.description or ())
+            while True:
+                rows = cur.fetchmany(size)
+                yield names, rows
+                if len(rows) < size:
+                    break
 
     def fetch_dicts(self, query: str, params: tuple | dict | None = None, *, step: str = "query") -> list[dict]:
         started = time.perf_counter()
@@ -225,8 +258,8 @@ class SidePool:
         Parallel query is off for the session: catalog queries are small joins for which
         starting workers costs more than it saves (measured: 20% slower at 2,000 tables),
         and the two sides of a diff already keep two server processes busy. Queries read
-        through server-side cursors (``chunks``) are planned for all their rows, as plain
-        queries are (``cursor_tuple_fraction`` 1).
+        through a server-side cursor (``chunks`` with libpq before 17) are planned for
+        all their rows, as plain queries are (``cursor_tuple_fraction`` 1).
         """
         s = self.settings
         with self.connection() as conn:
