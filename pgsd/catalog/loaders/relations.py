@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import fnmatch
 import sys
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from pgsd.catalog.context import LoadContext, catalog_base
@@ -261,33 +263,57 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
     Columns register in ``ctx.column_keys`` (table OID -> keys by attnum), which is what
     pg_depend's (``pg_class``, table OID, attnum) resolves through. Names and types
     repeat across tables (``id``, ``integer``), so they are interned: one string each.
+
+    The query returns a table's columns together (ordered by table and attnum), so a
+    table's columns are built, shared with the other side (see twins) and registered
+    as one: a whole table's worth of rows is one signature, one lookup and one list
+    of keys. A table with one column changed is built again entirely on the other side.
     """
     tables = _loaded_tables(ctx)
-    register_column = ctx.register_column
+    column_keys = ctx.column_keys
     template = Column.catalog_template()
-    take, offer = room(ctx, "column")
+    take, offer = room(ctx, "table columns")
     intern = sys.intern
     out: list[DbObject] = []
-    for row in ctx.rows("columns", COLUMNS_COLUMNS):
-        relid = row[0]
+    for relid, group in groupby(ctx.rows("columns", COLUMNS_COLUMNS), _FIRST):
         table = tables.get(relid)
         if table is None:
             continue
-        # everything the column is built from: its row without attrelid, and its table
-        # (the key names the table; the owner is what its ACL is normalised against)
-        signature = (table.key, table.owner, row[1:])
-        obj = take(signature)
-        if obj is None:
-            obj = _build_column(row, table, template, intern)
-            offer(signature, obj)
-        out.append(obj)
-        register_column(relid, row[1], obj.key)
-    leave(ctx, "column")
+        # everything the columns are built from: their rows without attrelid, and their
+        # table (the key names the table; the owner is what ACLs are normalised against)
+        rows = tuple([row[1:] for row in group])
+        signature = (table.key, table.owner, rows)
+        columns = take(signature)
+        if columns is None:
+            columns = _build_table_columns(rows, table, template, intern)
+            offer(signature, columns)
+        objects, keys = columns
+        out.extend(objects)
+        if relid in column_keys:  # only if the query stopped grouping by table
+            for position, key in enumerate(keys):
+                if key is not None:
+                    ctx.register_column(relid, position, key)
+        else:
+            column_keys[relid] = keys  # never changed afterwards: the sides may share it
+    leave(ctx, "table columns")
     return out
 
 
+_FIRST = itemgetter(0)
+
+
+def _build_table_columns(rows: tuple[tuple, ...], table: LoadedTable, template: dict[str, Any],
+                         intern) -> tuple[tuple[Column, ...], list[str | None]]:  # noqa: ANN001
+    """A table's columns from their rows (without attrelid), and their keys by attnum."""
+    objects = tuple([_build_column(row, table, template, intern) for row in rows])
+    keys: list[str | None] = [None] * (max(row[0] for row in rows) + 1)
+    for obj in objects:
+        keys[obj.position] = obj.key
+    return objects, keys
+
+
 def _build_column(row: tuple, table: LoadedTable, template: dict[str, Any], intern) -> Column:  # noqa: ANN001
-    (_relid, position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
+    (position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
      statistics, compression, is_local, comment, acl, fdw_options,
      id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle) = row
     values = table.child_values(template, "column", intern(name))
