@@ -76,6 +76,8 @@ class _State:
     """Key -> the key whose create brings it (a new table's columns)."""
     breakers: set[str] = field(default_factory=set)
     reasons: dict[str, str] = field(default_factory=dict)
+    dependents: dict[str, list[str]] = field(default_factory=dict)
+    """Target edges by referenced key (``_target_dependents``), for propagating and ordering."""
 
 
 def _renderer(state: _State, obj: DbObject) -> Renderer:
@@ -166,7 +168,7 @@ def _target_dependents(state: _State) -> dict[str, list[str]]:
 def _propagate(state: _State) -> None:
     """Spread drops and recreates to children and dependents until nothing changes."""
     src, tgt = state.cs.source, state.cs.target
-    dependents = _target_dependents(state)
+    dependents = state.dependents = _target_dependents(state)
     children = tgt.children()
     src_children = src.children()
     src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
@@ -261,13 +263,22 @@ def _propagate(state: _State) -> None:
 
 
 def _inherited_columns(snap) -> dict[str, list[str]]:
-    """Parent column key -> keys of child columns that exist only through it."""
+    """Parent column key -> keys of child columns that exist only through it.
+
+    Only tables that inherit have such columns: looking at their columns, not at every
+    column of the snapshot (35,000 at 2,000 tables), costs next to nothing.
+    """
     out: dict[str, list[str]] = defaultdict(list)
-    for col in snap.of_kind("column"):
-        if not col.is_local:
-            parent_col = _parent_column(snap, col)
-            if parent_col is not None:
-                out[parent_col].append(col.key)
+    children = snap.children()
+    for kind in ("table", "foreign_table"):
+        for table in snap.of_kind(kind):
+            if not getattr(table, "inherits", ()):
+                continue
+            for col in children.get(table.key, ()):
+                if col.kind == "column" and not col.is_local:
+                    parent_col = _parent_column(snap, col)
+                    if parent_col is not None:
+                        out[parent_col].append(col.key)
     return out
 
 
@@ -437,27 +448,27 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
     leaving = {k for (k, kind) in first if kind == "drop"} | state.implicit_drop.keys() | state.breakers
     arriving = {k for (k, kind) in first if kind != "drop"} | state.implicit_create.keys()
 
-    # target edges: dependents leave (or change) before what they use is dropped/altered
-    for dep, ref in tgt.edges():
-        if ref not in leaving:
-            continue
+    # target edges: dependents leave (or change) before what they use is dropped/altered;
+    # only edges into what leaves matter, found through the index propagation built
+    dependents = state.dependents
+    for ref in leaving:
         ref_first, _ = dropped_at(ref)
-        dep_first, dep_last = dropped_at(dep)
-        if ref_first is not None:
-            link(dep_last, ref_first)
-            if dep_last is None:
-                link(last.get((dep, "alter")), ref_first)
-        if ref in state.breakers:
-            link(dep_last, first.get((ref, "alter")))
+        for dep in dependents.get(ref, ()):
+            dep_first, dep_last = dropped_at(dep)
+            if ref_first is not None:
+                link(dep_last, ref_first)
+                if dep_last is None:
+                    link(last.get((dep, "alter")), ref_first)
+            if ref in state.breakers:
+                link(dep_last, first.get((ref, "alter")))
     # owned sequences re-owned before their old column goes
     for seq in tgt.of_kind("sequence"):
         owner = seq.owned_by  # type: ignore[attr-defined]
         if owner and (seq.key, "alter") in actions:
             link(last[(seq.key, "alter")], dropped_at(owner)[0])
     # source edges: things exist before what needs them is created or altered
-    for dep, ref in src.edges():
-        if dep in arriving:
-            link(ready_at(ref), start_of(dep))
+    for dep, ref in [edge for edge in src.edges() if edge[0] in arriving]:
+        link(ready_at(ref), start_of(dep))
     # children after their parent; a table's own alters after its columns are in place
     for (key, kind), action in actions.items():
         obj = src.get(key) if kind != "drop" else tgt.get(key)
