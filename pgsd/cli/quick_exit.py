@@ -14,6 +14,7 @@ Python code returns normally and frees everything as usual.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 from typing import NoReturn
@@ -23,9 +24,16 @@ _enabled = False
 
 
 def park(*results: object) -> None:
-    """Keep ``results`` alive until the process ends (only under ``entry``)."""
+    """Keep ``results`` alive until the process ends (only under ``entry``).
+
+    Everything alive now is also moved out of the garbage collector's sight
+    (``gc.freeze``): the commands pause the collector while they read, so the first
+    collection after it comes back would otherwise walk every object read (25 ms at
+    2,000 tables), only for the process to end.
+    """
     if _enabled:
         _parked.extend(results)
+        gc.freeze()
 
 
 def run_and_exit(main) -> NoReturn:  # noqa: ANN001 - the CLI's main()

@@ -1,0 +1,34 @@
+"""Parking results for a quick exit: only under the console entry point, and out of the collector's way."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from pgsd.cli import quick_exit
+
+
+@pytest.fixture
+def parking(monkeypatch):
+    monkeypatch.setattr(quick_exit, "_parked", [])
+    yield
+    gc.unfreeze()  # give the frozen objects back to the collector for the rest of the tests
+
+
+def test_parked_results_stay_alive_and_leave_the_collectors_generations(parking, monkeypatch):
+    monkeypatch.setattr(quick_exit, "_enabled", True)
+    result = {"rows": [object() for _ in range(100)]}
+    frozen_before = gc.get_freeze_count()
+    quick_exit.park(result)
+    assert quick_exit._parked == [result]
+    # what was alive is frozen: the next collection walks none of it
+    assert gc.get_freeze_count() > frozen_before
+
+
+def test_outside_the_entry_point_parking_does_nothing(parking, monkeypatch):
+    monkeypatch.setattr(quick_exit, "_enabled", False)
+    frozen_before = gc.get_freeze_count()
+    quick_exit.park({"rows": [1, 2, 3]})
+    assert quick_exit._parked == []
+    assert gc.get_freeze_count() == frozen_before
