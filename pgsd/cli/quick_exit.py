@@ -23,6 +23,11 @@ _parked: list[object] = []
 _enabled = False
 
 
+def owns_process() -> bool:
+    """True under ``entry``: the process ends when the command does."""
+    return _enabled
+
+
 def park(*results: object) -> None:
     """Keep ``results`` alive until the process ends (only under ``entry``).
 

@@ -32,3 +32,16 @@ def test_outside_the_entry_point_parking_does_nothing(parking, monkeypatch):
     quick_exit.park({"rows": [1, 2, 3]})
     assert quick_exit._parked == []
     assert gc.get_freeze_count() == frozen_before
+
+
+def test_start_up_imports_are_frozen_only_when_pgsd_owns_the_process(parking, monkeypatch):
+    from pgsd.cli.main import _parse
+
+    monkeypatch.setattr(quick_exit, "_enabled", False)
+    gc.unfreeze()
+    _parse(["diff", "a", "b"])
+    assert gc.get_freeze_count() == 0  # main() called from Python leaves the collector alone
+    monkeypatch.setattr(quick_exit, "_enabled", True)
+    _parse(["diff", "a", "b"])
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled()
