@@ -11,7 +11,7 @@ selection (``pgsd.catalog.context.query_text(name, major)`` for the server's maj
 version), so this process imports nothing of pgsd and pays no import cost pgsd's
 model would.  For each DSN (all at once, one thread each, as ``pgsd diff`` reads its two sides),
 opens one connection, starts the same READ ONLY REPEATABLE READ transaction pgsd
-uses (with its session settings: parallel query off) and runs pgsd's own catalog queries -- the server-detection queries
+uses (with its session settings: parallel query off, work_mem 32MB) and runs pgsd's own catalog queries -- the server-detection queries
 (pgsd/connect/sql/*.sql) and every pgsd/catalog/sql query, the variant for the
 server's major version chosen by ``pgsd.catalog.context.query_text`` -- with the
 same bound parameters (empty schema filters), fetching every row as tuples.  No
@@ -40,7 +40,7 @@ def fetch_side(dsn: str, queries: list[tuple[str, str, bool]], out: dict[str, tu
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         conn.execute(
             "SELECT set_config('statement_timeout', '600s', true), set_config('search_path', 'pg_catalog', true),"
-            " set_config('max_parallel_workers_per_gather', '0', true)"
+            " set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '32MB', true)"
         )
         for name, text, bound in queries:
             t0 = time.perf_counter()

@@ -260,6 +260,12 @@ class SidePool:
         and the two sides of a diff already keep two server processes busy. Queries read
         through a server-side cursor (``chunks`` with libpq before 17) are planned for
         all their rows, as plain queries are (``cursor_tuple_fraction`` 1).
+
+        ``work_mem`` is 32MB for the transaction: the columns query's IN over the column
+        comments stays hashed up to one or two million comments (past what fits, the
+        server would scan them all for every column), and the big catalog joins of a
+        10,000-table database do not spill to disk. It is an upper bound, used only as
+        far as the catalog's size needs it.
         """
         s = self.settings
         with self.connection() as conn:
@@ -269,7 +275,8 @@ class SidePool:
                     "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true),"
                     " set_config('search_path', 'pg_catalog', true),"
                     " set_config('max_parallel_workers_per_gather', '0', true),"
-                    " set_config('cursor_tuple_fraction', '1', true)",
+                    " set_config('cursor_tuple_fraction', '1', true),"
+                    " set_config('work_mem', '32MB', true)",
                     (f"{s.statement_timeout_ms}ms", f"{s.lock_timeout_ms}ms"),
                 )
             except psycopg.Error as e:
