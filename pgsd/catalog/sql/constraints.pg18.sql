@@ -5,6 +5,8 @@
 -- backing index's OID and name come along; for f, the referenced table's names.
 -- NO INHERIT is reported for CHECK constraints only: the server sets connoinherit on
 -- primary keys too, where it cannot be changed and means nothing to a diff.
+-- Comments: only objects that have one are probed (a hashed IN over the comments,
+-- read once), as in columns.sql.
 SELECT k.oid,
        k.conrelid,
        ic.oid AS index_oid,
@@ -20,8 +22,10 @@ SELECT k.oid,
        rn.nspname AS ref_schema,
        rc.relname AS ref_name,
        ic.relname AS index_name,
-       (SELECT d.description FROM pg_description d
-        WHERE d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0) AS comment
+       CASE WHEN k.oid IN (SELECT dc.objoid FROM pg_description dc WHERE dc.classoid = 'pg_constraint'::regclass)
+            THEN (SELECT d.description FROM pg_description d
+                  WHERE d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0)
+       END AS comment
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,6 +1,8 @@
 -- Indexes on tables, partitioned tables and materialized views that do not back a
 -- constraint (those are the constraint's), and that are not attached to an index of a
 -- partitioned parent (relispartition: the parent's index creates them).
+-- Comments: only objects that have one are probed (a hashed IN over the comments,
+-- read once), as in columns.sql.
 SELECT ic.oid,
        i.indrelid,
        c.relkind AS table_relkind,
@@ -12,8 +14,11 @@ SELECT ic.oid,
        ts.spcname AS tablespace,
        ic.reloptions AS options,
        ic.relkind = 'I' AS is_partitioned,
-       (SELECT d.description FROM pg_description d
-        WHERE d.objoid = ic.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS comment
+       CASE WHEN ic.oid IN (SELECT dc.objoid FROM pg_description dc
+                            WHERE dc.classoid = 'pg_class'::regclass AND dc.objsubid = 0)
+            THEN (SELECT d.description FROM pg_description d
+                  WHERE d.objoid = ic.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0)
+       END AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
