@@ -14,14 +14,23 @@ import argparse
 import getpass
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pgsd.cli import output
 from pgsd.cli.sources import add_connection_options, open_info
 from pgsd.connect.spec import SSL_MODES, ConnectionSpec
 from pgsd.errors import PgsdError, ProfileError
-from pgsd.profiles import secrets
-from pgsd.profiles.store import PASSWORD_SOURCES, SPEC_FIELDS, Profile, ProfileStore, make_profile
+from pgsd.profiles import PASSWORD_SOURCES, secrets
+
+if TYPE_CHECKING:
+    from pgsd.profiles.store import Profile, ProfileStore
+
+
+def _store():  # noqa: ANN202 - the module
+    """``pgsd.profiles.store``, loaded when a profile command runs, not to build the parser."""
+    from pgsd.profiles import store  # noqa: PLC0415
+
+    return store
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -95,7 +104,7 @@ def _usage(p: argparse.ArgumentParser) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = ProfileStore()
+    store = _store().ProfileStore()
     profiles = store.load()
     if args.json:
         output.result(json.dumps(
@@ -116,13 +125,13 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = ProfileStore()
+    store = _store().ProfileStore()
     if args.name in store:
         raise ProfileError(f"a profile named {args.name} exists (pgsd profiles edit {args.name})")
     spec = _parse_uri(args.uri) if args.uri else ConnectionSpec()
     source = args.password_source or "keyring"
     fields = _connection_fields(spec, args)
-    profile = make_profile(args.name, **fields, password_source=source,
+    profile = _store().make_profile(args.name, **fields, password_source=source,
                            **_present(label=args.label, colour=args.colour))
     password = _given_password(spec, args, source)
     if source == "keyring":
@@ -136,7 +145,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_edit(args: argparse.Namespace) -> int:
-    store = ProfileStore()
+    store = _store().ProfileStore()
     old = store.get(args.name)
     spec = _parse_uri(args.uri) if args.uri else old.spec()
     source = args.password_source or old.password_source
@@ -171,7 +180,7 @@ def _parse_uri(text: str) -> ConnectionSpec:
 
 def _connection_fields(spec: ConnectionSpec, args: argparse.Namespace) -> dict[str, Any]:
     """The spec's settings (its password left out), overridden by the options given."""
-    fields: dict[str, Any] = {f: getattr(spec, f) for f in SPEC_FIELDS}
+    fields: dict[str, Any] = {f: getattr(spec, f) for f in _store().SPEC_FIELDS}
     fields["options"] = dict(spec.options)
     overrides = {
         "host": args.host, "port": args.port, "dbname": args.dbname, "user": args.user,
@@ -186,7 +195,7 @@ def _connection_fields(spec: ConnectionSpec, args: argparse.Namespace) -> dict[s
             raise ProfileError(f"--option {item!r}: expected KEY=VALUE")
         if key == "password":
             raise ProfileError("a password never goes into a profile's options; see --password-source")
-        if key in SPEC_FIELDS:
+        if key in _store().SPEC_FIELDS:
             fields[key] = value
         else:
             fields["options"][key] = value
@@ -241,7 +250,7 @@ def _forget_password(name: str) -> bool:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    store = ProfileStore()
+    store = _store().ProfileStore()
     profile = store.remove(args.name)
     had_secret = _forget_password(profile.name)
     output.note(f"removed profile {profile.name}" + (" and its keyring entry" if had_secret else ""))
@@ -251,7 +260,7 @@ def run_remove(args: argparse.Namespace) -> int:
 def run_test(args: argparse.Namespace) -> int:
     from pgsd.cli.cmd_info import print_info
 
-    store = ProfileStore()
+    store = _store().ProfileStore()
     profile = store.get(args.name)
     where, info = open_info(args.name, args)
     try:

@@ -26,11 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from pgsd.connect.spec import SSL_MODES, ConnectionSpec
 from pgsd.errors import ProfileError
+from pgsd.profiles import PASSWORD_SOURCES  # noqa: F401 - re-exported: where it always was
 
 PasswordSource = Literal["keyring", "pgpass", "env", "prompt"]
-PASSWORD_SOURCES: tuple[str, ...] = ("keyring", "pgpass", "env", "prompt")
-"""keyring: the OS keyring; pgpass: libpq reads ~/.pgpass; env: libpq reads PGPASSWORD;
-prompt: asked for on each use."""
 
 # No dots, no '=' and no '/': a profile name can never be mistaken for a conninfo
 # string, a URI or a snapshot .json file (see workflow.resolve_spec).
