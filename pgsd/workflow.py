@@ -162,7 +162,11 @@ def load_side(
         report = None
         if progress is not None:
             report = lambda step, done, total: progress(side, step, done, total)  # noqa: E731
-        return ins.run(report).build_indexes()
+        snapshot = ins.run(report).build_indexes()
+        if side == "target":
+            # what the planner asks of the target, built while the source may still be read
+            snapshot.dependents  # noqa: B018 - a cached property, computed for its side effect
+        return snapshot
 
 
 def load_sides(

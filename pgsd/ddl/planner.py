@@ -77,7 +77,7 @@ class _State:
     breakers: set[str] = field(default_factory=set)
     reasons: dict[str, str] = field(default_factory=dict)
     dependents: dict[str, list[str]] = field(default_factory=dict)
-    """Target edges by referenced key (``_target_dependents``), for propagating and ordering."""
+    """The target's edges by referenced key (``Snapshot.dependents``), for propagating and ordering."""
 
 
 def _renderer(state: _State, obj: DbObject) -> Renderer:
@@ -154,21 +154,10 @@ def _classify(state: _State, changes: list[Change]) -> None:
                     state.breakers.add(c.key)
 
 
-def _target_dependents(state: _State) -> dict[str, list[str]]:
-    """Referenced key -> the keys depending on it in the target.
-
-    Lists, not sets: the edges are distinct already, and at 10,000 tables there are
-    about 100,000 referenced keys, where a set each would cost 20 MB."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for d, r in state.cs.target.edges():
-        out[r].append(d)
-    return out
-
-
 def _propagate(state: _State) -> None:
     """Spread drops and recreates to children and dependents until nothing changes."""
     src, tgt = state.cs.source, state.cs.target
-    dependents = state.dependents = _target_dependents(state)
+    dependents = state.dependents = tgt.dependents
     children = tgt.children()
     src_children = src.children()
     src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
