@@ -290,6 +290,8 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
         objects, keys = columns
         out.extend(objects)
         if relid in column_keys:  # only if the query stopped grouping by table
+            # the first group's list may be the other side's too: add to a copy
+            column_keys[relid] = list(column_keys[relid])
             for position, key in enumerate(keys):
                 if key is not None:
                     ctx.register_column(relid, position, key)

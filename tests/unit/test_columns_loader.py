@@ -1,0 +1,59 @@
+"""The columns loader: a table's columns read as one group, shared between sides, keyed by attnum."""
+
+from __future__ import annotations
+
+from pgsd.catalog.context import LoadContext
+from pgsd.catalog.loaders.relations import COLUMNS_COLUMNS, LoadedTable, load_columns
+from pgsd.catalog.twins import Twins
+from pgsd.model.server import ServerInfo
+
+T = LoadedTable("public", "t", "table", "alice", "public.t", "table:public.t")
+U = LoadedTable("public", "u", "table", "alice", "public.u", "table:public.u")
+
+
+def _row(relid: int, attnum: int, name: str, type_: str = "integer") -> tuple:
+    values = dict.fromkeys(COLUMNS_COLUMNS)
+    values.update(attrelid=relid, position=attnum, name=name, type=type_, not_null=False,
+                  identity="", generated="", is_local=True)
+    return tuple(values[c] for c in COLUMNS_COLUMNS)
+
+
+def _side(rows: list[tuple], tables: dict[int, LoadedTable], twins: Twins | None) -> LoadContext:
+    ctx = LoadContext(session=None, server=ServerInfo.model_construct(version_num=180000), twins=twins)  # type: ignore[arg-type]
+    ctx.shared["tables"] = tables
+    ctx.rows = lambda name, columns: iter(rows)  # type: ignore[method-assign]
+    return ctx
+
+
+def test_equal_tables_share_their_columns_and_keys_by_attnum():
+    twins = Twins()
+    # attnum 2 was dropped: the keys list has a hole there
+    a = _side([_row(100, 1, "id"), _row(100, 3, "note", "text")], {100: T}, twins)
+    b = _side([_row(900, 1, "id"), _row(900, 3, "note", "text")], {900: T}, twins)
+    cols_a, cols_b = load_columns(a), load_columns(b)
+    assert [c.key for c in cols_a] == ['column:public.t.id', 'column:public.t.note']
+    assert all(x is y for x, y in zip(cols_a, cols_b, strict=True))
+    assert a.column_keys[100] == [None, "column:public.t.id", None, "column:public.t.note"]
+    assert b.key_of("pg_class", 900, 3) == "column:public.t.note"
+
+
+def test_a_table_with_one_column_changed_is_built_on_each_side():
+    twins = Twins()
+    a = _side([_row(100, 1, "id"), _row(100, 2, "n", "integer")], {100: T}, twins)
+    b = _side([_row(900, 1, "id"), _row(900, 2, "n", "bigint")], {900: T}, twins)
+    cols_a, cols_b = load_columns(a), load_columns(b)
+    assert cols_a[0] == cols_b[0] and cols_a[0] is not cols_b[0]
+    assert (cols_a[1].type, cols_b[1].type) == ("integer", "bigint")
+
+
+def test_columns_of_a_table_arriving_in_two_groups_are_all_registered_on_a_private_list():
+    """Only if the query stopped ordering by table: a second group of the same table
+    adds its keys to a copy, never to a list the other side shares."""
+    twins = Twins()
+    a = _side([_row(100, 1, "id")], {100: T}, twins)
+    b = _side([_row(900, 1, "id"), _row(901, 1, "id"), _row(900, 2, "n")], {900: T, 901: U}, twins)
+    load_columns(a)
+    cols_b = load_columns(b)
+    assert [c.key for c in cols_b] == ["column:public.t.id", "column:public.u.id", "column:public.t.n"]
+    assert b.column_keys[900] == [None, "column:public.t.id", "column:public.t.n"]
+    assert a.column_keys[100] == [None, "column:public.t.id"]  # the shared list is untouched
