@@ -76,8 +76,6 @@ class _State:
     """Key -> the key whose create brings it (a new table's columns)."""
     breakers: set[str] = field(default_factory=set)
     reasons: dict[str, str] = field(default_factory=dict)
-    dependents: dict[str, list[str]] = field(default_factory=dict)
-    """The target's edges by referenced key (``Snapshot.dependents``), for propagating and ordering."""
 
 
 def _renderer(state: _State, obj: DbObject) -> Renderer:
@@ -157,7 +155,7 @@ def _classify(state: _State, changes: list[Change]) -> None:
 def _propagate(state: _State) -> None:
     """Spread drops and recreates to children and dependents until nothing changes."""
     src, tgt = state.cs.source, state.cs.target
-    dependents = state.dependents = tgt.dependents
+    dependents = tgt.dependents
     children = tgt.children()
     src_children = src.children()
     src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
@@ -438,8 +436,8 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
     arriving = {k for (k, kind) in first if kind != "drop"} | state.implicit_create.keys()
 
     # target edges: dependents leave (or change) before what they use is dropped/altered;
-    # only edges into what leaves matter, found through the index propagation built
-    dependents = state.dependents
+    # only edges into what leaves matter, found through the target's dependents index
+    dependents = tgt.dependents
     for ref in leaving:
         ref_first, _ = dropped_at(ref)
         for dep in dependents.get(ref, ()):

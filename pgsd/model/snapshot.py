@@ -146,7 +146,8 @@ class Snapshot(BaseModel):
         out: dict[str, list[str]] = defaultdict(list)
         for d, r in self.dependencies:
             out[r].append(d)
-        return dict(out)
+        out.default_factory = None  # a plain mapping from here on, without copying it
+        return out
 
     # ------------------------------------------------------------ files
 
