@@ -132,7 +132,7 @@ def run_add(args: argparse.Namespace) -> int:
     source = args.password_source or "keyring"
     fields = _connection_fields(spec, args)
     profile = _store().make_profile(args.name, **fields, password_source=source,
-                           **_present(label=args.label, colour=args.colour))
+                                    **_present(label=args.label, colour=args.colour))
     password = _given_password(spec, args, source)
     if source == "keyring":
         secrets.require_backend(args.name, existing=False)
@@ -180,7 +180,8 @@ def _parse_uri(text: str) -> ConnectionSpec:
 
 def _connection_fields(spec: ConnectionSpec, args: argparse.Namespace) -> dict[str, Any]:
     """The spec's settings (its password left out), overridden by the options given."""
-    fields: dict[str, Any] = {f: getattr(spec, f) for f in _store().SPEC_FIELDS}
+    spec_fields = _store().SPEC_FIELDS
+    fields: dict[str, Any] = {f: getattr(spec, f) for f in spec_fields}
     fields["options"] = dict(spec.options)
     overrides = {
         "host": args.host, "port": args.port, "dbname": args.dbname, "user": args.user,
@@ -195,7 +196,7 @@ def _connection_fields(spec: ConnectionSpec, args: argparse.Namespace) -> dict[s
             raise ProfileError(f"--option {item!r}: expected KEY=VALUE")
         if key == "password":
             raise ProfileError("a password never goes into a profile's options; see --password-source")
-        if key in _store().SPEC_FIELDS:
+        if key in spec_fields:
             fields[key] = value
         else:
             fields["options"][key] = value
