@@ -8,7 +8,9 @@ Compared fields are all fields except those the diff options switch off (``owner
 ``acl``, ``comment``, extension ``version``) and those listed in ``NOT_COMPARED``.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic would compile every field's
+# annotation string when the classes are created (about 300 of them), 8 ms of every
+# start of pgsd. The annotations below are plain expressions that Python 3.11 evaluates.
 
 from typing import Annotated, Any, ClassVar, Literal, Union
 
@@ -138,6 +140,26 @@ class DbObject(BaseModel):
         return obj
 
     @classmethod
+    def from_templates(cls, all_values: list[dict[str, Any]]) -> tuple:
+        """``from_template`` for many objects at once: a table's columns, say.
+
+        The same five steps in one loop. The columns loader builds about 35,000
+        objects a side at 2,000 tables, where one call per object costs a fifth of the
+        work.
+        """
+        fields_set = cls.__dict__["_all_fields_set"]
+        out = []
+        append = out.append
+        for values in all_values:
+            obj = _new(cls)
+            _set(obj, "__dict__", values)
+            _set_fields_set(obj, fields_set)
+            _set_extra(obj, None)
+            _set_private(obj, None)
+            append(obj)
+        return tuple(out)
+
+    @classmethod
     def from_catalog(cls, **values):
         """Build from values read from the catalog, without validation (see from_template)."""
         data = cls.catalog_template().copy()
@@ -168,6 +190,14 @@ def child_key(kind: str, table_name: str, name: str) -> str:
     shared qualified name instead of letting every object compute it again.
     """
     return f"{kind}:{table_name}.{quote_ident(name)}"
+
+
+def child_key_prefix(kind: str, table_name: str) -> str:
+    """What every ``child_key(kind, table_name, name)`` starts with: add ``quote_ident(name)``.
+
+    For the columns loader, which keys a whole table's columns at once.
+    """
+    return f"{kind}:{table_name}."
 
 
 class TableChild(DbObject):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.relations import COLUMNS_COLUMNS, LoadedTable, load_columns
 from pgsd.catalog.twins import Twins
+from pgsd.model.objects import Column, child_key
 from pgsd.model.server import ServerInfo
 
 T = LoadedTable("public", "t", "table", "alice", "public.t", "table:public.t")
@@ -57,3 +58,24 @@ def test_columns_of_a_table_arriving_in_two_groups_are_all_registered_on_a_priva
     assert [c.key for c in cols_b] == ["column:public.t.id", "column:public.u.id", "column:public.t.n"]
     assert b.column_keys[900] == [None, "column:public.t.id", "column:public.t.n"]
     assert a.column_keys[100] == [None, "column:public.t.id"]  # the shared list is untouched
+
+
+def test_loaded_columns_equal_validated_ones_field_for_field():
+    """The loader fills one shared copy of the template per table: nothing may leak between columns."""
+    rows = [_row(100, 1, "id"), _row(100, 2, "Name", "text")]
+    values = dict(zip(COLUMNS_COLUMNS, rows[1], strict=True))
+    values.update(collation_schema="pg_catalog", collation_name="C", default="'x'::text", comment="shown",
+                  acl=["bob=r/alice"], fdw_options=["b=2", "a=1"])
+    rows[1] = tuple(values[c] for c in COLUMNS_COLUMNS)
+    built = load_columns(_side(rows, {100: T}, None))
+    plain = [
+        Column(schema_name="public", table="t", name="id", position=1, type="integer", is_local=True),
+        Column(schema_name="public", table="t", name="Name", position=2, type="text", is_local=True,
+               collation='pg_catalog."C"', default="'x'::text", comment="shown", acl=("bob=r",),
+               fdw_options=("a=1", "b=2")),
+    ]
+    assert [c.model_dump() for c in built] == [c.model_dump() for c in plain]
+    assert [(c.key, c.parent_key, c.table_name) for c in built] == [
+        (c.key, c.parent_key, c.table_name) for c in plain
+    ]
+    assert built[1].key == child_key("column", "public.t", "Name") == 'column:public.t."Name"'

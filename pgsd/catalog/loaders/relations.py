@@ -28,8 +28,10 @@ from typing import Any, NamedTuple
 from pgsd.catalog.context import LoadContext, catalog_base
 from pgsd.catalog.loaders.privileges import normalise_acl
 from pgsd.catalog.twins import leave, room, row_signature
-from pgsd.model.names import qualified
-from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
+from pgsd.model.names import qualified, quote_ident
+from pgsd.model.objects import (
+    Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key, child_key_prefix,
+)
 
 # seqtypid -> (min, max) of the identity column's integer type.
 _INT_BOUNDS = {
@@ -306,43 +308,56 @@ _FIRST = itemgetter(0)
 
 def _build_table_columns(rows: tuple[tuple, ...], table: LoadedTable, template: dict[str, Any],
                          intern) -> tuple[tuple[Column, ...], list[str | None]]:  # noqa: ANN001
-    """A table's columns from their rows (without attrelid), and their keys by attnum."""
-    objects = tuple([_build_column(row, table, template, intern) for row in rows])
-    keys: list[str | None] = [None] * (max(row[0] for row in rows) + 1)
-    for obj in objects:
-        keys[obj.position] = obj.key
-    return objects, keys
+    """A table's columns from their rows (without attrelid), and their keys by attnum.
 
-
-def _build_column(row: tuple, table: LoadedTable, template: dict[str, Any], intern) -> Column:  # noqa: ANN001
-    (position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
-     statistics, compression, is_local, comment, acl, fdw_options,
-     id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle) = row
-    values = table.child_values(template, "column", intern(name))
-    values["position"] = position
-    values["type"] = intern(type_)
-    if coll is not None:
-        values["collation"] = qualified(coll_schema, coll)
-    values["not_null"] = not_null
-    values["default"] = default if default is None else intern(default)  # "0", "now()" repeat
-    if identity:
-        values["identity"] = identity
-        if id_type is not None:
-            values["identity_sequence"] = identity_options(
-                id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle
-            )
-    if generated:
-        values["generated"] = generated
-    values["storage"] = storage
-    values["statistics"] = statistics
-    values["compression"] = compression
-    values["is_local"] = is_local
-    values["comment"] = comment
-    if acl is not None:
-        values["acl"] = normalise_acl(acl, table.owner)
-    if fdw_options:
-        values["fdw_options"] = tuple(sorted(fdw_options))
-    return Column.from_template(values)
+    What the columns share (their table's names and keys) is filled in once, on a copy
+    of the template that every column's values start from; the loop then sets only what
+    differs, and ``from_templates`` wraps them all. This is the hottest loop of
+    introspection (one pass per column of the database): a function call per column
+    costs about a third of it.
+    """
+    shared = template.copy()
+    shared["schema_name"] = table.schema
+    shared["table"] = table.name
+    shared["table_kind"] = table.kind
+    shared["table_name"] = table.qualified_name
+    shared["parent_key"] = table.key
+    new_values = shared.copy
+    key_prefix = child_key_prefix("column", table.qualified_name)
+    owner = table.owner
+    keys: list[str | None] = [None] * (max(map(_FIRST, rows)) + 1)
+    all_values = []
+    for (position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
+         statistics, compression, is_local, comment, acl, fdw_options,
+         id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle) in rows:
+        values = new_values()
+        values["name"] = name = intern(name)
+        values["key"] = keys[position] = key_prefix + quote_ident(name)
+        values["position"] = position
+        values["type"] = intern(type_)
+        if coll is not None:
+            values["collation"] = qualified(coll_schema, coll)
+        values["not_null"] = not_null
+        values["default"] = default if default is None else intern(default)  # "0", "now()" repeat
+        if identity:
+            values["identity"] = identity
+            if id_type is not None:
+                values["identity_sequence"] = identity_options(
+                    id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle
+                )
+        if generated:
+            values["generated"] = generated
+        values["storage"] = storage
+        values["statistics"] = statistics
+        values["compression"] = compression
+        values["is_local"] = is_local
+        values["comment"] = comment
+        if acl is not None:
+            values["acl"] = normalise_acl(acl, owner)
+        if fdw_options:
+            values["fdw_options"] = tuple(sorted(fdw_options))
+        all_values.append(values)
+    return Column.from_templates(all_values), keys
 
 
 # --------------------------------------------------------------------------- constraints
