@@ -29,7 +29,7 @@ from pgsd.model.snapshot import Dependency
 
 
 DEPENDENCIES_COLUMNS = (
-    "cat", "objid", "objsubid", "refcat", "refobjid", "refobjsubid", "deptype", "rule_rel", "is_return_rule",
+    "cat", "objid", "objsubid", "refcat", "refobjid", "refobjsubid", "rule_rel", "is_return_rule",
     "ad_rel", "ad_num", "parent_rel", "ref_extension",
 )
 
@@ -54,7 +54,7 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
     lookup = known.get
     new_tuple = tuple.__new__  # Dependency(pair) without _make's classmethod call: half the cost
     found: list[Dependency] = []
-    for (cat, objid, sub, refcat, refobjid, refsub, _deptype, rule_rel, is_return_rule, ad_rel, ad_num,
+    for (cat, objid, sub, refcat, refobjid, refsub, rule_rel, is_return_rule, ad_rel, ad_num,
          parent, ref_extension) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
         # ---- the dependent
         if cat == "pg_rewrite":
