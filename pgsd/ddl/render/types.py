@@ -76,8 +76,9 @@ def columns_using(type_name: str, ctx: RenderContext) -> list[tuple[Column, bool
     Inherited columns are left out: altering the parent's column converts them.
     """
     out = []
+    names = (type_name, f"{type_name}[]")  # once: the loop sees every column of the target
     for obj in ctx.target.of_kind("column"):
-        if not isinstance(obj, Column) or obj.type not in (type_name, f"{type_name}[]"):
+        if not isinstance(obj, Column) or obj.type not in names:
             continue
         if obj.table_kind not in ("table", "foreign_table") or _inherited(obj, ctx):
             continue
