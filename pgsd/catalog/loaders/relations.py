@@ -174,44 +174,48 @@ _TABLE_OIDS = frozenset({"oid", "reltype", "reltype_array"})
 
 
 def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
-    """The table a ``tables`` row describes (from the row alone: see twins)."""
-    parents = tuple(
-        qualified(s, n) for s, n in zip(row["parent_schemas"] or (), row["parent_names"] or (), strict=True)
-    )
-    if row["is_partition"]:
-        partition_of, inherits = (parents[0] if parents else None), ()
+    """The table a ``tables`` row describes (from the row alone: see twins).
+
+    Filled into a copy of the kind's catalog template, as the children's loaders do:
+    a keyword call with twenty arguments cost half of what this loader does per table.
+    """
+    parent_names = row["parent_names"]
+    partition_of, inherits = None, ()
+    if parent_names:
+        parents = tuple(qualified(s, n) for s, n in zip(row["parent_schemas"], parent_names, strict=True))
+        if row["is_partition"]:
+            partition_of = parents[0]
+        else:
+            inherits = parents
+    owner = row["owner"]
+    foreign = row["relkind"] == "f"
+    cls = ForeignTable if foreign else Table
+    values = cls.catalog_template().copy()
+    values["schema_name"] = sys.intern(row["schema_name"])
+    values["name"] = row["name"]
+    values["owner"] = sys.intern(owner)
+    values["comment"] = row["comment"]
+    values["acl"] = normalise_acl(row["acl"], owner)
+    values["inherits"] = inherits
+    values["partition_of"] = partition_of
+    values["partition_bound"] = row["partition_bound"]
+    if foreign:
+        values["server"] = row["server"]
+        values["options"] = _sorted_options(row["ft_options"])
     else:
-        partition_of, inherits = None, parents
-    common: dict[str, Any] = dict(
-        schema_name=sys.intern(row["schema_name"]),
-        name=row["name"],
-        owner=sys.intern(row["owner"]),
-        comment=row["comment"],
-        acl=normalise_acl(row["acl"], row["owner"]),
-        inherits=inherits,
-        partition_of=partition_of,
-        partition_bound=row["partition_bound"],
-    )
-    obj: Table | ForeignTable
-    if row["relkind"] == "f":
-        obj = ForeignTable.from_catalog(**common, server=row["server"], options=_sorted_options(row["ft_options"]))
-    else:
-        obj = Table.from_catalog(
-            **common,
-            persistence=row["persistence"],
-            is_partitioned=row["relkind"] == "p",
-            partition_key=row["partition_key"],
-            options=_sorted_options(row["options"]),
-            replica_identity=row["replica_identity"],
-            replica_identity_index=row["replica_identity_index"],
-            rls_enabled=row["rls_enabled"],
-            rls_forced=row["rls_forced"],
-            tablespace=row["tablespace"],
-            access_method=row["access_method"],
-            cluster_index=row["cluster_index"],
-            of_type=row["of_type"],
-        )
-    return obj
+        values["persistence"] = row["persistence"]
+        values["is_partitioned"] = row["relkind"] == "p"
+        values["partition_key"] = row["partition_key"]
+        values["options"] = _sorted_options(row["options"])
+        values["replica_identity"] = row["replica_identity"]
+        values["replica_identity_index"] = row["replica_identity_index"]
+        values["rls_enabled"] = row["rls_enabled"]
+        values["rls_forced"] = row["rls_forced"]
+        values["tablespace"] = row["tablespace"]
+        values["access_method"] = row["access_method"]
+        values["cluster_index"] = row["cluster_index"]
+        values["of_type"] = row["of_type"]
+    return cls.from_template(values)
 
 
 def _loaded_tables(ctx: LoadContext) -> dict[int, LoadedTable]:
