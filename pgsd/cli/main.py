@@ -31,7 +31,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or only of the command ``argv`` starts with.
 
     ``pgsd diff ...`` needs no other command's module: importing and describing the
-    other five took 8 ms of a start that sits before the first query. ``pgsd`` alone,
+    other five took 12 ms of a start that sits before the first query. ``pgsd`` alone,
     ``pgsd --help`` or a mistyped command still get the whole parser (and its list of
     commands).
     """
