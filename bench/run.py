@@ -1017,6 +1017,9 @@ def main(argv: list[str] | None = None) -> int:
         log(f"wrote {args.output}")
     scale = scale_run(args, server, builder)
     if scale is not None:
+        now, newest = pgsd_fingerprint()
+        if now != fingerprint:
+            meta["notes"].append(f"pgsd's source changed during the scaling runs (now {now}, newest file {newest})")
         meta["load_end"] = loadavg()
         args.output.write_text(render(results, meta, scale) + "\n")
         log(f"wrote {args.output}")
