@@ -641,6 +641,12 @@ def ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}x"
 
 
+def round_ratios(a: list[Sample], b: list[Sample]) -> list[float]:
+    """a's wall time divided by b's in the same round, for the rounds both have."""
+    theirs = {s.round: s.wall for s in b}
+    return [s.wall / theirs[s.round] for s in a if theirs.get(s.round)]
+
+
 def paired_ratio(a: ToolResult | None, b: ToolResult | None) -> float | None:
     """Median over the rounds of a's wall time divided by b's in the same round.
 
@@ -650,8 +656,7 @@ def paired_ratio(a: ToolResult | None, b: ToolResult | None) -> float | None:
     """
     if a is None or b is None:
         return None
-    theirs = {s.round: s.wall for s in b.samples}
-    ratios = [s.wall / theirs[s.round] for s in a.samples if theirs.get(s.round)]
+    ratios = round_ratios(a.samples, b.samples)
     return statistics.median(ratios) if ratios else None
 
 
@@ -668,8 +673,7 @@ class ScaleResult:
         return statistics.median(values) if values else None
 
     def round_ratios(self) -> list[float]:
-        small = {s.round: s.wall for s in self.samples.get(self.small, [])}
-        return [s.wall / small[s.round] for s in self.samples.get(self.large, []) if small.get(s.round)]
+        return round_ratios(self.samples.get(self.large, []), self.samples.get(self.small, []))
 
 
 def scale_run(args: argparse.Namespace, server: pgserver.Server, builder: Builder) -> ScaleResult | None:
