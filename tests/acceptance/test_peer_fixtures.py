@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import psycopg
 import pytest
 
@@ -20,7 +22,13 @@ from pgsd.diff.changes import DiffOptions
 from pgsd.model.snapshot import Filters
 from tests.acceptance.roundtrip import converge
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "peer-fixtures" / "migra"
+CORPUS = Path(
+    os.environ.get("PGSD_PEER_FIXTURES")
+    or Path(__file__).resolve().parents[2].parent / "shared" / "peer-fixtures"
+) / "migra"
+"""The corpus sits beside the repository in this project's CI layout (``../shared``);
+``PGSD_PEER_FIXTURES`` points elsewhere (a git worktree, another checkout)."""
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # Scope per case, from the corpus README ("Flags for every case").
 NO_PRIVILEGES = {"singleschema", "excludeschema", "singleschema_ext", "extversions"}
@@ -44,7 +52,12 @@ def _read(case: str, name: str) -> str:
 
 
 def test_corpus_is_present():
-    assert _cases(), f"peer corpus not found at {CORPUS}"
+    """Required in CI; outside this repository's CI layout the corpus tests skip, saying why."""
+    if not _cases():
+        if IN_CI:
+            pytest.fail(f"peer corpus not found at {CORPUS} (CI=true requires it)")
+        pytest.skip(f"peer corpus not found at {CORPUS}: outside pgsd's CI layout (../shared) "
+                    "the peer-corpus cases are not run; set PGSD_PEER_FIXTURES to its path to run them")
 
 
 def _ensure_roles(pg_server) -> None:
