@@ -10,6 +10,7 @@ from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow import apply_plan, load_both, load_side
+from tests.acceptance.rows import lost_rows, read_rows
 
 
 def describe(cs: ChangeSet) -> str:
@@ -38,7 +39,8 @@ def converge(
     diff_options: DiffOptions | None = None,
     plan_options: PlanOptions | None = None,
 ) -> str:
-    """Apply the plan source -> target, then assert nothing is left; returns the script."""
+    """Apply the plan source -> target, then assert nothing is left and the target's rows
+    survived (see tests.acceptance.rows); returns the script."""
     filters = filters or Filters()
     source, target = load_both(source_dsn, target_dsn, filters=filters)  # as `pgsd diff` reads them
     assert_same_as_alone(source, source_dsn, "source", filters)
@@ -46,10 +48,13 @@ def converge(
     cs = diff_snapshots(source=source, target=target, options=diff_options)
     plan = build_plan(cs, plan_options)
     script = plan.to_sql()
+    rows_before = read_rows(target_dsn)
     try:
         apply_plan(ConnectionSpec.parse(target_dsn), plan)
     except Exception as e:  # noqa: BLE001 - report the plan with any failure
         pytest.fail(f"applying the plan failed: {e}\n--- plan ---\n{script}")
+    lost = lost_rows(rows_before, read_rows(target_dsn), plan)
+    assert not lost, "rows did not survive the plan:\n  " + "\n  ".join(lost) + f"\n--- plan ---\n{script}"
     after = load_side(target_dsn, "target", filters=filters)
     left = diff_snapshots(source=source, target=after, options=diff_options)
     assert left.is_empty, f"differences left after applying:\n{describe(left)}\n--- plan ---\n{script}"

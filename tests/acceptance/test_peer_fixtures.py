@@ -10,9 +10,8 @@ table, encoded below as data.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import psycopg
 import pytest

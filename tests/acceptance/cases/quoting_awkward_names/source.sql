@@ -5,3 +5,4 @@ COMMENT ON COLUMN "My Schema"."order"."user" IS 'who''s there';
 CREATE INDEX "idx ""quoted""" ON "My Schema"."order" ("select");
 CREATE VIEW "My Schema"."all" AS SELECT "user", "select" FROM "My Schema"."order";
 GRANT SELECT ON "My Schema"."order" TO PUBLIC;
+INSERT INTO "My Schema"."order" VALUES ('it''s me', 1, 'back\slash', 7);

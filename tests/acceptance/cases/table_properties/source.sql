@@ -11,3 +11,5 @@ COMMENT ON POLICY own ON t IS 'positive rows only';
 CREATE UNLOGGED TABLE scratch (x int);
 CREATE MATERIALIZED VIEW mv WITH (fillfactor = 60) AS SELECT id FROM t;
 COMMENT ON INDEX t_n IS 'by n';
+INSERT INTO t VALUES (1, 'body', 5), (2, NULL, NULL);
+INSERT INTO scratch VALUES (1);
