@@ -25,6 +25,7 @@ import pytest
 
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import diff_snapshots
+from pgsd.model.names import quote_ident, quote_literal
 from pgsd.workflow import load_both, load_side
 from tests.acceptance.roundtrip import describe
 
@@ -253,3 +254,20 @@ def test_hostile_snapshot_file(make_db, workdir):
     name.write_text(json.dumps(doc))
     script = plan_apply_and_check(workdir, str(name), make_db(0))
     assert "touch pwned" in script.split("\n\n", 1)[0]  # the header did show them, escaped
+
+
+QUOTING = [*HOSTILE, "a\\b", "\\", "\\'", "'\\", "E'x'", "$function$", "Ab", "PUBLIC", "select", "é表", "\t", "\x1b"]
+
+
+@pytest.mark.parametrize("text", QUOTING, ids=[f"q{i}" for i in range(len(QUOTING))])
+def test_quoting_helpers_match_the_server(pg_server, text: str):
+    """quote_ident/quote_literal give what the server's own functions give, and read back
+    exactly, whatever standard_conforming_strings says."""
+    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT quote_ident(%s), quote_literal(%s)", (text, text)).fetchone() == (
+            quote_ident(text), quote_literal(text))
+        for conforming in ("on", "off"):
+            conn.execute(f"SET standard_conforming_strings = {conforming}")
+            assert conn.execute(f"SELECT {quote_literal(text)}::text").fetchone()[0] == text
+            cur = conn.execute(f"SELECT 1 AS {quote_ident(text)}")
+            assert cur.description[0].name == text
