@@ -3,7 +3,8 @@
 Objects of every kind pgsd models get names holding line terminators, psql meta-commands
 on a line of their own, comment and dollar-quote markers, ``;`` and quotes. Plans are made
 in three directions (creates, drops, alters), written by the real ``pgsd diff -o FILE``,
-and run with the real ``psql -v ON_ERROR_STOP=1 -f``. Afterwards nothing is left to do, a
+and run with the real ``psql -v ON_ERROR_STOP=1 -f`` (in UTF8 and in client encodings
+where a byte of a UTF-8 character can swallow a quote: SJIS, BIG5, GBK). Afterwards nothing is left to do, a
 sentinel table still holds its rows, the file a ``\\!`` would create does not exist, and a
 file a ``\\o`` would overwrite is intact. The JSON ``sql`` field and ``Plan.to_sql`` are the
 same text as the script's statements.
@@ -40,6 +41,7 @@ HOSTILE = [
     "\n\\i /etc/passwd\n",
     "\n\\c other\n",
     "\nDROP TABLE sentinel; --",
+    'Á"\n\\! touch pwned\n',  # in SJIS, 0x81 (the end of Á) swallows the " after it
     "--", "/*", "*/", "$$", ";", "'", '"',
 ]
 KEEP = "the reviewed migration, untouched\n"
@@ -158,8 +160,9 @@ def pgsd(cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           stdin=subprocess.DEVNULL, env=env, cwd=cwd, timeout=600)
 
 
-def psql(cwd: Path, dsn: str, script: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PGCLIENTENCODING="UTF8")
+def psql(cwd: Path, dsn: str, script: Path, encoding: str = "UTF8") -> subprocess.CompletedProcess:
+    """psql as a user runs it; ``encoding`` is the client encoding their locale gives."""
+    env = dict(os.environ, PGCLIENTENCODING=encoding)
     return subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", str(script)],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env, cwd=cwd, timeout=600)
 
@@ -178,7 +181,7 @@ def assert_untouched(workdir: Path, dsn: str, ran: subprocess.CompletedProcess) 
     assert sentinel_rows(dsn) == 100
 
 
-def plan_apply_and_check(workdir: Path, source: str, target: str, *extra: str) -> str:
+def plan_apply_and_check(workdir: Path, source: str, target: str, *extra: str, encoding: str = "UTF8") -> str:
     """``pgsd diff SOURCE TARGET -o plan.sql``, run with psql, then nothing left to do."""
     made = pgsd(workdir, "diff", source, target, "-o", "plan.sql", *extra)
     assert made.returncode == 1, made.stderr
@@ -192,7 +195,7 @@ def plan_apply_and_check(workdir: Path, source: str, target: str, *extra: str) -
     assert build_plan(diff_snapshots(source=src, target=tgt)).to_sql() == body
     assert script.endswith("\n\n" + body)
 
-    ran = psql(workdir, target, workdir / "plan.sql")
+    ran = psql(workdir, target, workdir / "plan.sql", encoding)
     assert_untouched(workdir, target, ran)
 
     left = diff_snapshots(source=src, target=load_side(target, "target"))
@@ -217,12 +220,12 @@ def test_hostile_objects_created(make_db, workdir):
 
 
 def test_hostile_objects_dropped(make_db, workdir):
-    script = plan_apply_and_check(workdir, make_db(0), make_db(1))
+    script = plan_apply_and_check(workdir, make_db(0), make_db(1), encoding="SJIS")
     assert "DROP TABLE" in script and "-- hazard data-loss" in script
 
 
 def test_hostile_objects_altered(make_db, workdir):
-    script = plan_apply_and_check(workdir, make_db(2), make_db(1))
+    script = plan_apply_and_check(workdir, make_db(2), make_db(1), encoding="BIG5")
     assert "ALTER TABLE" in script and "-- hazard table-rewrite" in script and "-- hazard data-loss" in script
 
 
@@ -236,7 +239,7 @@ def test_withheld_statements_stay_comments(make_db, workdir):
     kept = "SELECT count(*) FROM pg_attribute WHERE attname LIKE 'gone%' AND NOT attisdropped"
     with psycopg.connect(target, autocommit=True) as conn:
         assert conn.execute(kept).fetchone()[0] == len(HOSTILE)
-    ran = psql(workdir, target, workdir / "plan.sql")
+    ran = psql(workdir, target, workdir / "plan.sql", "GBK")
     assert_untouched(workdir, target, ran)
     with psycopg.connect(target, autocommit=True) as conn:
         assert conn.execute(kept).fetchone()[0] == len(HOSTILE), "a withheld DROP COLUMN ran"
@@ -252,7 +255,7 @@ def test_hostile_snapshot_file(make_db, workdir):
     doc["warnings"] = ["w\r\\! touch pwned\r", "\u2028\\o out.txt\n"]
     name = workdir / "s\n\\! touch pwned\n.json"
     name.write_text(json.dumps(doc))
-    script = plan_apply_and_check(workdir, str(name), make_db(0))
+    script = plan_apply_and_check(workdir, str(name), make_db(0), encoding="SJIS")
     assert "touch pwned" in script.split("\n\n", 1)[0]  # the header did show them, escaped
 
 

@@ -208,6 +208,18 @@ def test_plan_to_sql_by_hand():
     )
 
 
+def test_a_script_that_is_not_ascii_sets_its_client_encoding():
+    create = Statement(sql='CREATE SCHEMA "Á""\n\\! x\n"', key="schema:x", action="create")
+    assert Plan(statements=(create,)).to_sql() == (
+        "SET client_encoding = 'UTF8';\n"
+        "BEGIN;\n"
+        'CREATE SCHEMA "Á""\n\\! x\n";\n'
+        "COMMIT;\n"
+    )
+    ascii_only = Statement(sql="CREATE SCHEMA s", key="schema:s", action="create")
+    assert Plan(statements=(ascii_only,)).to_sql() == "BEGIN;\nCREATE SCHEMA s;\nCOMMIT;\n"
+
+
 def test_plan_to_sql_comments_are_single_lines():
     plan = _plan()
     script = plan.to_sql()
