@@ -276,3 +276,35 @@ def test_the_lexer_of_this_test_sees_what_psql_sees():
     script = "-- a\nSELECT '--x', \"--y\", E'\\'--z' /* -- */ $q$ -- $q$; -- b\rSELECT 1; -- c\n"
     assert split_comments(script) == (
         "SELECT '--x', \"--y\", E'\\'--z' /* -- */ $q$ -- $q$; \rSELECT 1; \n", ["-- a", "-- b", "-- c"])
+
+
+# --------------------------------------------------------------------------- no other way in
+
+
+def _composed_comments(path) -> list[str]:
+    """f-strings and concatenations that start a ``--`` or ``/*`` comment and go on with a
+    value on the same line (a constant comment line ended by its own ``\\n`` is harmless)."""
+    import ast  # noqa: PLC0415
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        head = None
+        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            head = node.values[0].value
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant):
+            head = node.left.value
+        if (isinstance(head, str) and "\n" not in head
+                and (head.lstrip().startswith(("-- ", "/*")) or head.strip() == "--")):
+            found.append(f"{path}:{node.lineno}")
+    return found
+
+
+def test_comments_are_composed_only_by_sql_comment():
+    """A new ``f"-- {text}"`` anywhere in pgsd would bypass the helper: write it with sql_comment."""
+    from pathlib import Path  # noqa: PLC0415
+
+    import pgsd  # noqa: PLC0415
+
+    root = Path(pgsd.__file__).parent
+    found = [hit for path in sorted(root.rglob("*.py")) if path.name != "names.py" for hit in _composed_comments(path)]
+    assert found == []
