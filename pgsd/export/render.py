@@ -145,7 +145,9 @@ def render_sql(
     ]
     textual = _textual_only(changes)
     if textual:
-        header.append(f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement")
+        header.append(
+            f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement"
+        )
     header.extend(_side_notes(changes))
     header.extend(f"note: {n}" for n in plan.notes)
     out = [_comment(line) for line in header]
