@@ -97,6 +97,7 @@ def plan_sql(source: str, target: str) -> str:
     """The demo plan as a runnable script, with a header saying what it is."""
     from pgsd import workflow  # noqa: PLC0415
     from pgsd.demo.setup import SOURCE_DB, TARGET_DB  # noqa: PLC0415
+    from pgsd.model.names import sql_comment  # noqa: PLC0415
 
     progress = output.Progress()
     try:
@@ -105,15 +106,15 @@ def plan_sql(source: str, target: str) -> str:
         progress.clear()
     plan = workflow.plan(workflow.compare(src, tgt))
     version = f"PostgreSQL {src.server.version}" if getattr(src, "server", None) else "PostgreSQL"
-    lines = [
-        f"-- pgsd demo: the DDL that makes {TARGET_DB} (the sample shop as deployed, release 1)",
-        f"-- match {SOURCE_DB} (release 2, in development), on an embedded {version}.",
-        "-- The same as `pgsd diff SOURCE TARGET` (`pgsd demo --keep` prints the two DSNs).",
-        f"-- {len(plan.statements)} statement(s); hazards: {plan.hazard_summary()}",
+    header = [
+        f"pgsd demo: the DDL that makes {TARGET_DB} (the sample shop as deployed, release 1)",
+        f"match {SOURCE_DB} (release 2, in development), on an embedded {version}.",
+        "The same as `pgsd diff SOURCE TARGET` (`pgsd demo --keep` prints the two DSNs).",
+        f"{len(plan.statements)} statement(s); hazards: {plan.hazard_summary()}",
     ]
-    lines.extend(f"-- note: {n}" for n in plan.notes)
-    for s in plan.withheld:
-        lines.append(f"-- withheld: {s.sql.splitlines()[0][:100]}")
+    header.extend(f"note: {n}" for n in plan.notes)
+    header.extend(f"withheld: {s.sql.splitlines()[0][:100]}" for s in plan.withheld)
+    lines = [sql_comment(line) for line in header]
     return "\n".join(lines) + "\n\n" + plan.to_sql()
 
 

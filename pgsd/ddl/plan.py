@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from pgsd.model.names import quote_literal, sql_comment
+
 
 class HazardType(StrEnum):
     DATA_LOSS = "data_loss"
@@ -77,11 +79,18 @@ class Plan(BaseModel):
         """The runnable script: transactional statements in one BEGIN/COMMIT when asked.
 
         Statements that cannot run in a transaction split the script: each runs on its own
-        between transactional blocks, in plan order.
+        between transactional blocks, in plan order. Hazard messages hold object names, so
+        they are written through ``sql_comment`` (one line, whatever the names hold).
+
+        A script holding anything but ASCII starts with ``SET client_encoding = 'UTF8'``:
+        psql splits statements in its client encoding, and in SJIS, BIG5, GBK and the like
+        the last byte of a UTF-8 character can swallow the ``"`` or ``'`` after it, so the
+        rest of a quoted name would be read as SQL or as a meta-command. psql follows the
+        SET for every line after it; ASCII reads the same in every client encoding.
         """
         out: list[str] = []
         if self.lock_timeout:
-            out.append(f"SET lock_timeout = '{self.lock_timeout}';")
+            out.append(f"SET lock_timeout = {quote_literal(self.lock_timeout)};")
         in_tx = False
         for s in self.statements:
             if self.transaction and s.transactional and not in_tx:
@@ -91,11 +100,14 @@ class Plan(BaseModel):
                 out.append("COMMIT;")
                 in_tx = False
             for h in s.hazards:
-                out.append(f"-- hazard {h.type.label}: {h.message}")
+                out.append(sql_comment(f"hazard {h.type.label}: {h.message}"))
             out.append(s.sql.rstrip().rstrip(";") + ";")
         if in_tx:
             out.append("COMMIT;")
-        return "\n".join(out) + ("\n" if out else "")
+        script = "\n".join(out) + ("\n" if out else "")
+        if not script.isascii():
+            script = "SET client_encoding = 'UTF8';\n" + script
+        return script
 
     def batches(self) -> list[tuple[bool, list[Statement]]]:
         """Consecutive statements grouped by whether they may share a transaction."""

@@ -1,10 +1,10 @@
 """A change set and its plan as text: the SQL script, a human summary, or JSON for programs.
 
 Pure functions: no I/O, no clock (the caller passes the time), no database, no UI, so
-the CLI and the app export byte-identical files from the same inputs. Everything that
-comes from a snapshot (its origin, warnings, a file name) is squeezed onto one line
-before it goes into a SQL comment: a newline in a snapshot file's ``origin`` must never
-turn a header comment into a statement.
+the CLI and the app export byte-identical files from the same inputs. Every comment line
+of the SQL script is written by ``pgsd.model.names.sql_comment``: a line break in a
+snapshot's ``origin``, a note or an object name inside a hazard message must never turn
+a comment into a statement or a psql meta-command.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from pgsd.ddl.plan import Plan, Statement
 from pgsd.diff.changes import ChangeSet, Status
+from pgsd.model.names import sql_comment
 from pgsd.model.snapshot import Snapshot
 
 JSON_FORMAT_VERSION = 1
@@ -144,30 +145,35 @@ def render_sql(
     ]
     textual = _textual_only(changes)
     if textual:
-        header.append(f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement")
+        header.append(
+            f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement"
+        )
     header.extend(_side_notes(changes))
     header.extend(f"note: {n}" for n in plan.notes)
     out = [_comment(line) for line in header]
     if plan.withheld:
-        out.append("--")
-        out.append(f"-- withheld by --safe, they would lose data ({plural(len(plan.withheld), 'statement')}):")
+        out.append(sql_comment(""))
+        withheld = plural(len(plan.withheld), "statement")
+        out.append(sql_comment(f"withheld by --safe, they would lose data ({withheld}):"))
         for s in plan.withheld:
             out.extend(_commented_statement(s))
     out.append("")
     if plan.is_empty:
-        out.append("-- no differences: nothing to run" if changes.is_empty else "-- no statement to run")
+        out.append(sql_comment("no differences: nothing to run" if changes.is_empty else "no statement to run"))
         return "\n".join(out) + "\n"
     return "\n".join(out) + "\n" + plan.to_sql()
 
 
 def _comment(line: str) -> str:
-    return "-- " + one_line(line)
+    return sql_comment(line)
 
 
 def _commented_statement(s: Statement) -> list[str]:
-    lines = [f"--   {line}" for line in (s.sql.rstrip().rstrip(";") + ";").splitlines()]
+    """A withheld statement as comments, one per line psql would read (split at ``\\n``)."""
+    text = s.sql.rstrip().rstrip(";") + ";"
+    lines = [sql_comment(line, "--   ") for line in text.split("\n")]
     for h in s.hazards:
-        lines.append(f"--     hazard {h.type.label}: {one_line(h.message)}")
+        lines.append(sql_comment(f"hazard {h.type.label}: {h.message}", "--     "))
     return lines
 
 

@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass
 
 from pgsd.ddl.context import RenderContext
+from pgsd.model.names import sql_comment
 from pgsd.model.objects import DbObject
 from pgsd.model.snapshot import Snapshot
 
@@ -84,14 +85,14 @@ def _column_line(col: DbObject) -> str:
 
 def field_listing(obj: DbObject) -> str:
     """``-- <kind> <name>`` and one ``field: value`` line per set field."""
-    lines = [f"-- {obj.kind.replace('_', ' ')} {obj.display_name}"]
+    lines = [sql_comment(f"{obj.kind.replace('_', ' ')} {obj.display_name}")]
     for name in type(obj).model_fields:
         if name in _SKIP_FIELDS:
             continue
         value = getattr(obj, name)
         if value in (None, (), "", {}) or value is False:
             continue
-        lines.append(f"-- {name}: {value}")
+        lines.append(sql_comment(f"{name}: {value}"))
     return "\n".join(lines)
 
 
