@@ -9,7 +9,7 @@ from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
 from pgsd.model.snapshot import Filters, Snapshot
-from pgsd.workflow import apply_plan, load_both, load_side
+from pgsd.workflow import apply_plan, parse_side, read_side, read_sides
 
 
 def describe(cs: ChangeSet) -> str:
@@ -25,7 +25,7 @@ def describe(cs: ChangeSet) -> str:
 def assert_same_as_alone(snapshot: Snapshot, dsn: str, side: str, filters: Filters) -> None:
     """A side read beside the other (sharing the objects both read identically, see
     catalog.twins) must be exactly what reading it alone gives."""
-    alone = load_side(dsn, side, filters=filters)
+    alone = read_side(dsn, side, filters=filters)
     assert snapshot.objects == alone.objects, f"{side} read beside the other side differs from {side} read alone"
     assert snapshot.dependencies == alone.dependencies
 
@@ -40,7 +40,8 @@ def converge(
 ) -> str:
     """Apply the plan source -> target, then assert nothing is left; returns the script."""
     filters = filters or Filters()
-    source, target = load_both(source_dsn, target_dsn, filters=filters)  # as `pgsd diff` reads them
+    both = read_sides({"source": parse_side(source_dsn), "target": parse_side(target_dsn)}, filters=filters)
+    source, target = both.snapshots["source"], both.snapshots["target"]  # as `pgsd diff` reads them
     assert_same_as_alone(source, source_dsn, "source", filters)
     assert_same_as_alone(target, target_dsn, "target", filters)
     cs = diff_snapshots(source=source, target=target, options=diff_options)
@@ -50,7 +51,7 @@ def converge(
         apply_plan(ConnectionSpec.parse(target_dsn), plan)
     except Exception as e:  # noqa: BLE001 - report the plan with any failure
         pytest.fail(f"applying the plan failed: {e}\n--- plan ---\n{script}")
-    after = load_side(target_dsn, "target", filters=filters)
+    after = read_side(target_dsn, "target", filters=filters)
     left = diff_snapshots(source=source, target=after, options=diff_options)
     assert left.is_empty, f"differences left after applying:\n{describe(left)}\n--- plan ---\n{script}"
     again = build_plan(left, plan_options)
