@@ -12,8 +12,6 @@ reads them); the options come from one ``ComparisonRequest`` (``request_from_arg
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import re
 import sys
 import time
@@ -37,7 +35,7 @@ from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
 from pgsd.export.render import coverage_line
 from pgsd.model.snapshot import Snapshot
-from pgsd.workflow import bulk_work, compare, plan
+from pgsd.workflow import bulk_work, compare, generated_at, plan
 
 # What PostgreSQL accepts for lock_timeout; anything else would be pasted into `SET`.
 LOCK_TIMEOUT_RE = re.compile(r"^\d+(\.\d+)?(us|ms|s|min|h|d)?$")
@@ -89,14 +87,6 @@ def _lock_timeout(text: str) -> str:
     return value
 
 
-def now_iso() -> str:
-    """The script header's time: now, or ``SOURCE_DATE_EPOCH`` when set (reproducible output)."""
-    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if fixed.isdigit():
-        return dt.datetime.fromtimestamp(int(fixed), dt.UTC).isoformat()
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
 # --------------------------------------------------------------------------- run
 
 
@@ -135,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
     t1 = time.perf_counter()
     the_plan = plan(changes, request.plan_options())
     t2 = time.perf_counter()
-    text = render(args.format, changes, the_plan, generated_at=now_iso(),
+    text = render(args.format, changes, the_plan, generated_at=generated_at(),
                   pgsd_version=pgsd.__version__, files=loaded.files)
     report_snapshots(loaded.snapshots)
     park(loaded, changes, the_plan)  # freed by the process's exit, not one by one

@@ -60,12 +60,14 @@ def refuse_prompt(profile: object) -> str | None:
                               "from the connections screen")
 
 
-def export_script(changes: ChangeSet, plan: Plan, *, files: dict[str, str], generated_at: str) -> str:
+def export_script(changes: ChangeSet, plan: Plan, *, files: dict[str, str], generated_at: str | None = None) -> str:
     """The exported script: the same renderer, header and file names as `pgsd diff`'s sql output."""
     import pgsd
+    from pgsd import workflow
     from pgsd.export import render_sql
 
-    return render_sql(changes, plan, generated_at=generated_at, pgsd_version=pgsd.__version__, files=files)
+    when = generated_at or workflow.generated_at()
+    return render_sql(changes, plan, generated_at=when, pgsd_version=pgsd.__version__, files=files)
 
 
 @dataclass

@@ -10,7 +10,9 @@ cancellation, never UI objects.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -101,6 +103,15 @@ def side_info(
     return info, stats
 
 
+def generated_at() -> str:
+    """When a plan is generated, as its header says: now (UTC, to the second), or the time in
+    ``SOURCE_DATE_EPOCH`` when that is set (reproducible scripts, as reproducible builds use it)."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if fixed.isdigit():
+        return dt.datetime.fromtimestamp(int(fixed), dt.UTC).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
 def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:
     with bulk_work():
         return diff_snapshots(source=source, target=target, options=options)
@@ -166,7 +177,7 @@ from pgsd.workflow.sides import (  # noqa: E402
 
 __all__ = [
     "CANCEL_GRACE", "AskPassword", "CancelToken", "ComparisonRequest", "DatabaseSide", "Loaded", "Side",
-    "SideProgress", "SnapshotSide", "apply_plan", "bulk_work", "compare", "looks_like_connection_string",
-    "parse_side", "plan", "profile_side", "read_side", "read_sides", "read_snapshot_file", "remember_version",
-    "scope_filters", "server_info", "side_info", "with_password",
+    "SideProgress", "SnapshotSide", "apply_plan", "bulk_work", "compare", "generated_at",
+    "looks_like_connection_string", "parse_side", "plan", "profile_side", "read_side", "read_sides",
+    "read_snapshot_file", "remember_version", "scope_filters", "server_info", "side_info", "with_password",
 ]

@@ -445,14 +445,11 @@ class CompareScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="Exporting the plan")
     def _export(self, changes: ChangeSet, request: ExportRequest, selected: set[str],
                 source: Snapshot, target: Snapshot) -> None:
-        import datetime as dt
-
         from pgsd.export import write_atomic
         from pgsd.tui.backend import export_script
 
         plan = self.backend.plan(changes, request.request.plan_options(), selected)
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        text = export_script(changes, plan, files=self.files, generated_at=now)
+        text = export_script(changes, plan, files=self.files)
         write_atomic(request.path, text, force=request.replace)
         self.post_message(PlanExported(request.path, len(plan.statements), plan.hazard_summary()))
 
