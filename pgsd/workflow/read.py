@@ -114,11 +114,12 @@ def read_snapshot_file(path: str, *, limit: int = MAX_SNAPSHOT_BYTES) -> Snapsho
         raise errors.SnapshotFileError(f"snapshot file {path} does not exist") from None
     except OSError as e:
         raise errors.SnapshotFileError(f"cannot read snapshot file {path}: {e.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        what = next((name for test, name in _NOT_REGULAR if test(st.st_mode)), "not a regular file")
+        raise errors.SnapshotFileError(f"snapshot file {path} is {what}, not a regular file")
     with os.fdopen(fd, "rb") as f:
-        st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            what = next((name for test, name in _NOT_REGULAR if test(st.st_mode)), "not a regular file")
-            raise errors.SnapshotFileError(f"snapshot file {path} is {what}, not a regular file")
         if st.st_size > limit:
             raise errors.SnapshotFileError(
                 f"snapshot file {path} is {st.st_size / 1024**3:.1f} GB, more than pgsd reads "
