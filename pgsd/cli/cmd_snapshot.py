@@ -43,7 +43,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.output:
         check_writable(args.output, force=args.force)
     started = time.perf_counter()
-    loaded = read({"source": args.source}, args, filters_from_args(args))
+    # every container kept: which ones a comparison needs depends on its other side too
+    loaded = read({"source": args.source}, args, filters_from_args(args), limit_containers=False)
     snapshot = loaded.snapshots["source"]
     report_snapshots(loaded.snapshots)
     if args.verbose:

@@ -119,7 +119,7 @@ class Read:
             output.note(line)
 
 
-def read(texts: dict[str, str], args: argparse.Namespace, filters: Filters) -> Read:
+def read(texts: dict[str, str], args: argparse.Namespace, filters: Filters, *, limit_containers: bool = True) -> Read:
     """Parse and read every side through ``workflow.read_sides``; say how the filters were settled.
 
     Passwords (keyring or prompt) are resolved inside ``read_sides`` in this thread, one
@@ -129,7 +129,8 @@ def read(texts: dict[str, str], args: argparse.Namespace, filters: Filters) -> R
     sides = {role: parse_side(text) for role, text in texts.items()}
     progress = Progress(verbose=getattr(args, "verbose", False))
     try:
-        loaded = read_sides(sides, filters=filters, settings=pool_settings(args), progress=progress)
+        loaded = read_sides(sides, filters=filters, settings=pool_settings(args), progress=progress,
+                            limit_containers=limit_containers)
     finally:
         progress.clear()
     for note in loaded.notes:

@@ -89,8 +89,8 @@ class Filters(BaseModel):
                 kept.add(o.key)  # the catalog readers applied the globs already
         return kept
 
-    def scope(self, snapshot: Snapshot) -> Snapshot:
-        """``snapshot`` limited to what the object globs keep, the same way for every kind.
+    def scope(self, *snapshots: Snapshot) -> list[Snapshot]:
+        """The sides of one comparison limited to what the object globs keep, the same way for every kind.
 
         The catalog readers apply the globs to the objects that have a name of their own
         in a schema (tables and what they hold, views, sequences, functions, types,
@@ -98,40 +98,67 @@ class Filters(BaseModel):
 
         * containers (``CONTAINER_KINDS``: schemas, extensions, foreign-data wrappers,
           foreign servers) are kept when their own name matches, or when a kept object
-          needs them (lives in the schema, or depends on the extension, wrapper or
-          server), and then with their grants, owner and comment;
+          on *either* side needs them (lives in the schema, or depends on the extension,
+          wrapper or server), and then on every side that has them, with their grants,
+          owner and comment (decided for all sides at once: a container kept on one
+          side only would read as created or dropped);
         * event triggers and publications are kept when their name matches;
         * user mappings go with their server; default privileges name no object, so an
           include glob leaves them out (an exclude glob alone keeps them).
 
-        Without object globs the snapshot is returned as is. Applying it twice changes nothing.
+        Without object globs the snapshots are returned as they are. Applying it twice
+        changes nothing.
         """
         if not (self.include_objects or self.exclude_objects):
-            return snapshot
-        kept = self._kept_by_name(snapshot.objects)
-        containers = {o.key for o in snapshot.objects if o.kind in CONTAINER_KINDS}
-        needs: dict[str, list[str]] = defaultdict(list)
-        for dependent, referenced in snapshot.dependencies:
-            if referenced in containers:
-                needs[dependent].append(referenced)
-        for o in snapshot.objects:
-            if o.schema_name is not None:
-                needs[o.key].append(schema_key(o.schema_name))
-        pending = list(kept)
-        while pending:
-            for container in needs.get(pending.pop(), ()):
-                if container in containers and container not in kept:
-                    kept.add(container)
-                    pending.append(container)
-        servers = {o.name for o in snapshot.objects if o.kind == "server" and o.key in kept}
-        kept.update(o.key for o in snapshot.objects
-                    if o.kind == "user_mapping" and getattr(o, "server", None) in servers)
-        if len(kept) == len(snapshot.objects):
-            return snapshot
-        objects = tuple(o for o in snapshot.objects if o.key in kept)
-        dropped = {o.key for o in snapshot.objects} - kept
-        dependencies = tuple(d for d in snapshot.dependencies if d[0] not in dropped and d[1] not in dropped)
-        return snapshot.model_copy(update={"objects": objects, "dependencies": dependencies})
+            return list(snapshots)
+        kept = [self._kept_by_name(snap.objects) for snap in snapshots]
+        needs = [_container_needs(snap) for snap in snapshots]
+        containers: set[str] = set()
+        while True:  # a container one side needs may need another on the other side (an extension's schema)
+            before = len(containers)
+            for side_kept, side_needs in zip(kept, needs, strict=True):
+                containers |= _reached(side_kept | containers, side_needs)
+            if len(containers) == before:
+                break
+        return [_limited(snap, side_kept | containers) for snap, side_kept in zip(snapshots, kept, strict=True)]
+
+
+def _container_needs(snapshot: Snapshot) -> dict[str, list[str]]:
+    """Object key -> the containers it needs: its schema, and the containers it depends on."""
+    containers = {o.key for o in snapshot.objects if o.kind in CONTAINER_KINDS}
+    needs: dict[str, list[str]] = defaultdict(list)
+    for dependent, referenced in snapshot.dependencies:
+        if referenced in containers:
+            needs[dependent].append(referenced)
+    for o in snapshot.objects:
+        if o.schema_name is not None:
+            needs[o.key].append(schema_key(o.schema_name))
+    return needs
+
+
+def _reached(start: set[str], needs: dict[str, list[str]]) -> set[str]:
+    """The containers ``start`` needs, directly or through other containers."""
+    found: set[str] = set()
+    pending = list(start)
+    while pending:
+        for container in needs.get(pending.pop(), ()):
+            if container not in found:
+                found.add(container)
+                pending.append(container)
+    return found
+
+
+def _limited(snapshot: Snapshot, keep: set[str]) -> Snapshot:
+    """``snapshot`` with the objects in ``keep`` (user mappings follow their server) and their edges."""
+    servers = {o.name for o in snapshot.objects if o.kind == "server" and o.key in keep}
+    kept = {o.key for o in snapshot.objects
+            if o.key in keep or (o.kind == "user_mapping" and getattr(o, "server", None) in servers)}
+    if len(kept) == len(snapshot.objects):
+        return snapshot
+    objects = tuple(o for o in snapshot.objects if o.key in kept)
+    dropped = {o.key for o in snapshot.objects} - kept
+    dependencies = tuple(d for d in snapshot.dependencies if d[0] not in dropped and d[1] not in dropped)
+    return snapshot.model_copy(update={"objects": objects, "dependencies": dependencies})
 
 
 class Dependency(NamedTuple):

@@ -11,7 +11,9 @@ the CLI and the app cannot disagree about the same inputs:
 3. passwords are fetched or asked, one side after the other, in the caller's thread;
 4. live databases are read concurrently, each in its own thread, with progress and
    cancellation (the server queries are cancelled too);
-5. every side is limited to the same scope (``Filters.scope``);
+5. the sides are limited to the same scope together (``Filters.scope``: object globs
+   apply to every kind, and containers are kept where a kept object on either side
+   needs them);
 6. a profile's server version is remembered for the connections list.
 """
 
@@ -185,8 +187,14 @@ def read_sides(
     ask_password: AskPassword | None = None,
     store: ProfileStore | None = None,
     grace: float = CANCEL_GRACE,
+    limit_containers: bool = True,
 ) -> Loaded:
-    """Read every side (see the module's docstring for the steps); the first error wins."""
+    """Read every side (see the module's docstring for the steps); the first error wins.
+
+    ``limit_containers=False`` leaves every schema and extension in (``pgsd snapshot``
+    does: which containers a comparison needs depends on both of its sides, so a
+    snapshot file keeps them all and the comparison decides).
+    """
     requested = filters or Filters()
     snapshots: dict[str, Snapshot] = {}
     for role, side in sides.items():
@@ -208,8 +216,9 @@ def read_sides(
         raise errors.Cancelled("reading was cancelled")
     if ready:
         snapshots.update(_read_databases(ready, scope, settings, progress, cancel, grace))
-    for role in snapshots:
-        snapshots[role] = scope.scope(snapshots[role])
+    if limit_containers:
+        roles = list(snapshots)
+        snapshots = dict(zip(roles, scope.scope(*(snapshots[r] for r in roles)), strict=True))
     _remember_versions(ready, snapshots, store)
     all_sides: dict[str, Side] = {role: ready.get(role, side) for role, side in sides.items()}
     return Loaded(snapshots={role: snapshots[role] for role in sides}, sides=all_sides, filters=scope, notes=notes)
