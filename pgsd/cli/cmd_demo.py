@@ -109,7 +109,7 @@ def plan_sql(source: str, target: str) -> str:
         progress.clear()
     src, tgt = loaded.snapshots["source"], loaded.snapshots["target"]
     plan = workflow.plan(workflow.compare(src, tgt, request.diff_options()), request.plan_options())
-    version = f"PostgreSQL {src.server.version}" if getattr(src, "server", None) else "PostgreSQL"
+    version = f"PostgreSQL {src.server.version}" if src.server is not None else "PostgreSQL"
     lines = [
         f"-- pgsd demo: the DDL that makes {TARGET_DB} (the sample shop as deployed, release 1)",
         f"-- match {SOURCE_DB} (release 2, in development), on an embedded {version}.",
