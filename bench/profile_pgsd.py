@@ -5,7 +5,7 @@ Usage::
 
     python bench/profile_pgsd.py SOURCE_DSN TARGET_DSN [--cpu FILE.txt] [--mem]
 
-Runs what ``pgsd diff SOURCE TARGET`` runs -- ``workflow.load_side`` for each side,
+Runs what ``pgsd diff SOURCE TARGET`` runs -- ``workflow.read_side`` for each side,
 ``compare``, ``plan`` and the SQL rendering -- but one side after the other in the main
 thread, so a sampling profiler sees all of it (``pgsd diff`` reads both sides in
 threads, which pyinstrument does not follow).  Prints the wall time of every phase and
@@ -55,7 +55,7 @@ def main() -> int:
     from pgsd.ddl.context import PlanOptions  # noqa: PLC0415
     from pgsd.diff.changes import DiffOptions  # noqa: PLC0415
     from pgsd.export import render  # noqa: PLC0415
-    from pgsd.workflow import compare, load_side, plan  # noqa: PLC0415
+    from pgsd.workflow import compare, plan, read_side  # noqa: PLC0415
 
     import_s = time.perf_counter() - t_import
 
@@ -87,8 +87,8 @@ def main() -> int:
         phases.append((name, time.perf_counter() - t))
         return out
 
-    source = phase("load source", lambda: load_side(args.source, "source"))
-    target = phase("load target", lambda: load_side(args.target, "target"))
+    source = phase("load source", lambda: read_side(args.source, "source"))
+    target = phase("load target", lambda: read_side(args.target, "target"))
     mem_snapshot = None
     if args.mem:
         import tracemalloc  # noqa: PLC0415

@@ -88,3 +88,7 @@ class ExportFailed(PgsdError):
 
 class ApplyFailed(PgsdError):
     title = "Applying the plan failed"
+
+
+class FilterConflict(PgsdError):
+    title = "Filters do not match"

@@ -87,17 +87,20 @@ async def shoot(out: Path, size: tuple[int, int], dsns: tuple[str, str] | None) 
             spec = ConnectionSpec.from_params(conninfo_to_dict(dsn))
             store.add(Profile.from_spec(name, spec, label=label, colour=colour, password_source="pgpass",
                                         server_version="18"))
+        from pgsd.workflow import profile_side
+
         backend = LiveBackend()
-        source, target, names = "shop-v2", "shop-v1", ("shop-v2", "shop-v1")
+        names = ("shop-v2", "shop-v1")
+        source, target = profile_side(names[0], store=store), profile_side(names[1], store=store)
     else:
-        from tests.tui.fakes import fake_backend
+        from tests.tui.fakes import SRC, TGT, fake_backend
 
         backend = fake_backend()
         store.add(Profile(name="staging", label="Staging", colour="green", host="staging.internal",
                           dbname="shop", user="app", password_source="pgpass", server_version="18.1"))
         store.add(Profile(name="prod", label="Production", colour="red", host="db1.internal",
                           dbname="shop", user="deploy", password_source="env", server_version="17.5"))
-        source, target, names = "src", "tgt", ("staging", "prod")
+        source, target, names = SRC, TGT, ("staging", "prod")
 
     def save(app, name: str) -> None:  # noqa: ANN001
         path = out / f"{name}.svg"

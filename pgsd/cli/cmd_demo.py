@@ -99,13 +99,18 @@ def plan_sql(source: str, target: str) -> str:
     from pgsd.demo.setup import SOURCE_DB, TARGET_DB  # noqa: PLC0415
     from pgsd.model.names import sql_comment  # noqa: PLC0415
 
+    request = workflow.ComparisonRequest()  # what `pgsd diff SOURCE TARGET` asks, with no option
     progress = output.Progress()
     try:
-        src, tgt = workflow.load_both(source, target, progress=progress)
+        loaded = workflow.read_sides(
+            {"source": workflow.parse_side(source), "target": workflow.parse_side(target)},
+            filters=request.filters, progress=progress,
+        )
     finally:
         progress.clear()
-    plan = workflow.plan(workflow.compare(src, tgt))
-    version = f"PostgreSQL {src.server.version}" if getattr(src, "server", None) else "PostgreSQL"
+    src, tgt = loaded.snapshots["source"], loaded.snapshots["target"]
+    plan = workflow.plan(workflow.compare(src, tgt, request.diff_options()), request.plan_options())
+    version = f"PostgreSQL {src.server.version}" if src.server is not None else "PostgreSQL"
     header = [
         f"pgsd demo: the DDL that makes {TARGET_DB} (the sample shop as deployed, release 1)",
         f"match {SOURCE_DB} (release 2, in development), on an embedded {version}.",

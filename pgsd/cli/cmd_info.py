@@ -1,7 +1,7 @@
 """`pgsd info SOURCE`: server version, role, permissions and warnings.
 
-SOURCE is anything a database is expected as: a profile name, a URI or conninfo string
-(through ``workflow.resolve_spec``), or a snapshot file, for which the facts recorded
+SOURCE is anything a database is expected as (parsed by ``workflow.parse_side``): a
+profile name, a URI or conninfo string, or a snapshot file, for which the facts recorded
 when it was taken are printed (no connection is made).
 """
 
@@ -11,27 +11,28 @@ import argparse
 import json
 
 from pgsd.cli import output
-from pgsd.cli.sources import add_connection_options, open_info
+from pgsd.cli.sources import SOURCE_HELP, add_connection_options, pool_settings
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
-from pgsd.workflow import is_snapshot_file, read_snapshot_file
+from pgsd.workflow import SnapshotSide, parse_side, read_snapshot_file, side_info
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("info", help="show the server version, role and permissions of a database")
-    p.add_argument("source", metavar="SOURCE",
-                   help="profile name, postgresql:// URI, conninfo string, or snapshot .json file")
+    p.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print the facts as JSON")
     add_connection_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if is_snapshot_file(args.source):
-        return _snapshot_info(args.source, read_snapshot_file(args.source), as_json=args.json)
-    where, info = open_info(args.source, args)
-    _remember_version(args.source, info)
-    print_info(where, info, as_json=args.json)
+    side = parse_side(args.source)
+    if isinstance(side, SnapshotSide):
+        return _snapshot_info(side.path, read_snapshot_file(side.path), as_json=args.json)
+    info, stats = side_info(side, pool_settings(args))  # a profile's version is remembered
+    if args.verbose:
+        output.note(stats.line())
+    print_info(side.describe(), info, as_json=args.json)
     return 0
 
 
@@ -83,9 +84,7 @@ def _snapshot_info(path: str, snap: Snapshot, *, as_json: bool) -> int:
         f"objects:    {len(snap.objects)}",
     ]
     if not snap.filters.is_empty():
-        from pgsd.cli.cmd_diff import describe_filters
-
-        lines.append(f"filters:    {describe_filters(snap.filters)}")
+        lines.append(f"filters:    {snap.filters.describe()}")
     cov = coverage_line(snap)
     if cov:
         lines.append(f"coverage:   {cov}")
@@ -93,18 +92,3 @@ def _snapshot_info(path: str, snap: Snapshot, *, as_json: bool) -> int:
     for w in snap.warnings:
         output.warn(w)
     return 0
-
-
-def _remember_version(text: str, info: ServerInfo) -> None:
-    """When SOURCE was a profile name, remember its server version (best effort)."""
-    from pgsd.errors import PgsdError
-    from pgsd.workflow import looks_like_connection_string
-
-    if looks_like_connection_string(text):
-        return
-    try:
-        from pgsd.profiles.store import ProfileStore
-
-        ProfileStore().record_server_version(text, info.version)
-    except PgsdError:
-        pass

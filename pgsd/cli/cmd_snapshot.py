@@ -13,18 +13,9 @@ import time
 from itertools import chain
 
 from pgsd.cli import output
-from pgsd.cli.cmd_diff import (
-    SOURCE_HELP,
-    add_filter_options,
-    add_output_options,
-    emit,
-    filters_from_args,
-    guarded,
-    load_sides,
-    report_snapshots,
-)
+from pgsd.cli.cmd_diff import add_output_options, emit, guarded, report_snapshots
 from pgsd.cli.quick_exit import park
-from pgsd.cli.sources import add_connection_options
+from pgsd.cli.sources import SOURCE_HELP, add_connection_options, add_filter_options, filters_from_args, read
 from pgsd.export import check_writable
 from pgsd.workflow import bulk_work
 
@@ -52,7 +43,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.output:
         check_writable(args.output, force=args.force)
     started = time.perf_counter()
-    loaded = load_sides({"source": args.source}, args, filters_from_args(args))
+    # every container kept: which ones a comparison needs depends on its other side too
+    loaded = read({"source": args.source}, args, filters_from_args(args), limit_containers=False)
     snapshot = loaded.snapshots["source"]
     report_snapshots(loaded.snapshots)
     if args.verbose:

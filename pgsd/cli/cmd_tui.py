@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-SOURCE_HELP = "profile name, postgresql:// URI, conninfo string, or snapshot .json file"
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from pgsd.cli.sources import SOURCE_HELP, add_comparison_options, add_connection_options, add_filter_options
+
     p = sub.add_parser(
         "tui",
         help="open the app (on the comparison of SOURCE and TARGET when given)",
@@ -20,62 +20,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("source", metavar="SOURCE", nargs="?", help=f"the desired state: {SOURCE_HELP}")
     p.add_argument("target", metavar="TARGET", nargs="?", help=f"the database to change: {SOURCE_HELP}")
-    try:
-        from pgsd.cli.cmd_diff import add_filter_options
-    except ImportError:  # pragma: no cover - the diff command is always there in a release
-        add_filter_options = None
-    if add_filter_options is not None:
-        add_filter_options(p)
-    c = p.add_argument_group("comparison")
-    c.add_argument("--no-privileges", action="store_true", help="ignore grants and default privileges")
-    c.add_argument("--owners", action="store_true", help="compare owners too")
-    c.add_argument("--no-comments", action="store_true", help="ignore comments")
-    c.add_argument("--ignore-extension-versions", action="store_true",
-                   help="do not compare (or pin) extension versions")
-    from pgsd.cli.sources import add_connection_options
-
+    add_filter_options(p)
+    add_comparison_options(p)
     add_connection_options(p)
     p.set_defaults(run=run, _tui_parser=p)
 
 
 def _backend(args: argparse.Namespace):  # noqa: ANN202 - pgsd.tui.backend.LiveBackend
-    from pgsd.cli.sources import pool_settings
-    from pgsd.diff.changes import DiffOptions
-    from pgsd.model.snapshot import Filters
+    """The app's backend, with what the command line asked for (the same request `pgsd diff` builds)."""
+    from pgsd.cli.sources import pool_settings, request_from_args
     from pgsd.tui.backend import LiveBackend
 
-    filters = Filters(
-        include_schemas=tuple(getattr(args, "schema", None) or ()),
-        exclude_schemas=tuple(getattr(args, "exclude_schema", None) or ()),
-        include_objects=tuple(getattr(args, "include", None) or ()),
-        exclude_objects=tuple(getattr(args, "exclude", None) or ()),
-    )
-    options = DiffOptions(
-        privileges=not getattr(args, "no_privileges", False),
-        owners=getattr(args, "owners", False),
-        comments=not getattr(args, "no_comments", False),
-        extension_versions=not getattr(args, "ignore_extension_versions", False),
-    )
-    return LiveBackend(filters=None if filters.is_empty() else filters, diff_options=options,
-                       settings=pool_settings(args))
-
-
-def _prompted(text: str) -> tuple[str, str | None]:
-    """A profile that asks for its password each time is asked now, on the terminal, before the app starts."""
-    from pgsd.workflow import is_snapshot_file, looks_like_connection_string
-
-    if is_snapshot_file(text) or looks_like_connection_string(text):
-        return text, None
-    try:
-        from pgsd.profiles.resolve import spec_for_profile
-        from pgsd.profiles.store import ProfileStore
-
-        profile = ProfileStore().load().get(text)
-    except ImportError:
-        return text, None
-    if profile is None or profile.password_source != "prompt":
-        return text, None
-    return spec_for_profile(text).conninfo(), text
+    return LiveBackend(request=request_from_args(args), settings=pool_settings(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,11 +39,16 @@ def run(args: argparse.Namespace) -> int:
         args._tui_parser.error("give both SOURCE and TARGET, or neither")
     if args.source is None:
         return run_default(args)
-    source, source_name = _prompted(args.source)
-    target, target_name = _prompted(args.target)
+    from pgsd.workflow import parse_side, with_password
+
+    # Parsed before the app starts (a bad argument is one line, exit 2); a profile that asks
+    # for its password each time is asked now, on the terminal, one side after the other.
+    source, target = parse_side(args.source), parse_side(args.target)
+    source = with_password(source) if getattr(source, "asks_password", False) else source
+    target = with_password(target) if getattr(target, "asks_password", False) else target
     from pgsd.tui.app import PgsdApp
 
-    app = PgsdApp(source, target, backend=_backend(args), source_name=source_name, target_name=target_name)
+    app = PgsdApp(source, target, backend=_backend(args))
     return int(app.run() or 0)
 
 
@@ -101,7 +62,8 @@ def run_default(args: argparse.Namespace) -> int:
 def open_compare(source: str, target: str, *, source_name: str | None = None, target_name: str | None = None) -> int:
     """The app straight on a comparison (``pgsd demo`` calls this, naming the two sides)."""
     from pgsd.tui.app import PgsdApp
+    from pgsd.workflow import parse_side
 
-    app = PgsdApp(source, target, backend=_backend(argparse.Namespace()),
+    app = PgsdApp(parse_side(source), parse_side(target), backend=_backend(argparse.Namespace()),
                   source_name=source_name, target_name=target_name)
     return int(app.run() or 0)

@@ -1,16 +1,34 @@
-"""Turn a SOURCE/TARGET argument into something pgsd can read.
+"""The command line's side of reading sides: options in, ``workflow.read_sides`` called, progress shown.
 
-A SOURCE is a postgresql:// URI, a libpq conninfo string, a saved profile name or a
-snapshot .json file (the last two are resolved by later layers when present).
+Every command that takes a SOURCE turns it into a ``workflow.Side`` with ``parse_side``
+(the one place that decides what an argument is) and reads it with ``read``, which
+calls ``workflow.read_sides`` exactly as the app does. What the user asked for is one
+``ComparisonRequest`` (``request_from_args``), for ``pgsd diff`` and ``pgsd tui`` alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import threading
+import time
+from itertools import pairwise
 
+from pgsd.cli import output
 from pgsd.connect import PoolSettings
 from pgsd.model.server import ServerInfo
-from pgsd.workflow import resolve_spec, server_info
+from pgsd.model.snapshot import Filters, Snapshot
+from pgsd.workflow import ComparisonRequest, Loaded, parse_side, read_sides, side_info
+
+SOURCE_HELP = "profile name, postgresql:// URI, conninfo string, or snapshot .json file"
+
+FILTERS_HELP = (
+    "Applied while reading a database. A snapshot file keeps the filters it was taken with: "
+    "give the same ones or none (the database compared with it is then read with them); "
+    "anything else is an error (exit 2), never a plan that creates or drops what one side "
+    "left out. Object globs apply to every kind by its name; schemas, extensions, foreign-data "
+    "wrappers and foreign servers are also kept (with their grants) when a kept object is in "
+    "or uses one."
+)
 
 
 def add_connection_options(p: argparse.ArgumentParser) -> None:
@@ -22,6 +40,53 @@ def add_connection_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("-v", "--verbose", action="store_true", help="print pool statistics and timings to stderr")
 
 
+def add_filter_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters", FILTERS_HELP)
+    g.add_argument("--schema", action="append", default=[], metavar="SCHEMA",
+                   help="only this schema (repeatable)")
+    g.add_argument("--exclude-schema", action="append", default=[], metavar="SCHEMA",
+                   help="leave this schema out (repeatable)")
+    g.add_argument("--include", action="append", default=[], metavar="GLOB",
+                   help="only objects whose name or schema.name matches, with the containers they need "
+                        "(repeatable)")
+    g.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="leave out objects whose name or schema.name matches (repeatable)")
+
+
+def add_comparison_options(p: argparse.ArgumentParser) -> None:
+    c = p.add_argument_group("comparison")
+    c.add_argument("--no-privileges", action="store_true", help="ignore grants and default privileges")
+    c.add_argument("--owners", action="store_true", help="compare owners too")
+    c.add_argument("--no-comments", action="store_true", help="ignore comments")
+    c.add_argument("--ignore-extension-versions", action="store_true",
+                   help="do not compare (or pin) extension versions")
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    return Filters(
+        include_schemas=tuple(getattr(args, "schema", None) or ()),
+        exclude_schemas=tuple(getattr(args, "exclude_schema", None) or ()),
+        include_objects=tuple(getattr(args, "include", None) or ()),
+        exclude_objects=tuple(getattr(args, "exclude", None) or ()),
+    )
+
+
+def request_from_args(args: argparse.Namespace) -> ComparisonRequest:
+    """What the user asked for; options a command does not have keep their defaults."""
+    return ComparisonRequest(
+        filters=filters_from_args(args),
+        privileges=not getattr(args, "no_privileges", False),
+        owners=getattr(args, "owners", False),
+        comments=not getattr(args, "no_comments", False),
+        extension_versions=not getattr(args, "ignore_extension_versions", False),
+        safe=getattr(args, "safe", False),
+        concurrently=getattr(args, "concurrently", False),
+        not_valid=getattr(args, "not_valid", False),
+        transaction=not getattr(args, "no_transaction", False),
+        lock_timeout=getattr(args, "lock_timeout", None),
+    )
+
+
 def pool_settings(args: argparse.Namespace) -> PoolSettings:
     return PoolSettings(
         max_size=getattr(args, "max_connections", 4),
@@ -30,10 +95,90 @@ def pool_settings(args: argparse.Namespace) -> PoolSettings:
 
 
 def open_info(text: str, args: argparse.Namespace) -> tuple[str, ServerInfo]:
-    spec = resolve_spec(text)
-    info, stats = server_info(spec, pool_settings(args))
+    side = parse_side(text)
+    info, stats = side_info(side, pool_settings(args))
     if getattr(args, "verbose", False):
-        from pgsd.cli import output
-
         output.note(stats.line())
-    return spec.describe(), info
+    return side.describe(), info
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class Read:
+    """What ``read`` read, and the timing marks --verbose prints."""
+
+    def __init__(self, loaded: Loaded, progress: Progress) -> None:
+        self.loaded = loaded
+        self.snapshots: dict[str, Snapshot] = loaded.snapshots
+        self.files: dict[str, str] = loaded.files
+        self._progress = progress
+
+    def print_timings(self) -> None:
+        for line in self._progress.timing_lines():
+            output.note(line)
+
+
+def read(texts: dict[str, str], args: argparse.Namespace, filters: Filters, *, limit_containers: bool = True) -> Read:
+    """Parse and read every side through ``workflow.read_sides``; say how the filters were settled.
+
+    Passwords (keyring or prompt) are resolved inside ``read_sides`` in this thread, one
+    side after the other, so two prompts never race for the terminal and a bad profile
+    fails before any connection is opened.
+    """
+    sides = {role: parse_side(text) for role, text in texts.items()}
+    progress = Progress(verbose=getattr(args, "verbose", False))
+    try:
+        loaded = read_sides(sides, filters=filters, settings=pool_settings(args), progress=progress,
+                            limit_containers=limit_containers)
+    finally:
+        progress.clear()
+    for note in loaded.notes:
+        output.note(f"pgsd: {note}")
+    return Read(loaded, progress)
+
+
+class Progress:
+    """The progress callback of both sides: one terminal line, plus timings for --verbose."""
+
+    def __init__(self, *, verbose: bool) -> None:
+        self.display = output.Progress()
+        self.verbose = verbose
+        self._lock = threading.Lock()
+        self._marks: dict[str, list[tuple[str, float]]] = {}
+        self._pools: dict[str, str] = {}
+
+    def __call__(self, side: str, step: str, done: int, total: int) -> None:
+        with self._lock:  # two sides report from two threads
+            self._marks.setdefault(side, []).append((step, time.perf_counter()))
+            self.display(side, step, done, total)
+            if self.verbose and step == "done":
+                self._pools[side] = _pool_line(side)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.display.clear()
+
+    def timing_lines(self) -> list[str]:
+        lines: list[str] = []
+        for side, marks in self._marks.items():
+            steps = [
+                f"{step} {later - at:.3f}s"
+                for (step, at), (_, later) in pairwise(marks)
+                if later - at >= 0.0005
+            ]
+            total = marks[-1][1] - marks[0][1] if marks else 0.0
+            lines.append(f"{side}: read in {total:.3f}s: {', '.join(steps) or 'no step'}")
+            if self._pools.get(side):
+                lines.append(self._pools[side])
+        return lines
+
+
+def _pool_line(side: str) -> str:
+    """The side's pool statistics, read while the pool is still open (the workflow closes it)."""
+    from pgsd.connect import pool as pool_module
+
+    for p in list(getattr(pool_module, "_open_pools", ())):
+        if p.side == side and p.is_open:
+            return "pool " + p.stats().line()
+    return ""

@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from pgsd.errors import SnapshotFileError
+from pgsd.model.names import quote_ident
 from pgsd.model.objects import AnyObject, DbObject
 from pgsd.model.server import ServerInfo
 
 FORMAT_VERSION = 2
 READABLE_FORMATS = (1, 2)
 """Format 1 stored dependencies as ``{"dependent": ..., "referenced": ...}`` objects."""
+
+CONTAINER_KINDS = frozenset({"schema", "extension", "foreign_data_wrapper", "server"})
+"""Kinds an object glob keeps when their own name matches *or* a kept object needs them."""
+
+
+def schema_key(name: str) -> str:
+    """The key of schema ``name`` (as Schema.key gives it)."""
+    return f"schema:{quote_ident(name)}"
 
 
 class Filters(BaseModel):
@@ -32,6 +42,123 @@ class Filters(BaseModel):
 
     def is_empty(self) -> bool:
         return not (self.include_schemas or self.exclude_schemas or self.include_objects or self.exclude_objects)
+
+    def normalised(self) -> Filters:
+        """The same filters with each list sorted and without repeats (order never matters)."""
+        return Filters(
+            include_schemas=tuple(sorted(set(self.include_schemas))),
+            exclude_schemas=tuple(sorted(set(self.exclude_schemas))),
+            include_objects=tuple(sorted(set(self.include_objects))),
+            exclude_objects=tuple(sorted(set(self.exclude_objects))),
+        )
+
+    def same_scope(self, other: Filters) -> bool:
+        return self.normalised() == other.normalised()
+
+    def describe(self) -> str:
+        """As the options that give these filters (``--schema shop --exclude tmp_*``)."""
+        if self.is_empty():
+            return "(none)"
+        parts = [f"--schema {s}" for s in self.include_schemas]
+        parts += [f"--exclude-schema {s}" for s in self.exclude_schemas]
+        parts += [f"--include {g}" for g in self.include_objects]
+        parts += [f"--exclude {g}" for g in self.exclude_objects]
+        return " ".join(parts)
+
+    def matches(self, schema: str | None, name: str) -> bool:
+        """The object globs: ``name`` (or ``schema.name``) matches an include glob, if any, and no exclude glob."""
+        if not (self.include_objects or self.exclude_objects):
+            return True
+        names = [name] if schema is None else [name, f"{schema}.{name}"]
+        if self.include_objects and not any(fnmatchcase(n, g) for g in self.include_objects for n in names):
+            return False
+        return not any(fnmatchcase(n, g) for g in self.exclude_objects for n in names)
+
+    def _kept_by_name(self, objects: Iterable[DbObject]) -> set[str]:
+        """The keys kept on their own account (containers only when their name matches)."""
+        kept: set[str] = set()
+        for o in objects:
+            kind = o.kind
+            if kind in CONTAINER_KINDS or kind in ("event_trigger", "publication"):
+                if self.matches(None, o.name):
+                    kept.add(o.key)
+            elif kind == "default_privilege":
+                if not self.include_objects:
+                    kept.add(o.key)
+            elif kind != "user_mapping":
+                kept.add(o.key)  # the catalog readers applied the globs already
+        return kept
+
+    def scope(self, *snapshots: Snapshot) -> list[Snapshot]:
+        """The sides of one comparison limited to what the object globs keep, the same way for every kind.
+
+        The catalog readers apply the globs to the objects that have a name of their own
+        in a schema (tables and what they hold, views, sequences, functions, types,
+        collations); this finishes the job for the rest:
+
+        * containers (``CONTAINER_KINDS``: schemas, extensions, foreign-data wrappers,
+          foreign servers) are kept when their own name matches, or when a kept object
+          on *either* side needs them (lives in the schema, or depends on the extension,
+          wrapper or server), and then on every side that has them, with their grants,
+          owner and comment (decided for all sides at once: a container kept on one
+          side only would read as created or dropped);
+        * event triggers and publications are kept when their name matches;
+        * user mappings go with their server; default privileges name no object, so an
+          include glob leaves them out (an exclude glob alone keeps them).
+
+        Without object globs the snapshots are returned as they are. Applying it twice
+        changes nothing.
+        """
+        if not (self.include_objects or self.exclude_objects):
+            return list(snapshots)
+        kept = [self._kept_by_name(snap.objects) for snap in snapshots]
+        needs = [_container_needs(snap) for snap in snapshots]
+        containers: set[str] = set()
+        while True:  # a container one side needs may need another on the other side (an extension's schema)
+            before = len(containers)
+            for side_kept, side_needs in zip(kept, needs, strict=True):
+                containers |= _reached(side_kept | containers, side_needs)
+            if len(containers) == before:
+                break
+        return [_limited(snap, side_kept | containers) for snap, side_kept in zip(snapshots, kept, strict=True)]
+
+
+def _container_needs(snapshot: Snapshot) -> dict[str, list[str]]:
+    """Object key -> the containers it needs: its schema, and the containers it depends on."""
+    containers = {o.key for o in snapshot.objects if o.kind in CONTAINER_KINDS}
+    needs: dict[str, list[str]] = defaultdict(list)
+    for dependent, referenced in snapshot.dependencies:
+        if referenced in containers:
+            needs[dependent].append(referenced)
+    for o in snapshot.objects:
+        if o.schema_name is not None:
+            needs[o.key].append(schema_key(o.schema_name))
+    return needs
+
+
+def _reached(start: set[str], needs: dict[str, list[str]]) -> set[str]:
+    """The containers ``start`` needs, directly or through other containers."""
+    found: set[str] = set()
+    pending = list(start)
+    while pending:
+        for container in needs.get(pending.pop(), ()):
+            if container not in found:
+                found.add(container)
+                pending.append(container)
+    return found
+
+
+def _limited(snapshot: Snapshot, keep: set[str]) -> Snapshot:
+    """``snapshot`` with the objects in ``keep`` (user mappings follow their server) and their edges."""
+    servers = {o.name for o in snapshot.objects if o.kind == "server" and o.key in keep}
+    kept = {o.key for o in snapshot.objects
+            if o.key in keep or (o.kind == "user_mapping" and getattr(o, "server", None) in servers)}
+    if len(kept) == len(snapshot.objects):
+        return snapshot
+    objects = tuple(o for o in snapshot.objects if o.key in kept)
+    dropped = {o.key for o in snapshot.objects} - kept
+    dependencies = tuple(d for d in snapshot.dependencies if d[0] not in dropped and d[1] not in dropped)
+    return snapshot.model_copy(update={"objects": objects, "dependencies": dependencies})
 
 
 class Dependency(NamedTuple):
@@ -177,28 +304,49 @@ class Snapshot(BaseModel):
         yield "\n ],\n" + self.model_dump_json(include=_TAIL)[1:]
 
     @classmethod
-    def from_json(cls, text: str, *, source: str = "snapshot") -> Snapshot:
+    def from_json(cls, text: str | bytes, *, source: str = "snapshot") -> Snapshot:
+        """Read a snapshot file's text; anything that is not one is a one-line SnapshotFileError.
+
+        Every message starts with "not a pgsd snapshot:" or names the format problem, and
+        none ends in a traceback: invalid UTF-8, truncated or deeply nested JSON, and
+        JSON of the wrong shape are all the user's input, not pgsd's bug.
+        """
+        def refuse(why: str) -> SnapshotFileError:
+            return SnapshotFileError(f"not a pgsd snapshot: {source} {why}")
+
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise refuse(f"is not UTF-8 text (byte 0x{text[e.start]:02x} at offset {e.start})") from None
         try:
             raw: Any = json.loads(text)
         except json.JSONDecodeError as e:
-            raise SnapshotFileError(f"{source} is not valid JSON (line {e.lineno}): {e.msg}") from None
+            raise refuse(f"is not valid JSON (line {e.lineno}): {e.msg}") from None
+        except RecursionError:
+            raise refuse("is JSON nested too deeply") from None
         if not isinstance(raw, dict) or "format_version" not in raw or "objects" not in raw:
-            raise SnapshotFileError(f"{source} is not a pgsd snapshot (no format_version/objects)")
+            raise refuse("(no format_version/objects)")
         version = raw.get("format_version")
         if version not in READABLE_FORMATS:
             readable = ", ".join(str(v) for v in READABLE_FORMATS)
             raise SnapshotFileError(f"{source} has snapshot format {version!r}; this pgsd reads formats {readable}")
-        if version == 1 and isinstance(raw.get("dependencies"), list):
-            raw["dependencies"] = [
-                [d.get("dependent"), d.get("referenced")] if isinstance(d, dict) else d for d in raw["dependencies"]
-            ]
-            raw["format_version"] = FORMAT_VERSION
         try:
+            if version == 1 and isinstance(raw.get("dependencies"), list):
+                raw["dependencies"] = [
+                    [d.get("dependent"), d.get("referenced")] if isinstance(d, dict) else d
+                    for d in raw["dependencies"]
+                ]
+                raw["format_version"] = FORMAT_VERSION
             return cls.model_validate(raw)
         except ValidationError as e:
             first = e.errors()[0]
             loc = ".".join(str(p) for p in first.get("loc", ()))
-            raise SnapshotFileError(f"{source} is malformed at {loc}: {first.get('msg')}") from None
+            raise refuse(f"is malformed at {loc}: {first.get('msg')}") from None
+        except RecursionError:
+            raise refuse("is JSON nested too deeply") from None
+        except (TypeError, ValueError, AttributeError) as e:
+            raise refuse(f"is malformed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
 
 
 _STREAMED = {"objects", "dependencies", "not_compared", "warnings"}

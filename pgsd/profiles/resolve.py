@@ -1,7 +1,7 @@
 """spec_for_profile: a saved profile name -> a ConnectionSpec, password fetched as the profile says.
 
-``workflow.resolve_spec`` calls this for anything that is neither a URI nor a conninfo
-string. Only the ``keyring`` and ``prompt`` sources put a password into the spec; for
+``workflow.sides`` calls ``password_for`` when a side given as a profile name is read.
+Only the ``keyring`` and ``prompt`` sources put a password into the spec; for
 ``pgpass`` and ``env`` the spec has none and libpq reads ``~/.pgpass`` or
 ``PGPASSWORD`` itself when it connects, exactly as it would for a bare URI.
 """

@@ -31,7 +31,7 @@ from pgsd.profiles import PASSWORD_SOURCES  # noqa: F401 - re-exported: where it
 PasswordSource = Literal["keyring", "pgpass", "env", "prompt"]
 
 # No dots, no '=' and no '/': a profile name can never be mistaken for a conninfo
-# string, a URI or a snapshot .json file (see workflow.resolve_spec).
+# string, a URI or a snapshot .json file (see workflow.sides.parse_side).
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 
 SPEC_FIELDS = (

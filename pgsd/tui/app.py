@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from pgsd import errors
 from pgsd.tui.backend import Backend, LiveBackend
+from pgsd.workflow import Side
 
 
 class PgsdApp(App[int]):
@@ -33,8 +34,8 @@ class PgsdApp(App[int]):
 
     def __init__(
         self,
-        source: str | None = None,
-        target: str | None = None,
+        source: Side | None = None,
+        target: Side | None = None,
         *,
         backend: Backend | None = None,
         profile_store: object | None = None,
@@ -43,6 +44,8 @@ class PgsdApp(App[int]):
     ) -> None:
         super().__init__()
         self.backend: Backend = backend or LiveBackend()
+        if getattr(self.backend, "store", False) is None:
+            self.backend.store = profile_store  # type: ignore[attr-defined] # versions are remembered with the profiles
         self.profile_store = profile_store
         self._initial = (source, target, source_name, target_name)
 
@@ -56,7 +59,7 @@ class PgsdApp(App[int]):
 
     # ------------------------------------------------------------------ navigation
 
-    def open_compare(self, source: str, target: str, *, source_name: str | None = None,
+    def open_compare(self, source: Side, target: Side, *, source_name: str | None = None,
                      target_name: str | None = None) -> None:
         from pgsd.tui.screens.compare import CompareScreen
 

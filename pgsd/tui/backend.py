@@ -1,9 +1,10 @@
 """What the app asks of the layers below, as one small injectable object.
 
 The app never calls the workflow directly: it calls a ``Backend``. ``LiveBackend`` is
-the real one (pgsd.workflow, with the command line's filters and options); tests pass
-a fake that returns canned snapshots. Every method may block: the app calls them only
-from thread workers.
+the real one: ``workflow.read_sides`` (the function ``pgsd diff`` reads its sides with)
+and the options of one ``workflow.ComparisonRequest`` (built as ``pgsd diff`` builds
+it); tests pass a fake that returns canned snapshots. Every method may block: the app
+calls them only from thread workers.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pgsd import errors
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
-from pgsd.diff.changes import ChangeSet, DiffOptions
+from pgsd.diff.changes import ChangeSet
 from pgsd.model.server import ServerInfo
-from pgsd.model.snapshot import Filters, Snapshot
-from pgsd.workflow import CancelToken, SideProgress
+from pgsd.model.snapshot import Snapshot
+from pgsd.workflow import CancelToken, ComparisonRequest, Loaded, Side, SideProgress
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,18 @@ class ServerReport:
 
 
 class Backend(Protocol):
-    def load(
-        self, source: str, target: str, *, progress: SideProgress, cancel: CancelToken
-    ) -> tuple[Snapshot, Snapshot]:
+    request: ComparisonRequest
+    """What the user asked for (filters, what is compared, how the script is written)."""
+
+    def load(self, source: Side, target: Side, *, progress: SideProgress, cancel: CancelToken) -> Loaded:
         """Read both sides (snapshot files as is, databases introspected concurrently)."""
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet: ...
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan: ...
 
-    def test_connection(self, spec: object) -> ServerReport:
-        """Connect to a ConnectionSpec (or a source text) and read the server facts."""
+    def test_connection(self, side: Side) -> ServerReport:
+        """Connect to a database side (its password already asked, if it asks) and read the server facts."""
 
     def definitions(self, snapshot: Snapshot) -> DefinitionSource:
         """What shows an object's SQL definition on one side (cheap: rendering is lazy)."""
@@ -50,40 +51,58 @@ class DefinitionSource(Protocol):
         """The SQL definition of the object ``key``, or None when this side has no such object."""
 
 
+def refuse_prompt(profile: object) -> str | None:
+    """The app asks prompted passwords in its own dialog before reading; a worker thread must never
+    reach the terminal (Textual owns it)."""
+    from pgsd import errors
+
+    raise errors.ProfileError(f"profile {getattr(profile, 'name', profile)} asks for its password: open it "
+                              "from the connections screen")
+
+
+def export_script(changes: ChangeSet, plan: Plan, *, files: dict[str, str], generated_at: str | None = None) -> str:
+    """The exported script: the same renderer, header and file names as `pgsd diff`'s sql output."""
+    import pgsd
+    from pgsd import workflow
+    from pgsd.export import render_sql
+
+    when = generated_at or workflow.generated_at()
+    return render_sql(changes, plan, generated_at=when, pgsd_version=pgsd.__version__, files=files)
+
+
 @dataclass
 class LiveBackend:
-    """The real thing: pgsd.workflow with the options given on the command line."""
+    """The real thing: pgsd.workflow with the request the command line (or the demo) made."""
 
-    filters: Filters | None = None
-    diff_options: DiffOptions = field(default_factory=DiffOptions)
+    request: ComparisonRequest = field(default_factory=ComparisonRequest)
     settings: object | None = None
     """pgsd.connect.PoolSettings, or None for the defaults."""
+    store: object | None = None
+    """The profiles' ProfileStore (server versions are remembered there), or None for the default."""
 
-    def load(self, source: str, target: str, *, progress: SideProgress, cancel: CancelToken) -> tuple[Snapshot, Snapshot]:
+    def load(self, source: Side, target: Side, *, progress: SideProgress, cancel: CancelToken) -> Loaded:
         from pgsd import workflow
 
-        return workflow.load_both(
-            source, target, filters=self.filters, settings=self.settings, progress=progress, cancel=cancel  # type: ignore[arg-type]
+        return workflow.read_sides(
+            {"source": source, "target": target}, filters=self.request.filters, settings=self.settings,  # type: ignore[arg-type]
+            progress=progress, cancel=cancel, ask_password=refuse_prompt, store=self.store,  # type: ignore[arg-type]
         )
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
         from pgsd import workflow
 
-        return workflow.compare(source, target, self.diff_options)
+        return workflow.compare(source, target, self.request.diff_options())
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
         from pgsd import workflow
 
         return workflow.plan(changes, options, selected)
 
-    def test_connection(self, spec: object) -> ServerReport:
-        from pgsd.connect import ConnectionSpec
-        from pgsd.workflow import resolve_spec, server_info
+    def test_connection(self, side: Side) -> ServerReport:
+        from pgsd.workflow import side_info
 
-        if not isinstance(spec, ConnectionSpec):
-            spec = resolve_spec(str(spec))
-        info, _ = server_info(spec, self.settings)  # type: ignore[arg-type]
-        return ServerReport(spec.describe(), info)
+        info, _ = side_info(side, self.settings, ask_password=refuse_prompt, store=self.store)  # type: ignore[arg-type]
+        return ServerReport(side.describe(), info)
 
     def definitions(self, snapshot: Snapshot) -> DefinitionSource:
         from pgsd.tui.definitions import Definitions

@@ -9,7 +9,7 @@ from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
 from pgsd.model.snapshot import Filters, Snapshot
-from pgsd.workflow import apply_plan, load_both, load_side
+from pgsd.workflow import apply_plan, parse_side, read_side, read_sides
 from tests.acceptance.rows import lost_rows, read_rows
 
 
@@ -26,7 +26,7 @@ def describe(cs: ChangeSet) -> str:
 def assert_same_as_alone(snapshot: Snapshot, dsn: str, side: str, filters: Filters) -> None:
     """A side read beside the other (sharing the objects both read identically, see
     catalog.twins) must be exactly what reading it alone gives."""
-    alone = load_side(dsn, side, filters=filters)
+    alone = read_side(dsn, side, filters=filters)
     assert snapshot.objects == alone.objects, f"{side} read beside the other side differs from {side} read alone"
     assert snapshot.dependencies == alone.dependencies
 
@@ -42,7 +42,8 @@ def converge(
     """Apply the plan source -> target, then assert nothing is left and the target's rows
     survived (see tests.acceptance.rows); returns the script."""
     filters = filters or Filters()
-    source, target = load_both(source_dsn, target_dsn, filters=filters)  # as `pgsd diff` reads them
+    both = read_sides({"source": parse_side(source_dsn), "target": parse_side(target_dsn)}, filters=filters)
+    source, target = both.snapshots["source"], both.snapshots["target"]  # as `pgsd diff` reads them
     assert_same_as_alone(source, source_dsn, "source", filters)
     assert_same_as_alone(target, target_dsn, "target", filters)
     cs = diff_snapshots(source=source, target=target, options=diff_options)
@@ -55,7 +56,7 @@ def converge(
         pytest.fail(f"applying the plan failed: {e}\n--- plan ---\n{script}")
     lost = lost_rows(rows_before, read_rows(target_dsn), plan)
     assert not lost, "rows did not survive the plan:\n  " + "\n  ".join(lost) + f"\n--- plan ---\n{script}"
-    after = load_side(target_dsn, "target", filters=filters)
+    after = read_side(target_dsn, "target", filters=filters)
     left = diff_snapshots(source=source, target=after, options=diff_options)
     assert left.is_empty, f"differences left after applying:\n{describe(left)}\n--- plan ---\n{script}"
     again = build_plan(left, plan_options)

@@ -156,7 +156,7 @@ def test_printed_plan_turns_v1_into_v2(
         f"statement:\n{failing_statement(script, applied.stderr)}"
     )
 
-    after = workflow.compare(workflow.load_side(source, "source"), workflow.load_side(target, "target"))
+    after = workflow.compare(workflow.read_side(source, "source"), workflow.read_side(target, "target"))
     left = [f"{c.status} {c.key}" for c in after.changes if not c.textual_only]
     assert after.is_empty, f"v1 with the plan applied still differs from v2: {left}"
 

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from pgsd import errors
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Hazard, HazardType, Plan, Statement
-from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
+from pgsd.diff.changes import ChangeSet, diff_snapshots
 from pgsd.model.objects import Column, Function, Index, Schema, Table, View
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Dependency, Snapshot
 from pgsd.tui.backend import ServerReport
 from pgsd.tui.definitions import field_listing
+from pgsd.workflow import ComparisonRequest, Loaded, Side, SnapshotSide
+
+SRC, TGT = SnapshotSide("src"), SnapshotSide("tgt")
+"""The two sides the fake backend knows: it answers them with its source and target snapshots."""
 
 
 def server(version: str = "18.1", num: int = 180001, user: str = "app", **kw: object) -> ServerInfo:
@@ -133,10 +137,14 @@ class FakeBackend:
     load_error: errors.PgsdError | None = None
     test_error: errors.PgsdError | None = None
     loads: list[tuple[str, str]] = field(default_factory=list)
+    """The names of the sides each ``load`` was asked for."""
     on_load: Callable[[], None] | None = None
+    request: ComparisonRequest = field(default_factory=ComparisonRequest)
+    store: object | None = None
+    """Where a tested profile's server version is remembered (the app hands its profile store)."""
 
-    def load(self, source, target, *, progress, cancel):  # noqa: ANN001, ANN201
-        self.loads.append((source, target))
+    def load(self, source: Side, target: Side, *, progress, cancel) -> Loaded:  # noqa: ANN001
+        self.loads.append((source.name, target.name))
         for side in ("source", "target"):
             progress(side, "server", 0, 3)
         if self.gate is not None:
@@ -150,12 +158,13 @@ class FakeBackend:
         for side in ("source", "target"):
             progress(side, "done", 3, 3)
         # "src" and "tgt" name the two snapshots, so a swap round-trips like real sources;
-        # any other text reads the snapshot of the side it is on.
+        # any other side reads the snapshot of the side it is on.
         snaps = {"src": self.source, "tgt": self.target}
-        return snaps.get(source, self.source), snaps.get(target, self.target)
+        got = {"source": snaps.get(source.name, self.source), "target": snaps.get(target.name, self.target)}
+        return Loaded(snapshots=got, sides={"source": source, "target": target}, filters=self.request.filters)
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
-        return diff_snapshots(source=source, target=target, options=DiffOptions())
+        return diff_snapshots(source=source, target=target, options=self.request.diff_options())
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
         if self.canned:
@@ -164,10 +173,14 @@ class FakeBackend:
 
         return build_plan(changes, options, selected=selected)
 
-    def test_connection(self, spec: object) -> ServerReport:
+    def test_connection(self, side: Side) -> ServerReport:
         if self.test_error is not None:
             raise self.test_error
-        return ServerReport("postgresql://app@db:5432/shop", server())
+        from pgsd.workflow import remember_version
+
+        report = ServerReport("postgresql://app@db:5432/shop", server())
+        remember_version(side, report.info.version, self.store)  # as the real backend does
+        return report
 
     def definitions(self, snapshot: Snapshot):  # noqa: ANN201
         if self.canned:

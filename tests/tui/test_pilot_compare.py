@@ -18,7 +18,7 @@ from pgsd.tui.widgets.ddl_pane import DdlPane
 from pgsd.tui.widgets.object_tree import ObjectTree
 from pgsd.tui.widgets.sql_view import SqlView
 from tests.tui.conftest import notifications, settle
-from tests.tui.fakes import fake_backend
+from tests.tui.fakes import SRC, TGT, fake_backend
 
 SIZE = (120, 36)
 
@@ -35,7 +35,7 @@ async def open_compare(pilot) -> CompareScreen:  # noqa: ANN001
 
 
 async def test_open_comparison_lists_changes_grouped() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     messages: list = []
     async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
         screen = await open_compare(pilot)
@@ -55,7 +55,7 @@ async def test_open_comparison_lists_changes_grouped() -> None:
 
 
 async def test_state_toggles_show_identical_objects() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         tree = screen.query_one(ObjectTree)
@@ -66,7 +66,7 @@ async def test_state_toggles_show_identical_objects() -> None:
 
 
 async def test_filter_by_name() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         await pilot.press("slash")
@@ -83,7 +83,7 @@ async def test_filter_by_name() -> None:
 
 
 async def test_select_object_shows_definitions_and_its_plan() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         tree = screen.query_one(ObjectTree)
@@ -104,7 +104,7 @@ async def test_select_object_shows_definitions_and_its_plan() -> None:
 
 
 async def test_toggle_change_pulls_in_dependencies() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         tree = screen.query_one(ObjectTree)
@@ -143,7 +143,7 @@ async def test_toggle_change_pulls_in_dependencies() -> None:
 
 
 async def test_export_writes_the_plan(tmp_path) -> None:  # noqa: ANN001
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     out = tmp_path / "migration.sql"
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
@@ -171,13 +171,13 @@ async def test_export_writes_the_plan(tmp_path) -> None:  # noqa: ANN001
 
 
 async def test_export_failure_is_a_notification(tmp_path) -> None:  # noqa: ANN001
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         from pgsd.tui.screens.export import ExportRequest
 
         missing = tmp_path / "gone" / "m.sql"
-        screen._export(screen.changes, ExportRequest(missing, screen.plan_options), set(screen.selected),
+        screen._export(screen.changes, ExportRequest(missing, screen.request), set(screen.selected),
                        screen.source_snap, screen.target_snap)
         await settle(pilot)
         assert any(t == "Export failed" and s == "error" for t, _, s in notifications(app))
@@ -187,7 +187,7 @@ async def test_export_failure_is_a_notification(tmp_path) -> None:  # noqa: ANN0
 
 async def test_swap_source_and_target() -> None:
     backend = fake_backend()
-    app = PgsdApp("src", "tgt", backend=backend)
+    app = PgsdApp(SRC, TGT, backend=backend)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         await pilot.press("s")
@@ -204,7 +204,7 @@ async def test_swap_source_and_target() -> None:
 
 async def test_refresh_after_the_target_changed() -> None:
     backend = fake_backend()
-    app = PgsdApp("src", "tgt", backend=backend)
+    app = PgsdApp(SRC, TGT, backend=backend)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         assert screen.index.by_key["table:shop.reviews"].status == "added"
@@ -225,7 +225,7 @@ async def test_refresh_after_the_target_changed() -> None:
 async def test_ui_stays_live_while_loading_and_escape_cancels() -> None:
     gate = threading.Event()
     backend = fake_backend(gate=gate)
-    app = PgsdApp("src", "tgt", backend=backend)
+    app = PgsdApp(SRC, TGT, backend=backend)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -251,7 +251,7 @@ async def test_ui_stays_live_while_loading_and_escape_cancels() -> None:
 async def test_load_error_is_one_notification_and_the_app_goes_on() -> None:
     backend = fake_backend(load_error=errors.AuthenticationFailed(
         "authentication failed for postgresql://app:***@db:5432/shop: check the user name and password"))
-    app = PgsdApp("src", "tgt", backend=backend)
+    app = PgsdApp(SRC, TGT, backend=backend)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         [(title, message, severity)] = notifications(app)
@@ -264,7 +264,7 @@ async def test_load_error_is_one_notification_and_the_app_goes_on() -> None:
 
 
 async def test_copy_puts_the_plan_on_the_clipboard() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         await pilot.press("y")
@@ -272,7 +272,7 @@ async def test_copy_puts_the_plan_on_the_clipboard() -> None:
 
 
 async def test_help_lists_every_binding() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         await open_compare(pilot)
         await pilot.press("question_mark")
@@ -287,7 +287,7 @@ async def test_help_lists_every_binding() -> None:
 
 
 async def test_command_palette_offers_the_screen_actions() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         titles = {c.title for c in app.get_system_commands(screen)}
@@ -295,7 +295,7 @@ async def test_command_palette_offers_the_screen_actions() -> None:
 
 
 async def test_works_in_80_by_24() -> None:
-    app = PgsdApp("src", "tgt", backend=fake_backend())
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_compare(pilot)
         tree = screen.query_one(ObjectTree)

@@ -14,6 +14,7 @@ from pgsd.tui.screens.connections import ConnectionsScreen
 from pgsd.tui.screens.export import ExportModal
 from pgsd.tui.screens.profile_form import ProfileModal
 from pgsd.tui.widgets.object_tree import ObjectTree
+from pgsd.workflow import parse_side
 from tests.pg import PASSWORD_ROLE
 from tests.tui.conftest import notifications, settle
 
@@ -42,7 +43,7 @@ def setup_pair(pg_server, db_pair) -> tuple[str, str]:  # noqa: ANN001
 
 async def test_compare_select_export_refresh_swap(pg_server, db_pair, tmp_path) -> None:  # noqa: ANN001
     src, tgt = setup_pair(pg_server, db_pair)
-    app = PgsdApp(src, tgt, backend=LiveBackend())
+    app = PgsdApp(parse_side(src), parse_side(tgt), backend=LiveBackend())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen

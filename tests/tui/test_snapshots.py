@@ -9,11 +9,11 @@ from __future__ import annotations
 from pgsd.tui.app import PgsdApp
 from pgsd.tui.widgets.object_tree import ObjectTree
 from tests.tui.conftest import settle
-from tests.tui.fakes import fake_backend
+from tests.tui.fakes import SRC, TGT, fake_backend
 
 
 def compare_app(theme: str | None = None) -> PgsdApp:
-    app = PgsdApp("src", "tgt", backend=fake_backend(canned=True))
+    app = PgsdApp(SRC, TGT, backend=fake_backend(canned=True))
     if theme:
         app.theme = theme
     return app

@@ -35,23 +35,9 @@ from pgsd.tui.widgets.load_progress import LoadProgress
 from pgsd.tui.widgets.object_tree import ObjectTree
 from pgsd.tui.widgets.side_header import SideHeader
 from pgsd.tui.widgets.title_bar import TitleBar
-from pgsd.workflow import CancelToken, is_snapshot_file, looks_like_connection_string
+from pgsd.workflow import CancelToken, ComparisonRequest, Side
 
 STATE_COLOURS = {"added": "$text-success", "removed": "$text-error", "changed": "$text-warning", "identical": "$text-muted"}
-
-
-def display_name(text: str) -> str:
-    """How a SOURCE argument is named on screen: profile name, file name or masked server."""
-    if is_snapshot_file(text):
-        return Path(text).name
-    if looks_like_connection_string(text):
-        try:
-            from pgsd.connect import ConnectionSpec
-
-            return ConnectionSpec.parse(text).describe().split("://", 1)[-1]
-        except errors.PgsdError:
-            return "(invalid connection string)"
-    return text
 
 
 class CompareScreen(Screen[None]):
@@ -85,13 +71,13 @@ class CompareScreen(Screen[None]):
                 tooltip="Go to the saved connections."),
     ]
 
-    def __init__(self, source: str, target: str, *, backend: Backend,
+    def __init__(self, source: Side, target: Side, *, backend: Backend,
                  source_name: str | None = None, target_name: str | None = None) -> None:
         super().__init__()
         self.backend = backend
-        self.source_text, self.target_text = source, target
-        self.source_name = source_name or display_name(source)
-        self.target_name = target_name or display_name(target)
+        self.source_side, self.target_side = source, target
+        self.source_name = source_name or source.name
+        self.target_name = target_name or target.name
         self.source_snap: Snapshot | None = None
         self.target_snap: Snapshot | None = None
         self.changes: ChangeSet | None = None
@@ -101,7 +87,10 @@ class CompareScreen(Screen[None]):
         self.selected: frozenset[str] = frozenset()
         self.required: frozenset[str] = frozenset()
         self.plan: Plan | None = None
-        self.plan_options = PlanOptions()
+        self.request: ComparisonRequest = backend.request
+        """What the user asked for; the export dialog changes how the script is written."""
+        self.files: dict[str, str] = {}
+        """Which sides are snapshot files (the exported script's header names them)."""
         self.scope = "object"
         self.generation = 0
         self.comparison = 0
@@ -144,17 +133,24 @@ class CompareScreen(Screen[None]):
         progress.reset(f"Reading {self.source_name} and {self.target_name}…")
         progress.display = True
         self.query_one("#body").display = False
-        self._load(self.source_text, self.target_text, self._token)
+        self._load(self.source_side, self.target_side, self._token)
+
+    @property
+    def plan_options(self) -> PlanOptions:
+        return self.request.plan_options()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="Reading both catalogs")
-    def _load(self, source: str, target: str, token: CancelToken) -> None:
+    def _load(self, source: Side, target: Side, token: CancelToken) -> None:
         def progress(side: str, step: str, done: int, total: int) -> None:
             self.post_message(SideProgressed(side, step, done, total))
 
-        source_snap, target_snap = self.backend.load(source, target, progress=progress, cancel=token)
+        loaded = self.backend.load(source, target, progress=progress, cancel=token)
         if token.cancelled or get_current_worker().is_cancelled:
             raise errors.Cancelled("reading the catalogs was cancelled")
-        self._compare_and_post(source_snap, target_snap)
+        self.files = loaded.files
+        for note in loaded.notes:
+            self.app.call_from_thread(self.notify, note[:1].upper() + note[1:] + ".", title="Filters", markup=False)
+        self._compare_and_post(loaded.snapshots["source"], loaded.snapshots["target"])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="Comparing")
     def _compare(self, source_snap: Snapshot, target_snap: Snapshot) -> None:
@@ -407,8 +403,9 @@ class CompareScreen(Screen[None]):
     def action_swap(self) -> None:
         if self.loading_catalogs:
             return
-        self.source_text, self.target_text = self.target_text, self.source_text
+        self.source_side, self.target_side = self.target_side, self.source_side
         self.source_name, self.target_name = self.target_name, self.source_name
+        self.files = {("target" if role == "source" else "source"): path for role, path in self.files.items()}
         if self.source_snap is None or self.target_snap is None:
             self.query_one(SideHeader).show(self.source_name, None, self.target_name, None)
             self.load()
@@ -433,13 +430,13 @@ class CompareScreen(Screen[None]):
             self.notify("Nothing to export yet.", severity="warning")
             return
         default = self.last_export or Path(f"{_slug(self.target_name)}_migration.sql")
-        self.app.push_screen(ExportModal(default, self.plan_options), self._export_chosen)
+        self.app.push_screen(ExportModal(default, self.request), self._export_chosen)
 
     def _export_chosen(self, request: ExportRequest | None) -> None:
         if request is None or self.changes is None or self.source_snap is None or self.target_snap is None:
             return
-        if request.options != self.plan_options:
-            self.plan_options = request.options
+        if request.request != self.request:
+            self.request = request.request
             self._selection_changed()
             self._show_plan_pane()
         self.last_export = request.path
@@ -448,16 +445,11 @@ class CompareScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="Exporting the plan")
     def _export(self, changes: ChangeSet, request: ExportRequest, selected: set[str],
                 source: Snapshot, target: Snapshot) -> None:
-        import datetime as dt
+        from pgsd.export import write_atomic
+        from pgsd.tui.backend import export_script
 
-        import pgsd
-        from pgsd.export import render_sql, write_atomic
-
-        plan = self.backend.plan(changes, request.options, selected)
-        files = {side: text for side, text in (("source", self.source_text), ("target", self.target_text))
-                 if is_snapshot_file(text)}
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-        text = render_sql(changes, plan, generated_at=now, pgsd_version=pgsd.__version__, files=files)
+        plan = self.backend.plan(changes, request.request.plan_options(), selected)
+        text = export_script(changes, plan, files=self.files)
         write_atomic(request.path, text, force=request.replace)
         self.post_message(PlanExported(request.path, len(plan.statements), plan.hazard_summary()))
 

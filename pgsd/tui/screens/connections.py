@@ -22,6 +22,7 @@ from pgsd.tui.backend import Backend, ServerReport
 from pgsd.tui.messages import ServerTested
 from pgsd.tui.screens.confirm import ConfirmModal
 from pgsd.tui.screens.profile_form import PasswordModal, ProfileModal, report_markup
+from pgsd.workflow import DatabaseSide, Side
 
 
 class ConnectionsScreen(Screen[None]):
@@ -141,28 +142,32 @@ class ConnectionsScreen(Screen[None]):
         if not source or not target:
             self.notify("Give both a source and a target.", title="Compare", severity="warning")
             return
-        self._ask_passwords([source, target], lambda texts: self.app.open_compare(  # type: ignore[attr-defined]
-            texts[0], texts[1], source_name=source if texts[0] != source else None,
-            target_name=target if texts[1] != target else None))
+        from pgsd.workflow import parse_side
 
-    def _ask_passwords(self, texts: list[str], then, done: list[str] | None = None) -> None:  # noqa: ANN001
-        """Replace each profile whose password is asked for each time by a conninfo with it."""
+        try:  # parsed once, here, as `pgsd tui SOURCE TARGET` parses its arguments
+            sides = [parse_side(source, store=self.store), parse_side(target, store=self.store)]
+        except errors.PgsdError as e:
+            self.app.show_error(e)  # type: ignore[attr-defined]
+            return
+        self._ask_passwords(sides, lambda ready: self.app.open_compare(ready[0], ready[1]))  # type: ignore[attr-defined]
+
+    def _ask_passwords(self, sides: list[Side], then, done: list[Side] | None = None) -> None:  # noqa: ANN001
+        """Ask, one after the other, the password of each profile that asks for it each time."""
         done = done or []
-        if len(done) == len(texts):
+        if len(done) == len(sides):
             then(done)
             return
-        text = texts[len(done)]
-        profile = self.profiles.get(text)
-        if profile is None or getattr(profile, "password_source", "") != "prompt":
-            self._ask_passwords(texts, then, done + [text])
+        side = sides[len(done)]
+        if not isinstance(side, DatabaseSide) or not side.asks_password:
+            self._ask_passwords(sides, then, [*done, side])
             return
 
         def got(password: str | None) -> None:
             if password is None:
                 return
-            self._ask_passwords(texts, then, done + [profile.spec(password).conninfo()])
+            self._ask_passwords(sides, then, [*done, side.with_password(password)])
 
-        self.app.push_screen(PasswordModal(text, profile.describe()), got)
+        self.app.push_screen(PasswordModal(side.name, side.describe()), got)
 
     # ------------------------------------------------------------------ profiles
 
@@ -213,26 +218,24 @@ class ConnectionsScreen(Screen[None]):
             self.notify("No profile highlighted.", severity="warning")
             return
         self.query_one("#test-result", Static).update(f"Connecting with [b]{escape(name)}[/]…")
-        profile = self.profiles[name]
-        if getattr(profile, "password_source", "") == "prompt":
+        from pgsd.workflow import profile_side
+
+        try:
+            side = profile_side(name, store=self.store)
+        except errors.PgsdError as e:
+            self.app.show_error(e)  # type: ignore[attr-defined]
+            return
+        if side.asks_password:
             self.app.push_screen(
-                PasswordModal(name, profile.describe()),
-                lambda pw: pw is not None and self._test(name, profile.spec(pw)),
+                PasswordModal(name, side.describe()),
+                lambda pw: pw is not None and self._test(name, side.with_password(pw)),
             )
         else:
-            self._test(name, None)
+            self._test(name, side)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="test", description="Testing a connection")
-    def _test(self, name: str, spec: object | None) -> None:
-        if spec is None:
-            from pgsd.profiles.resolve import spec_for_profile
-
-            spec = spec_for_profile(name, store=self.store)
-        report = self.backend.test_connection(spec)
-        try:
-            self.store.record_server_version(name, report.info.version)
-        except errors.PgsdError:
-            pass  # the test itself worked; the version cache is a nicety
+    def _test(self, name: str, side: Side) -> None:
+        report = self.backend.test_connection(side)  # the profile's server version is remembered
         self.post_message(ServerTested(name, report))
 
     @on(ServerTested)

@@ -13,14 +13,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from pgsd.ddl.context import PlanOptions
+from pgsd.workflow import ComparisonRequest
 
 
 @dataclass(frozen=True)
 class ExportRequest:
     path: Path
-    options: PlanOptions
+    request: ComparisonRequest
+    """The comparison's request with the dialog's choices of how to write the script."""
     replace: bool = False
     """Replace the file if it exists."""
+
+    @property
+    def options(self) -> PlanOptions:
+        return self.request.plan_options()
 
 
 OPTION_BOXES = (
@@ -39,10 +45,11 @@ class ExportModal(ModalScreen[ExportRequest | None]):
         Binding("ctrl+s", "write", "Write", id="export-write", tooltip="Write the plan to the file."),
     ]
 
-    def __init__(self, path: Path, options: PlanOptions) -> None:
+    def __init__(self, path: Path, request: ComparisonRequest) -> None:
         super().__init__()
         self.default_path = path
-        self.options = options
+        self.request = request
+        self.options = request.plan_options()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
@@ -88,13 +95,6 @@ class ExportModal(ModalScreen[ExportRequest | None]):
         if path.exists() and not self._checked("replace"):
             error.update("The file exists: tick “Replace” to overwrite it.")
             return
-        options = PlanOptions(
-            safe=self._checked("safe"),
-            concurrently=self._checked("concurrently"),
-            not_valid=self._checked("not_valid"),
-            transaction=self._checked("transaction"),
-            lock_timeout=self.options.lock_timeout,
-            extension_versions=self.options.extension_versions,
-            owners=self.options.owners,
-        )
-        self.dismiss(ExportRequest(path, options, self._checked("replace")))
+        # only how the script is written changes; owners and extension versions follow the comparison
+        request = self.request.with_plan_choices(**{name: self._checked(name) for name, _ in OPTION_BOXES})
+        self.dismiss(ExportRequest(path, request, self._checked("replace")))

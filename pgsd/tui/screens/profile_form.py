@@ -181,7 +181,10 @@ class ProfileModal(ModalScreen[str | None]):
                 password = secrets.get_password(profile.name)
             except errors.SecretStoreUnavailable:
                 password = None
-        report = self.backend.test_connection(profile.spec(password))
+        from pgsd.workflow import DatabaseSide
+
+        # the form's values, not yet saved: a side of its own, with no profile to remember a version in
+        report = self.backend.test_connection(DatabaseSide(spec=profile.spec(password)))
         self.post_message(ServerTested(profile.name, report))
 
     @on(ServerTested)

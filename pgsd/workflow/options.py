@@ -1,0 +1,62 @@
+"""ComparisonRequest: what the user asked for, and the one place options are built from it.
+
+``pgsd diff``, ``pgsd tui``, ``pgsd demo`` and the app's dialogs all describe a comparison
+with a ``ComparisonRequest``; ``diff_options()`` and ``plan_options()`` turn it into what
+the comparison and the planner take. Plan options that mirror comparison options (owners
+compared, so created objects get ``OWNER TO``; extension versions compared, so
+``CREATE EXTENSION`` pins one) are derived here, never copied by a caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pgsd.ddl.context import PlanOptions
+from pgsd.diff.changes import DiffOptions
+from pgsd.model.snapshot import Filters
+
+PLAN_CHOICES = ("safe", "concurrently", "not_valid", "transaction", "lock_timeout")
+"""The request's fields that only shape the script (the export dialog may change them)."""
+
+
+@dataclass(frozen=True)
+class ComparisonRequest:
+    filters: Filters = field(default_factory=Filters)
+    # what is compared
+    privileges: bool = True
+    owners: bool = False
+    comments: bool = True
+    extension_versions: bool = True
+    # how the script is written
+    safe: bool = False
+    concurrently: bool = False
+    not_valid: bool = False
+    transaction: bool = True
+    lock_timeout: str | None = None
+
+    def diff_options(self) -> DiffOptions:
+        return DiffOptions(
+            privileges=self.privileges,
+            owners=self.owners,
+            comments=self.comments,
+            extension_versions=self.extension_versions,
+        )
+
+    def plan_options(self) -> PlanOptions:
+        return PlanOptions(
+            safe=self.safe,
+            concurrently=self.concurrently,
+            not_valid=self.not_valid,
+            transaction=self.transaction,
+            lock_timeout=self.lock_timeout,
+            extension_versions=self.extension_versions,
+            owners=self.owners,
+        )
+
+    def with_plan_choices(self, **choices: Any) -> ComparisonRequest:
+        """The same comparison written another way (``safe``, ``transaction``, ...)."""
+        unknown = set(choices) - set(PLAN_CHOICES)
+        if unknown:
+            raise TypeError(f"not a plan choice: {', '.join(sorted(unknown))}")
+        return replace(self, **choices)
