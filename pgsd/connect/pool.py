@@ -73,8 +73,13 @@ class PoolSettings:
     """Seconds past the statement timeout after which a server that sent nothing is given up on."""
 
     @property
-    def answer_deadline(self) -> float:
-        """How long a catalog query may go without a word from the server (see ReadSession)."""
+    def answer_deadline(self) -> float | None:
+        """How long a catalog query may go without a word from the server (see ReadSession).
+
+        None without a statement timeout (0): the user asked to wait as long as it takes.
+        """
+        if self.statement_timeout_ms <= 0:
+            return None
         return self.statement_timeout_ms / 1000 + self.answer_margin
 
 
@@ -167,8 +172,12 @@ class ReadSession:
 
     @contextmanager
     def _answering(self) -> Iterator[None]:
+        deadline = self._pool.settings.answer_deadline
+        if deadline is None:
+            yield
+            return
         token = threading.get_ident()
-        self._watchdog.arm(token, self._pool.settings.answer_deadline)
+        self._watchdog.arm(token, deadline)
         try:
             yield
         finally:
@@ -196,7 +205,7 @@ class ReadSession:
         if self.gave_up:
             return errors.ConnectionLost(
                 f"the server at {spec.describe()} stopped answering during {what}: nothing came back "
-                f"within {self._pool.settings.answer_deadline:g} s (the statement timeout plus "
+                f"within {self._pool.settings.answer_deadline or 0:g} s (the statement timeout plus "
                 f"{self._pool.settings.answer_margin:g} s); the query was cancelled and the connection closed"
             )
         extra: dict[str, str | None] = {}
