@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from pgsd.cli import output
 from pgsd.cli.cmd_diff import add_output_options, emit, guarded, report_snapshots
-from pgsd.cli.quick_exit import park
+from pgsd.cli.quick_exit import check_stop, park
 from pgsd.cli.sources import SOURCE_HELP, add_connection_options, add_filter_options, filters_from_args, read
 from pgsd.export import check_writable
 from pgsd.workflow import bulk_work
@@ -51,5 +52,19 @@ def _run(args: argparse.Namespace) -> int:
         loaded.print_timings()
         output.note(f"snapshot: {len(snapshot.objects)} objects in {time.perf_counter() - started:.3f}s")
     park(loaded)
-    emit(chain(snapshot.json_chunks(), ("\n",)), args)  # written as serialised: see Snapshot.json_chunks
+    emit(_until_stopped(chain(snapshot.json_chunks(), ("\n",))), args)  # written as serialised: see json_chunks
     return 0
+
+
+def _until_stopped(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces, unless Ctrl-C, SIGTERM or SIGHUP came meanwhile.
+
+    The serializer runs in C and swallows an exception raised in it by a signal handler
+    ("Exception ignored in: 'Column'"): the stop would be lost and the file written.
+    The stop is recorded, and raised here, between pieces and after the last one, so
+    that the output is abandoned (the temp file of ``-o`` removed) before it is complete.
+    """
+    for piece in pieces:
+        check_stop()
+        yield piece
+    check_stop()

@@ -31,10 +31,20 @@ FILTERS_HELP = (
 )
 
 
+ARGV_PASSWORD_NOTE = (
+    "A password written into a URI or conninfo argument is visible to other local users "
+    "(ps, /proc) for as long as pgsd runs: prefer a saved profile (pgsd profiles add, password "
+    "in the keyring), ~/.pgpass or PGPASSWORD."
+)
+
+
 def add_connection_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("connection")
+    g = p.add_argument_group("connection", description=ARGV_PASSWORD_NOTE)
     g.add_argument("--statement-timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="server statement timeout for catalog queries (default 60)")
+                   help="server statement timeout for catalog queries (default 60); a server that "
+                   "stops answering is given up on 5 s after it")
+    g.add_argument("--read-lock-timeout", type=float, default=5.0, metavar="SECONDS",
+                   help="how long a catalog query waits for a lock another session holds (default 5)")
     g.add_argument("--max-connections", type=int, default=4, metavar="N",
                    help="pool size per side (default 4)")
     g.add_argument("-v", "--verbose", action="store_true", help="print pool statistics and timings to stderr")
@@ -91,6 +101,7 @@ def pool_settings(args: argparse.Namespace) -> PoolSettings:
     return PoolSettings(
         max_size=getattr(args, "max_connections", 4),
         statement_timeout_ms=int(getattr(args, "statement_timeout", 60.0) * 1000),
+        lock_timeout_ms=int(getattr(args, "read_lock_timeout", 5.0) * 1000),
     )
 
 

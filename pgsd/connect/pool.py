@@ -10,15 +10,19 @@ transaction mode works. Every pool is closed on exit, even if a caller forgets.
 from __future__ import annotations
 
 import atexit
+import logging
+import os
+import socket
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
 import psycopg
+from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -28,8 +32,26 @@ from pgsd.connect.spec import ConnectionSpec
 
 _open_pools: weakref.WeakSet[SidePool] = weakref.WeakSet()
 
+# psycopg_pool logs what it does about a broken connection ("discarding closed
+# connection: <psycopg.Connection [BAD] ...>") at WARNING, which Python's last-resort
+# handler prints on stderr before pgsd's own one-line error. pgsd reports those failures
+# itself (and counts them in PoolStats): the pool's log lines never reach the user.
+_pool_log = logging.getLogger("psycopg.pool")
+_pool_log.addHandler(logging.NullHandler())
+_pool_log.propagate = False
+
 _CHUNKED_ROWS = psycopg.pq.version() >= 170000
 """libpq can hand a query's rows over in chunks as they arrive (``Cursor.stream(size=)``)."""
+
+
+_LOCK_HOLDERS = """
+SELECT DISTINCT l.relation::regclass::text, l.pid
+FROM pg_locks l
+WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock'
+  AND l.pid <> pg_backend_pid()
+  AND l.database IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+ORDER BY 1, 2
+"""
 
 
 @atexit.register
@@ -47,6 +69,18 @@ class PoolSettings:
     reconnect_timeout: float = 60.0
     statement_timeout_ms: int = 60_000
     lock_timeout_ms: int = 5_000
+    answer_margin: float = 5.0
+    """Seconds past the statement timeout after which a server that sent nothing is given up on."""
+
+    @property
+    def answer_deadline(self) -> float | None:
+        """How long a catalog query may go without a word from the server (see ReadSession).
+
+        None without a statement timeout (0): the user asked to wait as long as it takes.
+        """
+        if self.statement_timeout_ms <= 0:
+            return None
+        return self.statement_timeout_ms / 1000 + self.answer_margin
 
 
 @dataclass(frozen=True)
@@ -69,21 +103,140 @@ class PoolStats:
         )
 
 
+class _Watchdog:
+    """Calls ``expire`` once, from its own thread, if an armed deadline passes.
+
+    Several threads may wait on the server at once (a loader and the prefetch thread),
+    each under its own token.
+    """
+
+    def __init__(self, expire: Callable[[], None]) -> None:
+        self._expire = expire
+        self._cond = threading.Condition()
+        self._deadlines: dict[int, float] = {}
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def arm(self, token: int, seconds: float) -> None:
+        with self._cond:
+            self._deadlines[token] = time.monotonic() + seconds
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="pgsd-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def disarm(self, token: int) -> None:
+        with self._cond:
+            self._deadlines.pop(token, None)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
+    def _watch(self) -> None:
+        with self._cond:
+            while not self._closed:
+                if not self._deadlines:
+                    self._cond.wait()
+                    continue
+                left = min(self._deadlines.values()) - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                self._closed = True
+                break
+            else:
+                return
+        self._expire()
+
+
 class ReadSession:
-    """One READ ONLY, REPEATABLE READ transaction: a consistent view of the catalog."""
+    """One READ ONLY, REPEATABLE READ transaction: a consistent view of the catalog.
+
+    A server that stops answering (a frozen host, a network partition that sends no
+    reset) would keep a query waiting forever: its statement timeout runs on the server,
+    which is not running. So every wait for the server has a deadline on this side too,
+    the statement timeout plus ``PoolSettings.answer_margin``: past it the query is
+    cancelled, the connection's socket is shut down (which ends the wait at once), and
+    the query fails with "the server stopped answering".
+    """
 
     def __init__(self, conn: psycopg.Connection, pool: SidePool) -> None:
         self.conn = conn
         self._pool = pool
+        self.gave_up = False
+        self._watchdog = _Watchdog(self._give_up)
+
+    # ------------------------------------------------------------ deadlines
+
+    @contextmanager
+    def _answering(self) -> Iterator[None]:
+        deadline = self._pool.settings.answer_deadline
+        if deadline is None:
+            yield
+            return
+        token = threading.get_ident()
+        self._watchdog.arm(token, deadline)
+        try:
+            yield
+        finally:
+            self._watchdog.disarm(token)
+
+    def _give_up(self) -> None:
+        self.gave_up = True
+        try:
+            self.conn.cancel_safe(timeout=2)
+        except Exception:  # noqa: BLE001 - a frozen server may not take the cancel either
+            pass
+        try:
+            fd = self.conn.pgconn.socket
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, psycopg.Error):
+            pass
+
+    def close(self) -> None:
+        self._watchdog.close()
+
+    def failure(self, e: psycopg.Error, what: str) -> errors.PgsdError:
+        """The pgsd error for a driver error in this session (raised once, where it happened)."""
+        spec = self._pool.spec
+        if self.gave_up:
+            return errors.ConnectionLost(
+                f"the server at {spec.describe()} stopped answering during {what}: nothing came back "
+                f"within {self._pool.settings.answer_deadline or 0:g} s (the statement timeout plus "
+                f"{self._pool.settings.answer_margin:g} s); the query was cancelled and the connection closed"
+            )
+        extra: dict[str, str | None] = {}
+        if isinstance(e, pg_errors.LockNotAvailable):
+            extra["lock_wait"] = f"{self._pool.settings.lock_timeout_ms / 1000:g} s"
+            extra["lock_holders"] = self._pool.lock_holders()
+        try:
+            role = self.conn.info.parameter_status("session_authorization") or self.conn.info.user
+        except psycopg.Error:
+            role = None
+        return translate_query_error(e, spec, what, role=role, **extra)
+
+    # ------------------------------------------------------------ queries
+
+    def execute(self, query: str, params: tuple | dict | None = None, *, what: str) -> None:
+        """Run a statement that returns nothing of interest (BEGIN, SET), under the deadline."""
+        try:
+            with self._answering():
+                self.conn.execute(query, params)
+        except psycopg.Error as e:
+            raise self.failure(e, what) from None
 
     def fetch(self, query: str, params: tuple | dict | None = None, *, step: str = "query") -> list[tuple]:
         """Run one catalog query and return all rows; errors are translated once, here."""
         started = time.perf_counter()
         try:
-            cur = self.conn.execute(query, params)
-            rows = cur.fetchall() if cur.description is not None else []
+            with self._answering():
+                cur = self.conn.execute(query, params)
+                rows = cur.fetchall() if cur.description is not None else []
         except psycopg.Error as e:
-            raise translate_query_error(e, self._pool.spec, f"reading {step}") from None
+            raise self.failure(e, f"reading {step}") from None
         finally:
             self._pool._record_time(step, time.perf_counter() - started)
         return rows
@@ -99,6 +252,9 @@ class ReadSession:
         side: 0.62 s for every catalog query this way, 0.80 s through a server-side
         cursor, where the server stops after each chunk until the next FETCH. Older
         libpq falls back to that cursor.
+
+        The deadline covers each wait for the server's next chunk, not the time the
+        reader takes between chunks.
         """
         started = time.perf_counter()
         try:
@@ -107,7 +263,7 @@ class ReadSession:
             else:
                 yield from self._cursor_chunks(query, params, step, size)
         except psycopg.Error as e:
-            raise translate_query_error(e, self._pool.spec, f"reading {step}") from None
+            raise self.failure(e, f"reading {step}") from None
         finally:
             self._pool._record_time(step, time.perf_counter() - started)
 
@@ -118,7 +274,8 @@ class ReadSession:
         try:
             names: tuple[str, ...] | None = None
             while True:
-                rows = list(islice(rows_of_query, size))
+                with self._answering():
+                    rows = list(islice(rows_of_query, size))
                 if names is None:
                     names = tuple(d.name for d in cur.description or ())
                 yield names, rows
@@ -127,15 +284,18 @@ class ReadSession:
         finally:
             # a reader that stops early cancels the query here, not whenever the
             # generator happens to be collected
-            rows_of_query.close()
+            with self._answering():
+                rows_of_query.close()
 
     def _cursor_chunks(self, query: str, params: tuple | dict | None, step: str,
                        size: int) -> Iterator[tuple[tuple[str, ...], list[tuple]]]:
         with self.conn.cursor(name=f"pgsd_{step}") as cur:
-            cur.execute(query, params)
+            with self._answering():
+                cur.execute(query, params)
             names = tuple(d.name for d in cur.description or ())
             while True:
-                rows = cur.fetchmany(size)
+                with self._answering():
+                    rows = cur.fetchmany(size)
                 yield names, rows
                 if len(rows) < size:
                     break
@@ -143,11 +303,12 @@ class ReadSession:
     def fetch_dicts(self, query: str, params: tuple | dict | None = None, *, step: str = "query") -> list[dict]:
         started = time.perf_counter()
         try:
-            cur = self.conn.cursor(row_factory=dict_row)
-            cur.execute(query, params)
-            rows = cur.fetchall()
+            with self._answering():
+                cur = self.conn.cursor(row_factory=dict_row)
+                cur.execute(query, params)
+                rows = cur.fetchall()
         except psycopg.Error as e:
-            raise translate_query_error(e, self._pool.spec, f"reading {step}") from None
+            raise self.failure(e, f"reading {step}") from None
         finally:
             self._pool._record_time(step, time.perf_counter() - started)
         return rows
@@ -269,28 +430,48 @@ class SidePool:
         """
         s = self.settings
         with self.connection() as conn:
+            session = ReadSession(conn, self)
+            self._sessions.add(session)
             try:
-                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                conn.execute(
+                session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                                what="starting a read-only transaction")
+                session.execute(
                     "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true),"
                     " set_config('search_path', 'pg_catalog', true),"
                     " set_config('max_parallel_workers_per_gather', '0', true),"
                     " set_config('cursor_tuple_fraction', '1', true),"
                     " set_config('work_mem', '32MB', true)",
                     (f"{s.statement_timeout_ms}ms", f"{s.lock_timeout_ms}ms"),
+                    what="starting a read-only transaction",
                 )
-            except psycopg.Error as e:
-                raise translate_query_error(e, self.spec, "starting a read-only transaction") from None
-            session = ReadSession(conn, self)
-            self._sessions.add(session)
-            try:
                 yield session
             finally:
                 self._sessions.discard(session)
-                try:
-                    conn.execute("ROLLBACK")
-                except psycopg.Error:
-                    pass  # the pool discards a broken connection on return
+                session.close()
+                if not session.gave_up:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except psycopg.Error:
+                        pass  # the pool discards a broken connection on return
+
+    def lock_holders(self) -> str | None:
+        """Which other sessions hold an ACCESS EXCLUSIVE lock in this database, for a lock timeout's message.
+
+        Read on a connection of its own (the session's transaction has failed); None when
+        it cannot be read. Only that lock mode blocks the ACCESS SHARE locks reading takes.
+        """
+        try:
+            with psycopg.connect(self.spec.conninfo(), autocommit=True, prepare_threshold=None,
+                                 connect_timeout=5) as conn:
+                conn.execute("SELECT set_config('statement_timeout', '5s', false)")
+                rows = conn.execute(_LOCK_HOLDERS).fetchall()
+        except (psycopg.Error, OSError):
+            return None
+        if not rows:
+            return None
+        held = [f"{relation} (process {pid})" for relation, pid in rows[:3]]
+        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+        return "ACCESS EXCLUSIVE lock on " + ", ".join(held) + more
 
     def cancel(self) -> None:
         """Cancel every running read session's server query."""

@@ -6,6 +6,7 @@ from importlib.resources import files
 
 from pgsd import errors
 from pgsd.connect.pool import ReadSession
+from pgsd.model.names import quote_ident, quote_role
 from pgsd.model.server import MAX_TESTED, MIN_SUPPORTED, ServerInfo
 
 _SQL = files("pgsd.connect") / "sql"
@@ -13,6 +14,28 @@ _SQL = files("pgsd.connect") / "sql"
 
 def _query(name: str) -> str:
     return (_SQL / name).read_text(encoding="utf-8")
+
+
+CATALOG_TABLES = (
+    "pg_aggregate", "pg_am", "pg_attrdef", "pg_attribute", "pg_cast", "pg_class", "pg_collation",
+    "pg_constraint", "pg_conversion", "pg_database", "pg_default_acl", "pg_depend", "pg_description",
+    "pg_enum", "pg_event_trigger", "pg_extension", "pg_foreign_data_wrapper", "pg_foreign_server",
+    "pg_foreign_table", "pg_index", "pg_inherits", "pg_language", "pg_namespace", "pg_opclass",
+    "pg_operator", "pg_opfamily", "pg_policy", "pg_proc", "pg_publication", "pg_publication_namespace",
+    "pg_publication_rel", "pg_range", "pg_rewrite", "pg_sequence", "pg_statistic_ext", "pg_tablespace",
+    "pg_transform", "pg_trigger", "pg_ts_config", "pg_ts_dict", "pg_ts_parser", "pg_ts_template", "pg_type",
+)
+"""The catalog tables pgsd's queries read whose columns every role may read unless an
+administrator revoked them (pg_subscription and pg_user_mapping keep secrets, so they
+are read only as far as a role may; a test keeps this list in step with the queries)."""
+
+_WHAT_IS_LOST = {
+    "pg_proc": "function and procedure definitions",
+    "pg_class": "tables, views, sequences and indexes",
+    "pg_attribute": "columns",
+    "pg_type": "types",
+    "pg_constraint": "constraints",
+}
 
 
 def detect_server(session: ReadSession, *, where: str = "the server") -> ServerInfo:
@@ -40,6 +63,15 @@ def detect_server(session: ReadSession, *, where: str = "the server") -> ServerI
         warnings.append(
             f"role {row['current_user']} lacks USAGE on schema(s) {', '.join(hidden)}: "
             "their definitions are read from the catalog, but a plan touching them will fail here"
+        )
+    for table, columns in session.fetch(_query("catalog_privileges.sql"), {"tables": list(CATALOG_TABLES)},
+                                        step="catalog privileges"):
+        lost = _WHAT_IS_LOST.get(table, f"what {table} describes")
+        table = quote_ident(table)
+        warnings.append(
+            f"role {row['current_user']} may not read column(s) {', '.join(columns)} of pg_catalog.{table} "
+            f"({lost}): reading the schema fails where pgsd needs them; ask an administrator for "
+            f"GRANT SELECT ON pg_catalog.{table} TO {quote_role(row['current_user'])}"
         )
     if row["in_recovery"]:
         warnings.append("the server is a standby (read-only): a plan cannot be applied here")

@@ -3,13 +3,15 @@
 The text goes to a temp file in the destination's directory (same file system, so the
 rename is atomic), is flushed and fsynced, and only then renamed over the destination.
 A full disk, a permission error or Ctrl-C at any point leaves the previous file (if
-any) untouched and removes the temp file. Without ``force`` an existing file is never
+any) untouched and removes the temp file (and should a second signal interrupt that
+removal, the process removes it as it exits). Without ``force`` an existing file is never
 replaced: the rename is then a hard link, which fails atomically if the name was
 taken in the meantime.
 """
 
 from __future__ import annotations
 
+import atexit
 import errno
 import os
 import secrets
@@ -17,6 +19,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pgsd.errors import ExportFailed
+
+_temp_files: set[Path] = set()
+"""Temp files being written now; whatever is left of them goes when the process exits."""
+
+
+@atexit.register
+def _remove_temp_files() -> None:
+    for tmp in list(_temp_files):
+        _unlink_quietly(tmp)
 
 
 def check_writable(path: str | os.PathLike[str], *, force: bool = False) -> Path:
@@ -48,6 +59,7 @@ def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], *, for
             mode = dest.stat().st_mode & 0o7777
         except OSError:
             mode = None  # a new file: the umask decides, as for any file the user creates
+        _temp_files.add(tmp)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -62,9 +74,11 @@ def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], *, for
                 os.fsync(f.fileno())
             _move_into_place(tmp, dest, force=force)
         except BaseException:
-            # OSError, KeyboardInterrupt, anything: the temp file never survives.
+            # OSError, KeyboardInterrupt, a stop signal, anything: the temp file never survives.
             _unlink_quietly(tmp)
+            _temp_files.discard(tmp)
             raise
+        _temp_files.discard(tmp)
     except ExportFailed:
         raise
     except OSError as e:

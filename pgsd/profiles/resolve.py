@@ -12,7 +12,7 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from pgsd.connect.spec import ConnectionSpec
+from pgsd.connect.spec import ConnectionSpec, mask_secrets
 from pgsd.errors import InvalidConnectionString, ProfileError
 from pgsd.profiles import secrets
 from pgsd.profiles.store import NAME_RE, Profile, ProfileStore
@@ -31,7 +31,7 @@ def spec_for_profile(
     if not NAME_RE.match(name):
         # Not even a possible profile name: most likely a mistyped URI or file name.
         raise InvalidConnectionString(
-            f"{name!r} is not a postgresql:// URI, a conninfo string (key=value ...), "
+            f"{mask_secrets(name, unparsed=True)!r} is not a postgresql:// URI, a conninfo string (key=value ...), "
             "a snapshot .json file or a profile name"
         )
     profile = (store or ProfileStore()).get(name)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from pgsd import errors
 from pgsd.connect import ConnectionSpec
+from pgsd.connect.spec import mask_secrets
 
 if TYPE_CHECKING:
     from pgsd.profiles.store import Profile, ProfileStore
@@ -127,12 +128,12 @@ def profile_side(name: str, *, store: ProfileStore | None = None) -> DatabaseSid
         from pgsd.profiles.store import NAME_RE, ProfileStore
     except ImportError:  # pragma: no cover - profiles ship with pgsd
         raise errors.InvalidConnectionString(
-            f"{name!r} is neither a postgresql:// URI nor a conninfo string"
+            f"{mask_secrets(name, unparsed=True)!r} is neither a postgresql:// URI nor a conninfo string"
         ) from None
     if not NAME_RE.match(name):
         # Not even a possible profile name: most likely a mistyped URI or file name.
         raise errors.InvalidConnectionString(
-            f"{name!r} is not a postgresql:// URI, a conninfo string (key=value ...), "
+            f"{mask_secrets(name, unparsed=True)!r} is not a postgresql:// URI, a conninfo string (key=value ...), "
             f"a snapshot {SNAPSHOT_SUFFIX} file or a profile name"
         )
     profile = (store or ProfileStore()).get(name)

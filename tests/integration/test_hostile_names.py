@@ -27,7 +27,7 @@ import pytest
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import diff_snapshots
 from pgsd.model.names import quote_ident, quote_literal
-from pgsd.workflow import load_both, load_side
+from pgsd.workflow import read_side
 from tests.acceptance.roundtrip import describe
 
 PSQL = shutil.which("psql") or "/usr/bin/psql"
@@ -191,14 +191,14 @@ def plan_apply_and_check(workdir: Path, source: str, target: str, *extra: str, e
     as_json = pgsd(workdir, "diff", source, target, "--format", "json", *extra)
     assert as_json.returncode == 1, as_json.stderr
     body = json.loads(as_json.stdout)["plan"]["sql"]
-    src, tgt = load_both(source, target)
+    src, tgt = read_side(source, "source"), read_side(target, "target")
     assert build_plan(diff_snapshots(source=src, target=tgt)).to_sql() == body
     assert script.endswith("\n\n" + body)
 
     ran = psql(workdir, target, workdir / "plan.sql", encoding)
     assert_untouched(workdir, target, ran)
 
-    left = diff_snapshots(source=src, target=load_side(target, "target"))
+    left = diff_snapshots(source=src, target=read_side(target, "target"))
     assert left.is_empty, f"differences left after psql ran the plan:\n{describe(left)}"
     assert build_plan(left).is_empty
     return script

@@ -1,0 +1,20 @@
+"""The catalog tables whose privileges `detect_server` checks are the ones pgsd's queries read."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+from pgsd.connect.server import CATALOG_TABLES
+
+# Read only as far as any role may (they keep secrets), or views every role may read.
+NOT_CHECKED = {"pg_subscription", "pg_user_mappings", "pg_roles"}
+
+
+def test_every_catalog_table_the_queries_read_is_checked():
+    read: set[str] = set()
+    for query in (files("pgsd.catalog") / "sql").iterdir():
+        if query.name.endswith(".sql"):
+            read |= set(re.findall(r"(?:FROM|JOIN)\s+(?:pg_catalog\.)?(pg_\w+)\b(?!\s*\()", query.read_text(),
+                                   flags=re.IGNORECASE))
+    assert read - NOT_CHECKED == set(CATALOG_TABLES)
