@@ -332,6 +332,9 @@ class ColumnRenderer(Renderer):
         elif obj.default is not None and not obj.generated and is_volatile(obj.default):
             hazards.append(hazard(HazardType.TABLE_REWRITE,
                                   f"the default of {where} may be volatile: adding it rewrites {obj.table_name}"))
+        if obj.not_null and obj.default is None and not obj.identity and obj.table_kind != "foreign_table":
+            hazards.append(hazard(HazardType.FAILS_IF_ROWS,
+                                  f"adding {where} NOT NULL without a default fails if {obj.table_name} has rows"))
         sql = f"{alter_prefix(obj)} ADD COLUMN {column_definition(obj, ctx)}"
         return [stmt(sql, obj, "create", *hazards), *column_followups(obj, ctx, self)]
 
@@ -430,6 +433,11 @@ class ColumnRenderer(Renderer):
         if ("not_null" in changed and new.not_null) or (adding_identity and not old.not_null):
             hz = [] if foreign else [hazard(HazardType.LONG_LOCK,
                                             f"SET NOT NULL scans {new.table_name} for nulls under an ACCESS EXCLUSIVE lock")]
+            stats = ctx.target.table_stats.get(new.parent_key)
+            if not foreign and stats is not None and old.name in stats.null_columns:
+                hz.append(hazard(HazardType.FAILS_IF_ROWS,
+                                 f"the statistics of {new.table_name} show nulls in {quote_ident(old.name)}: "
+                                 "SET NOT NULL fails until they are filled"))
             add(f"{alter} SET NOT NULL", *hz)
         elif "not_null" in changed and not new.not_null:
             add(f"{alter} DROP NOT NULL")
