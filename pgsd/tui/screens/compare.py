@@ -451,13 +451,13 @@ class CompareScreen(Screen[None]):
         import datetime as dt
 
         import pgsd
-        from pgsd.export import render_sql, write_atomic
+        from pgsd.export import render, write_atomic
 
         plan = self.backend.plan(changes, request.options, selected)
         files = {side: text for side, text in (("source", self.source_text), ("target", self.target_text))
                  if is_snapshot_file(text)}
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-        text = render_sql(changes, plan, generated_at=now, pgsd_version=pgsd.__version__, files=files)
+        text = render(request.fmt, changes, plan, generated_at=now, pgsd_version=pgsd.__version__, files=files)
         write_atomic(request.path, text, force=request.replace)
         self.post_message(PlanExported(request.path, len(plan.statements), plan.hazard_summary()))
 
