@@ -57,9 +57,10 @@ def highlight_sql(sql: str) -> str:
 
 def highlight_diff(diff: str) -> str:
     lines = []
-    for line in diff.splitlines():
+    for i, line in enumerate(diff.splitlines()):
         cls = "add" if line.startswith("+") else "del" if line.startswith("-") else ""
-        cls = "hunk" if line.startswith("@@") else cls
+        if line.startswith("@@") or (i < 2 and line.startswith(("--- ", "+++ "))):
+            cls = "hunk"  # the file header and the hunk lines
         text = html.escape(line)
         lines.append(f'<span class="{cls}">{text}</span>' if cls else text)
     return "\n".join(lines)
@@ -179,7 +180,7 @@ th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; 
 th { background: var(--code); } td.num { text-align: right; white-space: nowrap; }
 table.counts { width: auto; } table.counts td + td { text-align: right; }
 code, pre { font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
-td code { overflow-wrap: anywhere; }
+td code { overflow-wrap: break-word; }
 pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .7rem; overflow-x: auto;
   white-space: pre-wrap; overflow-wrap: anywhere; }
 .k { color: #cf222e; font-weight: 600; } .s { color: #0a3069; } .q { color: #8250df; } .n { color: #0550ae; }
@@ -196,6 +197,7 @@ tr.hz-data-loss td:nth-child(2), tr.hz-fails-if-rows td:nth-child(2) { color: va
 tr.hz-table-rewrite td:nth-child(2) { color: var(--warn); font-weight: 600; }
 .controls { margin: .5rem 0; } #filter { width: 24rem; max-width: 100%; padding: .3rem .5rem; font: inherit; }
 #shown { color: var(--muted); font-size: .9rem; }
+.only-objects header, .only-objects main > section:not(#objects), .only-objects footer { display: none; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -223,12 +225,20 @@ _JS = """
     });
     if (shown) shown.textContent = n + ' of ' + objects.length + ' shown';
   }
-  if (filter) filter.addEventListener('input', apply);
+  if (filter) {
+    // report.html#filter=words opens the report filtered (a link can point at a part of it)
+    var linked = /[#&]filter=([^&]*)/.exec(window.location.hash);
+    if (linked) filter.value = decodeURIComponent(linked[1]);
+    filter.addEventListener('input', apply);
+  }
   function setAll(open) { objects.forEach(function (d) { if (!d.hidden) d.open = open; }); }
   var expand = document.getElementById('expand'), collapse = document.getElementById('collapse');
   if (expand) expand.addEventListener('click', function () { setAll(true); });
   if (collapse) collapse.addEventListener('click', function () { setAll(false); });
   window.addEventListener('beforeprint', function () { objects.forEach(function (d) { d.open = true; }); });
   apply();
+  // report.html#filter=x&open&only: those objects opened, and nothing but the objects
+  if (/[#&]open(&|$)/.test(window.location.hash)) setAll(true);
+  if (/[#&]only(&|$)/.test(window.location.hash)) document.body.classList.add('only-objects');
 })();
 """
