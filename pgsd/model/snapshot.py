@@ -61,7 +61,8 @@ class TableStats(BaseModel):
     rows: int | None = None
     """The planner's row estimate (``reltuples``); None when never analysed or vacuumed."""
     bytes: int | None = None
-    """``pg_total_relation_size``: heap, TOAST and indexes (None for foreign tables)."""
+    """Pages of the table, its TOAST table and its indexes, in bytes, as of the last VACUUM
+    or ANALYZE (None for foreign tables and tables never analysed)."""
     indexes: int = 0
     analyzed_at: str | None = None
     """Last ANALYZE or autoanalyze (ISO 8601), None when never."""

@@ -184,7 +184,8 @@ def table_stats(row: dict[str, Any], major: int) -> TableStats:
     """The ``stat_*`` columns of a ``tables`` row as the snapshot keeps them.
 
     ``reltuples`` is -1 on a table never vacuumed or analysed (PostgreSQL 14 and later);
-    before 14 such a table reads 0 rows over 0 pages, which is as unknown.
+    before 14 such a table reads 0 rows over 0 pages, which is as unknown. Its page
+    counts are then unknown too (0, whatever the table holds): no size either.
     """
     tuples, pages, analyzed = row["stat_reltuples"], row["stat_relpages"], row["stat_analyzed"]
     rows: int | None = round(tuples) if tuples is not None and tuples >= 0 else None
@@ -192,7 +193,7 @@ def table_stats(row: dict[str, Any], major: int) -> TableStats:
         rows = None
     return TableStats(
         rows=rows,
-        bytes=row["stat_bytes"],
+        bytes=row["stat_bytes"] if rows is not None else None,
         indexes=row["stat_indexes"] or 0,
         analyzed_at=analyzed.isoformat() if analyzed is not None else None,
         null_columns=tuple(sorted(row["stat_null_columns"] or ())),
