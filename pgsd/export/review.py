@@ -14,7 +14,7 @@ import difflib
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pgsd.ddl.context import RenderContext
@@ -76,7 +76,6 @@ class Review:
     script: str
     withheld: int = 0
     textual_only: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build_review(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] | None = None) -> Review:
