@@ -76,7 +76,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                      "(default 65536, GitHub's comment limit)")
     add_output_options(out)
     out.add_argument("--exit-code", action="store_true",
-                     help="accepted for scripts written for git diff: the exit code is always 0/1/2")
+                     help="accepted for scripts written for git diff: the exit code is always 0/1/2 (3 with --fail-on)")
     g = p.add_argument_group("plan")
     g.add_argument("--safe", action="store_true",
                    help="leave out statements that would lose data (listed as comments)")
