@@ -23,7 +23,7 @@ from pgsd.catalog.twins import Twins
 from pgsd.connect.pool import ReadSession, SidePool
 from pgsd.connect.server import detect_server
 from pgsd.model.objects import DbObject
-from pgsd.model.snapshot import Dependency, Filters, Snapshot
+from pgsd.model.snapshot import Dependency, Filters, Snapshot, TableStats
 
 ProgressFn = Callable[[str, int, int], None]
 """progress(step label, steps done, total steps)."""
@@ -65,6 +65,7 @@ class Inspection:
                 objects: list[DbObject] = []
                 dependencies: list[Dependency] = []
                 not_compared: dict[str, int] = {}
+                table_stats: dict[str, TableStats] = {}
                 for done, (module_name, func_name, label, _queries) in enumerate(LOADERS, start=1):
                     if self._cancel.is_set():
                         raise errors.Cancelled(f"reading {where} was cancelled")
@@ -73,6 +74,7 @@ class Inspection:
                     result = loader(ctx)
                     if func_name == "load_dependencies":
                         dependencies = result
+                        table_stats = ctx.shared.get("table_stats", {})
                         # the OID maps served their one purpose: let them go before the
                         # objects are sorted and indexed (a few MB a side at 10,000 tables)
                         ctx.oids, ctx.column_keys, ctx.shared = {}, {}, {}
@@ -101,6 +103,7 @@ class Inspection:
             filters=self.filters,
             objects=tuple(objects),
             dependencies=tuple(dependencies),
+            table_stats=table_stats,
             not_compared=not_compared,
             warnings=tuple(server.warnings) + tuple(ctx.warnings),
         )

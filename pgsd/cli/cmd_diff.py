@@ -4,6 +4,9 @@ stdout carries only the result (SQL, summary or JSON); progress, the coverage re
 and warnings go to stderr, so ``pgsd diff a b > migration.sql`` is always clean. The
 exit code follows diff(1): 0 identical, 1 differences found, 2 error (130 on Ctrl-C),
 and an unexpected crash is an error (2), never "differences" and never "identical".
+Two gates for CI change it after the result is written: ``--strict-coverage`` exits 2
+when a side holds kinds pgsd does not compare, ``--fail-on HAZARD,...`` exits 3
+(``EXIT_HAZARD``) when the plan has one of those hazards.
 
 Sides are parsed and read by ``cli.sources.read`` (``workflow.read_sides``, as the app
 reads them); the options come from one ``ComparisonRequest`` (``request_from_args``).
@@ -31,12 +34,15 @@ from pgsd.cli.sources import (
     read,
     request_from_args,
 )
+from pgsd.ddl.plan import HazardType, Plan
 from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
 from pgsd.export.render import coverage_line
 from pgsd.model.snapshot import Snapshot
 from pgsd.workflow import bulk_work, compare, generated_at, plan
 
+EXIT_HAZARD = 3
+"""Exit code of ``--fail-on``: the plan has a hazard the caller refuses (0/1/2/130 are taken)."""
 # What PostgreSQL accepts for lock_timeout; anything else would be pasted into `SET`.
 LOCK_TIMEOUT_RE = re.compile(r"^\d+(\.\d+)?(us|ms|s|min|h|d)?$")
 """Seconds to let cancelled sides close their pools after Ctrl-C or an error."""
@@ -48,16 +54,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="print the DDL that makes TARGET match SOURCE",
         description="Compare SOURCE (the desired schema) with TARGET (the database to change) "
         "and print the DDL that makes TARGET match SOURCE.",
-        epilog="Exit codes: 0 identical, 1 differences found, 2 error, 130 interrupted.",
+        epilog="Exit codes: 0 identical, 1 differences found, 2 error (or --strict-coverage with kinds not "
+        "compared), 3 the plan has a hazard named in --fail-on, 130 interrupted.",
     )
     p.add_argument("source", metavar="SOURCE", help=f"the desired state: {SOURCE_HELP}")
     p.add_argument("target", metavar="TARGET", help=f"the database to change: {SOURCE_HELP}")
     out = p.add_argument_group("output")
     out.add_argument("--format", choices=FORMATS, default="sql",
-                     help="sql: the plan as a script (default); summary: counts and hazards; json: for programs")
+                     help="sql: the plan as a script (default); summary: counts and hazards; json: for programs; "
+                     "markdown: a review report for a pull request; html: the same report as one self-contained file")
+    out.add_argument("--report-limit", metavar="CHARS", type=_report_limit, default=None,
+                     help="longest Markdown report; above it the per-object part is shortened "
+                     "(default 65536, GitHub's comment limit)")
     add_output_options(out)
     out.add_argument("--exit-code", action="store_true",
-                     help="accepted for scripts written for git diff: the exit code is always 0/1/2")
+                     help="accepted for scripts written for git diff: the exit code is always 0/1/2 (3 with --fail-on)")
     g = p.add_argument_group("plan")
     g.add_argument("--safe", action="store_true",
                    help="leave out statements that would lose data (listed as comments)")
@@ -68,6 +79,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--no-transaction", action="store_true", help="do not wrap the script in BEGIN/COMMIT")
     g.add_argument("--lock-timeout", metavar="DURATION", type=_lock_timeout,
                    help="start the script with SET lock_timeout (e.g. 5s, 500ms)")
+    gates = p.add_argument_group("gates (for CI)")
+    gates.add_argument("--fail-on", metavar="HAZARD[,HAZARD...]", type=_hazard_list, default=(),
+                       help=f"exit {EXIT_HAZARD} when the plan has one of these hazards "
+                       f"({', '.join(h.label for h in HazardType)})")
+    gates.add_argument("--strict-coverage", action="store_true",
+                       help="exit 2 when either side holds objects of kinds pgsd does not compare")
     add_filter_options(p)
     add_comparison_options(p)
     add_connection_options(p)
@@ -85,6 +102,54 @@ def _lock_timeout(text: str) -> str:
     if not LOCK_TIMEOUT_RE.match(value):
         raise argparse.ArgumentTypeError(f"invalid duration {text!r} (e.g. 5s, 500ms, 1min)")
     return value
+
+
+def _report_limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1000:
+        raise argparse.ArgumentTypeError(f"invalid limit {text!r} (a number of characters, at least 1000)")
+    return value
+
+
+def _hazard_list(text: str) -> tuple[HazardType, ...]:
+    """``data-loss,table_rewrite`` -> hazard types (labels or values, any case)."""
+    out: list[HazardType] = []
+    for part in text.split(","):
+        name = part.strip().lower().replace("-", "_")
+        if not name:
+            continue
+        try:
+            out.append(HazardType(name))
+        except ValueError:
+            known = ", ".join(h.label for h in HazardType)
+            raise argparse.ArgumentTypeError(f"unknown hazard {part.strip()!r} (one of {known})") from None
+    if not out:
+        raise argparse.ArgumentTypeError("no hazard named")
+    return tuple(out)
+
+
+def gate(args: argparse.Namespace, plan_: Plan, snapshots: dict[str, Snapshot]) -> int | None:
+    """The exit code a CI gate asks for (--strict-coverage, --fail-on), or None to exit as usual.
+
+    The result is written first either way: a failed gate still leaves the report to read.
+    """
+    if getattr(args, "strict_coverage", False):
+        uncovered = [f"{side}: {cov}" for side, snap in snapshots.items() if (cov := coverage_line(snap))]
+        if uncovered:
+            output.error("--strict-coverage: " + "; ".join(uncovered))
+            return 2
+    wanted = set(getattr(args, "fail_on", ()) or ())
+    if wanted:
+        found = plan_.hazard_counts()
+        hit = sorted((t for t in found if t in wanted), key=lambda t: t.value)
+        if hit:
+            counts = ", ".join(f"{found[t]} {t.label}" for t in hit)
+            output.error(f"--fail-on: the plan has {counts}")
+            return EXIT_HAZARD
+    return None
 
 
 # --------------------------------------------------------------------------- run
@@ -126,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
     the_plan = plan(changes, request.plan_options())
     t2 = time.perf_counter()
     text = render(args.format, changes, the_plan, generated_at=generated_at(),
-                  pgsd_version=pgsd.__version__, files=loaded.files)
+                  pgsd_version=pgsd.__version__, files=loaded.files, report_limit=args.report_limit)
     report_snapshots(loaded.snapshots)
     park(loaded, changes, the_plan)  # freed by the process's exit, not one by one
     if args.verbose:
@@ -135,6 +200,9 @@ def _run(args: argparse.Namespace) -> int:
         output.note(f"plan: {len(the_plan.statements)} statements in {t2 - t1:.3f}s")
         output.note(f"total: {time.perf_counter() - started:.3f}s")
     emit(text, args)
+    gated = gate(args, the_plan, loaded.snapshots)
+    if gated is not None:
+        return gated
     return 0 if changes.is_empty else 1
 
 

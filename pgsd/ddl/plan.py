@@ -17,6 +17,8 @@ class HazardType(StrEnum):
     LONG_LOCK = "long_lock"
     CANNOT_RUN_IN_TRANSACTION = "cannot_run_in_transaction"
     UNTRACKED_DEPENDENCIES = "untracked_dependencies"
+    FAILS_IF_ROWS = "fails_if_rows"
+    """The statement fails when the table holds rows (or, for SET NOT NULL, rows with nulls)."""
 
     @property
     def label(self) -> str:
@@ -28,6 +30,12 @@ class Hazard(BaseModel):
 
     type: HazardType
     message: str
+    table: str | None = None
+    """Key of the target table the statement rewrites, scans, locks or empties, when sized."""
+    rows: int | None = None
+    """The target's row estimate for ``table`` (None: unknown, never analysed)."""
+    bytes: int | None = None
+    """The target's total size of ``table`` (heap, TOAST, indexes)."""
 
 
 class Statement(BaseModel):

@@ -1,4 +1,4 @@
-"""Export: a plan and change set as SQL, summary or JSON text, and atomic file writes.
+"""Export: a plan and change set as SQL, summary, JSON, Markdown or HTML text, and atomic file writes.
 
 Shared by the CLI and the app so both write the same bytes. Pure except for
 ``write_atomic``; imports neither psycopg, keyring nor Textual.

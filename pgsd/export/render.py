@@ -15,13 +15,13 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from pgsd.ddl.plan import Plan, Statement
+from pgsd.ddl.plan import Hazard, Plan, Statement
 from pgsd.diff.changes import ChangeSet, Status
 from pgsd.model.names import sql_comment
 from pgsd.model.snapshot import Snapshot
 
 JSON_FORMAT_VERSION = 1
-FORMATS = ("sql", "summary", "json")
+FORMATS = ("sql", "summary", "json", "markdown", "html")
 SIDES = ("source", "target")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
@@ -35,14 +35,27 @@ def render(
     generated_at: str,
     pgsd_version: str,
     files: Mapping[str, str] | None = None,
+    report_limit: int | None = None,
 ) -> str:
-    """Dispatch on ``fmt`` (sql, summary or json)."""
+    """Dispatch on ``fmt`` (sql, summary, json, markdown or html).
+
+    ``report_limit`` caps the Markdown report's length (GitHub's comment limit when None).
+    """
     if fmt == "sql":
         return render_sql(changes, plan, generated_at=generated_at, pgsd_version=pgsd_version, files=files)
     if fmt == "summary":
         return render_summary(changes, plan, files=files)
     if fmt == "json":
         return render_json(changes, plan, generated_at=generated_at, pgsd_version=pgsd_version, files=files)
+    if fmt == "markdown":  # the reports import the renderers (for definitions): only when asked
+        from pgsd.export.markdown import GITHUB_COMMENT_LIMIT, render_markdown
+
+        return render_markdown(changes, plan, generated_at=generated_at, pgsd_version=pgsd_version, files=files,
+                               limit=report_limit or GITHUB_COMMENT_LIMIT)
+    if fmt == "html":
+        from pgsd.export.html import render_html
+
+        return render_html(changes, plan, generated_at=generated_at, pgsd_version=pgsd_version, files=files)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
@@ -203,6 +216,8 @@ def render_summary(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] |
         lines.append(f"textual only: {plural(textual, 'definition')} spelled differently, same meaning (no statement)")
     if counts or plan.statements:
         lines.append(f"plan: {_statement_count(plan)}")
+    lines.extend(f"  {h.type.label}: {one_line(h.message)}" for s in plan.statements for h in s.hazards
+                 if h.table is not None)
     if plan.withheld:
         lines.append(f"withheld: {plural(len(plan.withheld), 'statement')} (--safe: they would lose data)")
     lines.extend(f"note: {n}" for n in plan.notes)
@@ -277,5 +292,13 @@ def _statement_json(s: Statement) -> dict[str, Any]:
         "action": s.action,
         "reason": s.reason,
         "transactional": s.transactional,
-        "hazards": [{"type": h.type.value, "message": h.message} for h in s.hazards],
+        "hazards": [_hazard_json(h) for h in s.hazards],
     }
+
+
+def _hazard_json(h: Hazard) -> dict[str, Any]:
+    """The hazard, with the target table's size when it concerns one (``table`` is its key)."""
+    out: dict[str, Any] = {"type": h.type.value, "message": h.message}
+    if h.table is not None:
+        out.update(table=h.table, rows=h.rows, bytes=h.bytes)
+    return out

@@ -16,9 +16,10 @@ from pgsd.model.names import quote_ident
 from pgsd.model.objects import AnyObject, DbObject
 from pgsd.model.server import ServerInfo
 
-FORMAT_VERSION = 2
-READABLE_FORMATS = (1, 2)
-"""Format 1 stored dependencies as ``{"dependent": ..., "referenced": ...}`` objects."""
+FORMAT_VERSION = 3
+READABLE_FORMATS = (1, 2, 3)
+"""Format 1 stored dependencies as ``{"dependent": ..., "referenced": ...}`` objects;
+format 2 had no ``table_stats`` (they read as unknown)."""
 
 CONTAINER_KINDS = frozenset({"schema", "extension", "foreign_data_wrapper", "server"})
 """Kinds an object glob keeps when their own name matches *or* a kept object needs them."""
@@ -173,6 +174,29 @@ class Dependency(NamedTuple):
     referenced: str
 
 
+class TableStats(BaseModel):
+    """How big a table is, as the catalog estimates it when the snapshot is taken.
+
+    Facts about the data, not the schema: they sit beside the objects (``Snapshot.table_stats``),
+    never inside a compared model, so two databases with the same schema and different
+    data never differ. They size the hazards of statements that rewrite, scan, lock or
+    empty a table.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rows: int | None = None
+    """The planner's row estimate (``reltuples``); None when never analysed or vacuumed."""
+    bytes: int | None = None
+    """Pages of the table, its TOAST table and its indexes, in bytes, as of the last VACUUM
+    or ANALYZE (None for foreign tables and tables never analysed)."""
+    indexes: int = 0
+    analyzed_at: str | None = None
+    """Last ANALYZE or autoanalyze (ISO 8601), None when never."""
+    null_columns: tuple[str, ...] = ()
+    """Columns whose statistics (``pg_stats.null_frac``) show nulls."""
+
+
 class Snapshot(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -187,6 +211,8 @@ class Snapshot(BaseModel):
     objects: tuple[AnyObject, ...] = ()
     """Every object, sorted by key."""
     dependencies: tuple[Dependency, ...] = ()
+    table_stats: dict[str, TableStats] = Field(default_factory=dict)
+    """Table key -> its size; empty for snapshots that predate them (format 2) or SQL sides."""
     not_compared: dict[str, int] = Field(default_factory=dict)
     """Coverage report: counts of catalogued objects of kinds pgsd does not model."""
     warnings: tuple[str, ...] = ()
@@ -331,6 +357,8 @@ class Snapshot(BaseModel):
         if version not in READABLE_FORMATS:
             readable = ", ".join(str(v) for v in READABLE_FORMATS)
             raise SnapshotFileError(f"{source} has snapshot format {version!r}; this pgsd reads formats {readable}")
+        if version in (1, 2):
+            raw["format_version"] = FORMAT_VERSION  # table_stats default to none
         try:
             if version == 1 and isinstance(raw.get("dependencies"), list):
                 raw["dependencies"] = [

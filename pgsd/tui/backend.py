@@ -60,14 +60,15 @@ def refuse_prompt(profile: object) -> str | None:
                               "from the connections screen")
 
 
-def export_script(changes: ChangeSet, plan: Plan, *, files: dict[str, str], generated_at: str | None = None) -> str:
-    """The exported script: the same renderer, header and file names as `pgsd diff`'s sql output."""
+def export_script(changes: ChangeSet, plan: Plan, *, files: dict[str, str], generated_at: str | None = None,
+                  fmt: str = "sql") -> str:
+    """The exported file: the same renderer, header and file names as `pgsd diff --format FMT`."""
     import pgsd
     from pgsd import workflow
-    from pgsd.export import render_sql
+    from pgsd.export import render
 
     when = generated_at or workflow.generated_at()
-    return render_sql(changes, plan, generated_at=when, pgsd_version=pgsd.__version__, files=files)
+    return render(fmt, changes, plan, generated_at=when, pgsd_version=pgsd.__version__, files=files)
 
 
 @dataclass

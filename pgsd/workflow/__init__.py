@@ -27,6 +27,7 @@ from pgsd.connect.failures import translate_query_error
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
 from pgsd.ddl.planner import build_plan
+from pgsd.ddl.sizes import size_hazards
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
@@ -119,7 +120,9 @@ def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = No
 
 def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[str] | None = None) -> Plan:
     with bulk_work():
-        return build_plan(changes, options, selected=selected)
+        # the target's table sizes on the hazards (pgsd.ddl.sizes), for every presenter
+        return size_hazards(build_plan(changes, options, selected=selected),
+                            target=changes.target, source=changes.source)
 
 
 def apply_plan(spec: ConnectionSpec, plan_: Plan) -> int:

@@ -32,6 +32,7 @@ from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import (
     Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key, child_key_prefix,
 )
+from pgsd.model.snapshot import TableStats
 
 # seqtypid -> (min, max) of the identity column's integer type.
 _INT_BOUNDS = {
@@ -143,6 +144,7 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     out: list[DbObject] = []
     table_oids: set[int] = set()
     tables: dict[int, LoadedTable] = {}
+    stats: dict[str, TableStats] = {}
     take, offer = room(ctx, "table")
     for row in ctx.fetch("tables"):
         schema, name = row["schema_name"], row["name"]
@@ -160,17 +162,42 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
         tables[oid] = LoadedTable(obj.schema_name, obj.name, _TABLE_KINDS[row["relkind"]], obj.owner,
                                   obj.qualified_name, key)
         ctx.register("pg_class", oid, key)
+        stats[key] = table_stats(row, ctx.major)
         if row["reltype"]:
             ctx.register("pg_type", row["reltype"], key)
         if row["reltype_array"]:
             ctx.register("pg_type", row["reltype_array"], key)
     ctx.shared["table_oids"] = table_oids
     ctx.shared["tables"] = tables
+    ctx.shared["table_stats"] = stats
     leave(ctx, "table")
     return out
 
 
-_TABLE_OIDS = frozenset({"oid", "reltype", "reltype_array"})
+_STATS = ("stat_reltuples", "stat_relpages", "stat_bytes", "stat_indexes", "stat_analyzed", "stat_null_columns")
+# OIDs and sizes are not part of what a table is built from: equal tables on both sides
+# are twins whatever their data
+_TABLE_OIDS = frozenset({"oid", "reltype", "reltype_array", *_STATS})
+
+
+def table_stats(row: dict[str, Any], major: int) -> TableStats:
+    """The ``stat_*`` columns of a ``tables`` row as the snapshot keeps them.
+
+    ``reltuples`` is -1 on a table never vacuumed or analysed (PostgreSQL 14 and later);
+    before 14 such a table reads 0 rows over 0 pages, which is as unknown. Its page
+    counts are then unknown too (0, whatever the table holds): no size either.
+    """
+    tuples, pages, analyzed = row["stat_reltuples"], row["stat_relpages"], row["stat_analyzed"]
+    rows: int | None = round(tuples) if tuples is not None and tuples >= 0 else None
+    if major < 14 and rows == 0 and not pages and analyzed is None:
+        rows = None
+    return TableStats(
+        rows=rows,
+        bytes=row["stat_bytes"] if rows is not None else None,
+        indexes=row["stat_indexes"] or 0,
+        analyzed_at=analyzed.isoformat() if analyzed is not None else None,
+        null_columns=tuple(sorted(row["stat_null_columns"] or ())),
+    )
 
 
 def _build_table(row: dict[str, Any]) -> Table | ForeignTable:

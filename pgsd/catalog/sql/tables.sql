@@ -2,6 +2,13 @@
 -- Inheritance parents come aggregated in inhseqno order (for a partition, the single
 -- entry is its partitioned parent). The replica identity and CLUSTER indexes are the
 -- pg_index rows flagged indisreplident / indisclustered (at most one each).
+-- The stat_* columns are the table's size, not its schema (Snapshot.table_stats): the
+-- planner's row estimate, the pages of the table, its TOAST table and its indexes, the
+-- index count, the last analyze and the columns whose statistics show nulls (pg_stats,
+-- grouped once for all tables). Pages, not pg_total_relation_size: that function locks
+-- each table (it would wait behind any ACCESS EXCLUSIVE lock, and hit lock_timeout) and
+-- stats its files (0.1 ms a table); the catalog's counts are as of the last VACUUM or
+-- ANALYZE, like the row estimate.
 SELECT c.oid,
        c.reltype,
        rt.typarray AS reltype_array,
@@ -28,7 +35,15 @@ SELECT c.oid,
        cl.relname AS cluster_index,
        CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type,
        fs.srvname AS server,
-       ft.ftoptions AS ft_options
+       ft.ftoptions AS ft_options,
+       c.reltuples::float8 AS stat_reltuples,
+       c.relpages AS stat_relpages,
+       CASE WHEN c.relkind <> 'f'
+            THEN (c.relpages::bigint + coalesce(toast.relpages, 0) + coalesce(ix.pages, 0))
+                 * current_setting('block_size')::bigint END AS stat_bytes,
+       coalesce(ix.n, 0)::int AS stat_indexes,
+       greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) AS stat_analyzed,
+       nul.columns AS stat_null_columns
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_type rt ON rt.oid = c.reltype
@@ -47,6 +62,14 @@ LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
 LEFT JOIN pg_am am ON am.oid = c.relam
 LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
 LEFT JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
+LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid
+LEFT JOIN (SELECT x.indrelid, count(*) AS n, sum(xc.relpages)::bigint AS pages
+           FROM pg_index x JOIN pg_class xc ON xc.oid = x.indexrelid
+           GROUP BY x.indrelid) ix ON ix.indrelid = c.oid
+LEFT JOIN (SELECT s.schemaname, s.tablename, array_agg(DISTINCT s.attname::text) AS columns
+           FROM pg_stats s
+           WHERE s.null_frac > 0
+           GROUP BY s.schemaname, s.tablename) nul ON nul.schemaname = n.nspname AND nul.tablename = c.relname
 WHERE c.relkind IN ('r', 'p', 'f')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname !~ '^pg_(toast_)?temp_'

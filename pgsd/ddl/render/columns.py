@@ -10,13 +10,15 @@ column (storage, statistics, comment, column grants) and for re-typing columns.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import PRIVILEGE_WORDS, Renderer, acl_map, hazard, stmt
 from pgsd.ddl.render.foreign import options_changes, options_clause
 from pgsd.model.names import quote_ident, quote_role
-from pgsd.model.objects import Column, DbObject
+from pgsd.model.objects import Column, DbObject, Domain
+from pgsd.model.snapshot import Snapshot
 
 NEWEST = 180000
 
@@ -216,14 +218,54 @@ def _int(mods: str | None, index: int = 0) -> int | None:
         return None
 
 
-def needs_rewrite(old_type: str, new_type: str) -> bool:
-    """False only for the binary-coercible changes PostgreSQL applies without a rewrite."""
+DomainBases = Mapping[str, tuple[str, bool]]
+"""Domain name -> (its base type, whether it has constraints: CHECK or NOT NULL)."""
+
+
+def domain_bases(*snapshots: Snapshot) -> dict[str, tuple[str, bool]]:
+    """The domains of the snapshots (the first one's win), for ``needs_rewrite``."""
+    out: dict[str, tuple[str, bool]] = {}
+    for snap in reversed(snapshots):
+        for d in snap.of_kind("domain"):
+            assert isinstance(d, Domain)
+            out[d.qualified_name] = (d.base_type, bool(d.checks) or d.not_null)
+    return out
+
+
+def _through_domains(type_text: str, domains: DomainBases, *, checked: bool) -> str | None:
+    """The type a domain stands for (nested domains followed); None when converting to it
+    must check constraints (``checked`` and the domain has some), which reads every row."""
+    seen: set[str] = set()
+    while type_text in domains and type_text not in seen:
+        seen.add(type_text)
+        base, constrained = domains[type_text]
+        if checked and constrained:
+            return None
+        type_text = base
+    return type_text
+
+
+def needs_rewrite(old_type: str, new_type: str, domains: DomainBases | None = None) -> bool:
+    """False only for the binary-coercible changes PostgreSQL applies without a rewrite.
+
+    A domain counts as its base type: from a domain to its base type and to a domain
+    without constraints over the same type is a relabel (no rewrite); to a domain with
+    CHECK or NOT NULL constraints, PostgreSQL rewrites the table to check every row.
+    """
+    if domains:
+        old_base = _through_domains(old_type, domains, checked=False)
+        new_base = _through_domains(new_type, domains, checked=True)
+        if old_base is None or new_base is None:
+            return True
+        old_type, new_type = old_base, new_base
     ob, om, od = split_type(old_type)
     nb, nm, nd = split_type(new_type)
     if od != nd:
         return True
     if ob == nb and om == nm:
         return False
+    if od:
+        return True  # any change of an array's element type converts each element: a rewrite
     if ob == "character varying" and nb == "text":
         return False
     if ob == "text" and nb == "character varying" and nm is None:
@@ -332,6 +374,9 @@ class ColumnRenderer(Renderer):
         elif obj.default is not None and not obj.generated and is_volatile(obj.default):
             hazards.append(hazard(HazardType.TABLE_REWRITE,
                                   f"the default of {where} may be volatile: adding it rewrites {obj.table_name}"))
+        if obj.not_null and obj.default is None and not obj.identity and obj.table_kind != "foreign_table":
+            hazards.append(hazard(HazardType.FAILS_IF_ROWS,
+                                  f"adding {where} NOT NULL without a default fails if {obj.table_name} has rows"))
         sql = f"{alter_prefix(obj)} ADD COLUMN {column_definition(obj, ctx)}"
         return [stmt(sql, obj, "create", *hazards), *column_followups(obj, ctx, self)]
 
@@ -407,7 +452,7 @@ class ColumnRenderer(Renderer):
             if type_changed and not foreign:
                 if not new.generated and needs_using(old.type, new.type):
                     sql += f" USING {using_expression(new.name, old.type, new.type)}"
-                if needs_rewrite(old.type, new.type):
+                if needs_rewrite(old.type, new.type, domain_bases(ctx.source, ctx.target)):
                     hz.append(hazard(HazardType.TABLE_REWRITE,
                                      f"changing {where} from {old.type} to {new.type} rewrites {new.table_name}"))
             elif not foreign:
@@ -430,6 +475,11 @@ class ColumnRenderer(Renderer):
         if ("not_null" in changed and new.not_null) or (adding_identity and not old.not_null):
             hz = [] if foreign else [hazard(HazardType.LONG_LOCK,
                                             f"SET NOT NULL scans {new.table_name} for nulls under an ACCESS EXCLUSIVE lock")]
+            stats = ctx.target.table_stats.get(new.parent_key)
+            if not foreign and stats is not None and old.name in stats.null_columns:
+                hz.append(hazard(HazardType.FAILS_IF_ROWS,
+                                 f"the statistics of {new.table_name} show nulls in {quote_ident(old.name)}: "
+                                 "SET NOT NULL fails until they are filled"))
             add(f"{alter} SET NOT NULL", *hz)
         elif "not_null" in changed and not new.not_null:
             add(f"{alter} DROP NOT NULL")

@@ -449,7 +449,7 @@ class CompareScreen(Screen[None]):
         from pgsd.tui.backend import export_script
 
         plan = self.backend.plan(changes, request.request.plan_options(), selected)
-        text = export_script(changes, plan, files=self.files)
+        text = export_script(changes, plan, files=self.files, fmt=request.fmt)
         write_atomic(request.path, text, force=request.replace)
         self.post_message(PlanExported(request.path, len(plan.statements), plan.hazard_summary()))
 

@@ -1,4 +1,4 @@
-"""ExportModal: where to write the plan, and the plan options to write it with."""
+"""ExportModal: where to write the plan, in which format, and the plan options to write it with."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from pgsd.ddl.context import PlanOptions
 from pgsd.workflow import ComparisonRequest
@@ -23,10 +23,27 @@ class ExportRequest:
     """The comparison's request with the dialog's choices of how to write the script."""
     replace: bool = False
     """Replace the file if it exists."""
+    fmt: str = "sql"
+    """One of pgsd.export.FORMATS: the script, or a review report (markdown, html)."""
 
     @property
     def options(self) -> PlanOptions:
         return self.request.plan_options()
+
+
+FORMAT_CHOICES = (
+    ("SQL script", "sql", ".sql"),
+    ("Markdown report (pull requests)", "markdown", ".md"),
+    ("HTML report (one file)", "html", ".html"),
+    ("JSON (for programs)", "json", ".json"),
+)
+_SUFFIXES = {fmt: suffix for _, fmt, suffix in FORMAT_CHOICES}
+
+
+def format_of(path: Path) -> str:
+    """The format a file name asks for by its suffix (the script when it says nothing)."""
+    by_suffix = {suffix: fmt for fmt, suffix in _SUFFIXES.items()} | {".markdown": "markdown", ".htm": "html"}
+    return by_suffix.get(path.suffix.lower(), "sql")
 
 
 OPTION_BOXES = (
@@ -57,6 +74,10 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             yield Label("File", classes="field-label")
             yield Input(str(self.default_path), id="export-path")
             yield Static("", id="export-path-error", classes="field-error")
+            with Horizontal(id="export-format-row"):
+                yield Label("Format", id="export-format-label")
+                yield Select([(label, fmt) for label, fmt, _ in FORMAT_CHOICES], value=format_of(self.default_path),
+                             allow_blank=False, id="export-format")
             for name, label in OPTION_BOXES:
                 yield Checkbox(label, getattr(self.options, name), id=f"export-{name.replace('_', '-')}")
             yield Checkbox("Replace the file if it exists", False, id="export-replace")
@@ -69,6 +90,14 @@ class ExportModal(ModalScreen[ExportRequest | None]):
 
     def _checked(self, name: str) -> bool:
         return self.query_one(f"#export-{name.replace('_', '-')}", Checkbox).value
+
+    @on(Select.Changed, "#export-format")
+    def follow_format(self, event: Select.Changed) -> None:
+        """Give the file name the suffix of the chosen format (``migration.sql`` -> ``migration.md``)."""
+        box = self.query_one("#export-path", Input)
+        text = box.value.strip()
+        if text and isinstance(event.value, str) and format_of(Path(text)) != event.value:
+            box.value = str(Path(text).with_suffix(_SUFFIXES[event.value]))
 
     def action_dismiss_modal(self) -> None:
         self.dismiss(None)
@@ -97,4 +126,5 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             return
         # only how the script is written changes; owners and extension versions follow the comparison
         request = self.request.with_plan_choices(**{name: self._checked(name) for name, _ in OPTION_BOXES})
-        self.dismiss(ExportRequest(path, request, self._checked("replace")))
+        fmt = self.query_one("#export-format", Select).value
+        self.dismiss(ExportRequest(path, request, self._checked("replace"), fmt if isinstance(fmt, str) else "sql"))
