@@ -28,27 +28,15 @@ from pgsd.ddl.render import renderers
 from pgsd.ddl.render.base import Renderer, hazard
 from pgsd.diff.changes import Change, ChangeSet, Status
 from pgsd.errors import PlanError
+from pgsd.model.kinds import CREATE_RANK, kinds_where
 from pgsd.model.names import quote_ident
 from pgsd.model.objects import DbObject
 
 # Kinds that PostgreSQL refuses to keep while an object they use changes shape.
-VIEWISH = frozenset({"view", "materialized_view", "rule", "policy", "trigger"})
-
-# Creation order used only to break ties between statements that are ready together.
-KIND_RANK = {
-    k: i
-    for i, k in enumerate(
-        (
-            "schema", "extension", "collation", "enum", "domain", "composite", "range",
-            "foreign_data_wrapper", "server", "user_mapping", "sequence", "table", "foreign_table",
-            "column", "constraint", "index", "function", "view", "materialized_view", "trigger",
-            "rule", "policy", "statistics", "event_trigger", "publication", "default_privilege",
-        )
-    )
-}
+VIEWISH = kinds_where("viewish")
 # pg_class (relations and their row types) and pg_type share names within a schema.
-RELATION_KINDS = frozenset({"table", "foreign_table", "view", "materialized_view", "sequence", "index", "composite"})
-TYPE_KINDS = frozenset({"enum", "domain", "composite", "range"})
+RELATION_KINDS = kinds_where("relation")
+TYPE_KINDS = kinds_where("type_name")
 PHASE = {"drop": 0, "alter": 1, "create": 2}
 CONSTRAINT_RANK = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
 
@@ -345,7 +333,7 @@ def _slots(obj: DbObject) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     if obj.kind in RELATION_KINDS:
         out.append(("rel", obj.schema_name or "", obj.name))
-    if obj.kind in TYPE_KINDS or obj.kind in RELATION_KINDS - {"index", "sequence"}:
+    if obj.kind in TYPE_KINDS:
         out.append(("type", obj.schema_name or "", obj.name))
     if obj.kind == "constraint" and getattr(obj, "index_name", None):
         out.append(("rel", obj.schema_name or "", obj.index_name))  # type: ignore[attr-defined]
@@ -366,7 +354,7 @@ def _order(state: _State, actions: dict[tuple[str, str], _Action]) -> tuple[list
             idx = len(nodes)
             nodes.append(s)
             obj = (src.get(key) if kind != "drop" else tgt.get(key)) or tgt.get(key) or src.get(key)
-            rank = KIND_RANK.get(obj.kind if obj else "", 99)
+            rank = CREATE_RANK.get(obj.kind if obj else "", 99)
             phase = PHASE[kind]
             if not s.transactional:
                 phase = -1 if kind != "create" else 3
