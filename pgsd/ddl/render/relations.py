@@ -20,6 +20,7 @@ from pgsd.ddl.render.columns import (
     column_ref,
     server_version,
 )
+from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.model.names import qualified, quote_ident, quote_literal
 from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table
 
@@ -103,6 +104,13 @@ class SequenceRenderer(Renderer):
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         return [stmt(f"DROP SEQUENCE {obj.qualified_name}", obj, "drop")]
+
+    def ordering(self, action: str, old: DbObject | None, new: DbObject | None, changed: set[str],
+                 ctx: RenderContext) -> list[Edge]:
+        """A sequence altered away from its owning column is re-owned before that column goes."""
+        if action == "alter" and isinstance(old, Sequence) and old.owned_by:
+            return [must_run(Step(old.owned_by, "dropped")).after(Step(old.key, "alter_ends"))]
+        return []
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, Sequence) and isinstance(new, Sequence)
@@ -379,8 +387,24 @@ def _core_definition(definition: str) -> str:
     return _DEFERRAL.sub("", definition.strip())
 
 
+# Among constraints ready together: primary keys first (foreign keys may need them), foreign keys last.
+_CONSTRAINT_RANK = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
+
+
 class ConstraintRenderer(Renderer):
     """ALTER TABLE ... ADD/DROP/ALTER/VALIDATE CONSTRAINT."""
+
+    def occupies(self, obj: DbObject) -> list[tuple[str, ...]]:
+        """Its name on its table, and the name of the index that backs it in the relation namespace."""
+        assert isinstance(obj, Constraint)
+        out: list[tuple[str, ...]] = []
+        if obj.index_name:
+            out.append(("rel", obj.schema_name or "", obj.index_name))
+        out.append(("con", obj.parent_key or "", obj.name))
+        return out
+
+    def tie_break(self, obj: DbObject) -> int:
+        return _CONSTRAINT_RANK.get(getattr(obj, "type", ""), 2)
 
     def object_ref(self, obj: DbObject) -> str:
         assert isinstance(obj, Constraint)
