@@ -8,26 +8,26 @@
    afterwards when the source still has it; an in-place alter that PostgreSQL refuses
    while views use the object (``breaks_dependents``) does the same to its viewish
    dependents. Children (columns, constraints, indexes, ...) go and come with their
-   table: those are *implicit* drops and creates, which no statement of their own
-   performs.
+   table, and so does what a renderer says a drop takes along or a create brings
+   (``Renderer.takes_along`` / ``brings``, also on the statements as
+   ``Statement.drops`` / ``creates``: a column's owned sequence, the columns of a
+   CREATE TABLE): those are *implicit* drops and creates, which no statement of their
+   own performs.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pgsd.ddl.context import RenderContext
+from pgsd.ddl.context import RenderContext, inherited_columns, parent_column
 from pgsd.ddl.plan import Statement
 from pgsd.ddl.render.base import Renderer
 from pgsd.diff.changes import Change, ChangeSet, Status
 from pgsd.errors import PlanError
-from pgsd.model.kinds import KINDS, kind_of
-from pgsd.model.names import quote_ident
-from pgsd.model.objects import Column, DbObject, Table
-from pgsd.model.snapshot import Snapshot
+from pgsd.model.kinds import kind_of
+from pgsd.model.objects import Column, DbObject
 
-_COLUMN_HOLDERS = tuple(k.name for k in KINDS if k.holds_columns)
+__all__ = ["Actions", "classify", "inherited_columns", "propagate"]
 
 
 @dataclass
@@ -110,11 +110,9 @@ class _Spread:
         self.dependents = self.tgt.dependents
         self.children = self.tgt.children()
         self.src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
-        self.owned: dict[str, list[str]] = defaultdict(list)
-        for seq in self.tgt.of_kind("sequence"):
-            if seq.owned_by:  # type: ignore[attr-defined]
-                self.owned[seq.owned_by].append(seq.key)  # type: ignore[attr-defined]
-        self.inherited = inherited_columns(self.tgt)
+        self.along: dict[str, tuple[str, ...]] = {}
+        """Key -> what its renderer says its drop takes along (asked once per key: the spreading
+        goes over every dropped key again until nothing changes)."""
 
     def run(self) -> None:
         state = self.state
@@ -128,20 +126,31 @@ class _Spread:
                     changed |= self._drop_dependent(dep, key, viewish_only=True)
 
     def _from_dropped(self, key: str) -> bool:
-        """Children go with their parent (its create brings the source's back); dependents go first."""
+        """Children and what its drop says it drops go with it (its create brings the source's
+        back); dependents go first."""
         changed = False
         for child in self.children.get(key, ()):
             changed |= self._take_along(child.key, key)
-        for seq in self.owned.get(key, ()):
-            s_obj = self.src.get(seq)
-            if s_obj is not None and s_obj.owned_by != key and seq in self.state.alter:  # type: ignore[attr-defined]
-                continue  # re-owned by its alter before the column goes
-            changed |= self._take_along(seq, key)
-        for col in self.inherited.get(key, ()):
-            changed |= self._take_along(col, key)
+        for along in self._takes_along(key):
+            if not self._moved_off(along, key):
+                changed |= self._take_along(along, key)
         for dep in sorted(self.dependents.get(key, ())):
             changed |= self._drop_dependent(dep, key)
         return changed
+
+    def _takes_along(self, key: str) -> tuple[str, ...]:
+        along = self.along.get(key)
+        if along is None:
+            obj = self.tgt.get(key)
+            assert obj is not None
+            along = self.along[key] = self.state.renderer(obj).takes_along(obj, self.state.ctx)
+        return along
+
+    def _moved_off(self, key: str, owner: str) -> bool:
+        """``key`` is owned by another object in the source, and its own alter moves it there
+        before ``owner`` goes (a sequence re-owned by another column)."""
+        new = self.src.get(key)
+        return new is not None and getattr(new, "owned_by", owner) != owner and key in self.state.alter
 
     def _take_along(self, key: str, by: str) -> bool:
         """``key`` disappears when ``by`` is dropped; bring it back if the source has it."""
@@ -179,15 +188,16 @@ class _Spread:
 
 
 def _columns_come_with_their_table(state: Actions) -> None:
-    """A new or recreated table brings its source columns inside CREATE TABLE."""
+    """A new or recreated table brings what its CREATE says it creates (its columns), and its other children."""
     src, tgt = state.cs.source, state.cs.target
     src_children = src.children()
     for key in sorted(state.create):
         obj = src.get(key)
         if obj is None or not kind_of(obj.kind).holds_columns:
             continue
+        brought = set(state.renderer(obj).brings(obj, state.ctx))
         for child in src_children.get(key, ()):
-            if kind_of(child.kind).inside_parent_create:
+            if child.key in brought:
                 state.implicit_create[child.key] = key
                 state.create.discard(child.key)
             elif tgt.get(child.key) is None or state.gone(child.key):
@@ -210,56 +220,20 @@ def _inherited_columns_come_with_their_parent(state: Actions) -> None:
                 state.implicit_create[col.key] = parent_col
 
 
-def inherited_columns(snap: Snapshot) -> dict[str, list[str]]:
-    """Parent column key -> keys of child columns that exist only through it.
-
-    Only tables that inherit have such columns: looking at their columns, not at every
-    column of the snapshot (35,000 at 2,000 tables), costs next to nothing.
-    """
-    out: dict[str, list[str]] = defaultdict(list)
-    children = snap.children()
-    for kind in _COLUMN_HOLDERS:
-        for table in snap.of_kind(kind):
-            if not getattr(table, "inherits", ()):
-                continue
-            for col in children.get(table.key, ()):
-                if isinstance(col, Column) and not col.is_local:
-                    parent_col = parent_column(snap, col)
-                    if parent_col is not None:
-                        out[parent_col].append(col.key)
-    return out
-
-
-def parent_column(snap: Snapshot, col: Column) -> str | None:
-    table = snap.get(col.parent_key)
-    if table is None:
-        return None
-    for parent_name in getattr(table, "inherits", ()) or ():
-        candidate = f"column:{parent_name}.{quote_ident(col.name)}"
-        if snap.get(candidate) is not None:
-            return candidate
-    return None
-
-
 def _partition_membership(state: Actions) -> None:
-    """Columns of a table that becomes (or stops being) a partition are not listed on one side.
+    """What an alter says it creates or drops needs no statement of its own.
 
-    They exist all along: ATTACH hides them from the listing, DETACH reveals them, so
-    they need no ADD/DROP COLUMN of their own.
+    The columns of a table that becomes (or stops being) a partition are not listed on
+    one side, but exist all along: ATTACH hides them from the listing, DETACH reveals
+    them (``partition_changes``), so they need no ADD/DROP COLUMN.
     """
-    src, tgt = state.cs.source, state.cs.target
-    for key in list(state.alter):
-        old, new = tgt.get(key), src.get(key)
-        if not isinstance(old, Table) or new is None:
-            continue
-        was, now = getattr(old, "partition_of", None), getattr(new, "partition_of", None)
-        if was and not now:
-            for col in state.ctx.children(key, "column", side="source"):
-                if col.key in state.create:
-                    state.create.discard(col.key)
-                    state.implicit_create[col.key] = key
-        elif now and not was:
-            for col in state.ctx.children(key, "column", side="target"):
-                if col.key in state.drop:
-                    state.drop.discard(col.key)
-                    state.implicit_drop[col.key] = key
+    for key, statements in list(state.alter.items()):
+        for s in statements:
+            for col in s.creates:
+                if col in state.create:
+                    state.create.discard(col)
+                    state.implicit_create[col] = key
+            for col in s.drops:
+                if col in state.drop:
+                    state.drop.discard(col)
+                    state.implicit_drop[col] = key

@@ -48,7 +48,8 @@ PRIVILEGE_WORDS = {
 
 
 def stmt(sql: str, obj: DbObject, action: str, *hazards: Hazard, transactional: bool = True,
-         requires: tuple[str, ...] = (), key: str | None = None) -> Statement:
+         requires: tuple[str, ...] = (), key: str | None = None, creates: tuple[str, ...] = (),
+         drops: tuple[str, ...] = ()) -> Statement:
     return Statement(
         sql=sql,
         key=key or obj.key,
@@ -56,6 +57,8 @@ def stmt(sql: str, obj: DbObject, action: str, *hazards: Hazard, transactional: 
         hazards=tuple(hazards),
         transactional=transactional,
         requires=requires,
+        creates=creates,
+        drops=drops,
     )
 
 
@@ -122,6 +125,18 @@ class Renderer:
         """Edges only this kind knows, for its ``action`` (create, alter, drop) on ``old`` (the
         target's version) / ``new`` (the source's); ``changed`` as for ``alter``."""
         return []
+
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """Keys besides its children that dropping ``obj`` (the target's) removes too.
+
+        ``drop`` puts them on its statement (``Statement.drops``); the planner asks here,
+        without rendering, for every object a drop reaches.
+        """
+        return ()
+
+    def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """Keys that creating ``obj`` (the source's) creates too; ``create`` puts them on its statement."""
+        return ()
 
     def occupies(self, obj: DbObject) -> list[tuple[str, ...]]:
         """Names ``obj`` takes that an object of another kind could also want.

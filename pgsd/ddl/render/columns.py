@@ -339,7 +339,12 @@ class ColumnRenderer(Renderer):
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Column)
         return [stmt(f"{alter_prefix(obj)} DROP COLUMN {quote_ident(obj.name)}", obj, "drop",
-                     hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"))]
+                     hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"),
+                     drops=self.takes_along(obj, ctx))]
+
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """The sequences it owns, and the columns of inheriting tables that exist only through it."""
+        return (*ctx.owned_sequences.get(obj.key, ()), *ctx.inherited_columns.get(obj.key, ()))
 
     def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
         return bool({"type", "collation"} & changed)

@@ -200,7 +200,7 @@ class TableRenderer(Renderer):
             sql += f" WITH ({reloptions_clause(obj.options)})"
         if obj.tablespace:
             sql += f" TABLESPACE {quote_ident(obj.tablespace)}"
-        out = [stmt(sql, obj, "create")]
+        out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         if obj.rls_enabled:
             out.append(stmt(f"ALTER TABLE {obj.qualified_name} ENABLE ROW LEVEL SECURITY", obj, "alter"))
@@ -212,6 +212,10 @@ class TableRenderer(Renderer):
             out.append(self._cluster(obj, ctx))
         out.extend(self.column_statements(obj, ctx))
         return out
+
+    def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """Every column of the table, listed, inherited or typed: CREATE TABLE makes them all."""
+        return column_keys(obj, ctx)
 
     def column_statements(self, obj: Table | ForeignTable, ctx: RenderContext) -> list[Statement]:
         """Per column of a new table: inherited-column overrides, storage, statistics, comment, grants."""
@@ -298,7 +302,7 @@ class TableRenderer(Renderer):
         if "inherits" in changed:
             out.extend(inheritance_changes(old, new, alter))
         if {"partition_of", "partition_bound"} & changed:
-            out.extend(partition_changes(old, new))
+            out.extend(partition_changes(old, new, ctx))
         return out
 
     @staticmethod
@@ -329,19 +333,34 @@ def inheritance_changes(old: Table | ForeignTable, new: Table | ForeignTable, al
     return out
 
 
-def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable) -> list[Statement]:
-    """DETACH from the old parent, ATTACH to the new one (with the new bound)."""
+def column_keys(obj: DbObject, ctx: RenderContext, side: str = "source") -> tuple[str, ...]:
+    return tuple(c.key for c in ctx.children(obj.key, "column", side=side))
+
+
+def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable,
+                      ctx: RenderContext | None = None) -> list[Statement]:
+    """DETACH from the old parent, ATTACH to the new one (with the new bound).
+
+    With ``ctx``, a table that stops being a partition says its DETACH creates its
+    columns (the catalog lists a partition's columns only as the parent's: DETACH makes
+    them the table's own), and one that becomes a partition says its ATTACH drops them.
+    """
     out = []
+    detaching = bool(old.partition_of) and not new.partition_of
+    attaching = bool(new.partition_of) and not old.partition_of
     if old.partition_of:
+        revealed = column_keys(new, ctx) if ctx is not None and detaching else ()
         out.append(stmt(f"ALTER TABLE {old.partition_of} DETACH PARTITION {new.qualified_name}", new, "alter",
                         hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
-                               f"DETACH PARTITION locks {old.partition_of} and {new.qualified_name}")))
+                               f"DETACH PARTITION locks {old.partition_of} and {new.qualified_name}"),
+                        creates=revealed))
     if new.partition_of:
+        hidden = column_keys(old, ctx, side="target") if ctx is not None and attaching else ()
         out.append(stmt(
             f"ALTER TABLE {new.partition_of} ATTACH PARTITION {new.qualified_name} {new.partition_bound or 'DEFAULT'}",
             new, "alter",
             hazard(HazardType.LONG_LOCK, f"ATTACH PARTITION scans {new.qualified_name} to check its bound"),
-            requires=(f"table:{new.partition_of}",)))
+            requires=(f"table:{new.partition_of}",), drops=hidden))
     return out
 
 
@@ -354,7 +373,7 @@ class ForeignTableRenderer(TableRenderer):
         sql = f"{self._head(obj, ctx, 'FOREIGN TABLE')} SERVER {quote_ident(obj.server)}"
         if obj.options:
             sql += f" OPTIONS ({generic_options(obj.options)})"
-        out = [stmt(sql, obj, "create")]
+        out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         out.extend(self.column_statements(obj, ctx))
         return out
