@@ -17,15 +17,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pgsd.ddl.context import RenderContext, inherited_columns, parent_column
+from pgsd.ddl.context import RenderContext, inherited_columns
 from pgsd.ddl.plan import Statement
 from pgsd.ddl.render.base import Renderer
 from pgsd.diff.changes import Change, ChangeSet, Status
 from pgsd.errors import PlanError
 from pgsd.model.kinds import kind_of
-from pgsd.model.objects import Column, DbObject
+from pgsd.model.objects import DbObject
 
 __all__ = ["Actions", "classify", "inherited_columns", "propagate"]
 
@@ -47,6 +48,28 @@ class Actions:
     """Key -> the key whose create brings it (a new table's columns)."""
     breakers: set[str] = field(default_factory=set)
     reasons: dict[str, str] = field(default_factory=dict)
+
+    _takes_along: dict[str, Callable[[DbObject, RenderContext], tuple[str, ...]]] = field(default_factory=dict)
+    _brings: dict[str, Callable[[DbObject, RenderContext], tuple[str, ...]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # only the kinds whose renderer says anything: the planner asks for every object a
+        # drop reaches, and most kinds say nothing
+        for kind, r in self.rend.items():
+            if type(r).takes_along is not Renderer.takes_along:
+                self._takes_along[kind] = r.takes_along
+            if type(r).brings is not Renderer.brings:
+                self._brings[kind] = r.brings
+
+    def takes_along(self, obj: DbObject) -> tuple[str, ...]:
+        """What the renderer says dropping ``obj`` removes too (``Renderer.takes_along``)."""
+        said = self._takes_along.get(obj.kind)
+        return said(obj, self.ctx) if said is not None else ()
+
+    def brings(self, obj: DbObject) -> tuple[str, ...]:
+        """What the renderer says creating ``obj`` creates too (``Renderer.brings``)."""
+        said = self._brings.get(obj.kind)
+        return said(obj, self.ctx) if said is not None else ()
 
     def renderer(self, obj: DbObject) -> Renderer:
         try:
@@ -110,9 +133,6 @@ class _Spread:
         self.dependents = self.tgt.dependents
         self.children = self.tgt.children()
         self.src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
-        self.along: dict[str, tuple[str, ...]] = {}
-        """Key -> what its renderer says its drop takes along (asked once per key: the spreading
-        goes over every dropped key again until nothing changes)."""
 
     def run(self) -> None:
         state = self.state
@@ -131,20 +151,12 @@ class _Spread:
         changed = False
         for child in self.children.get(key, ()):
             changed |= self._take_along(child.key, key)
-        for along in self._takes_along(key):
+        for along in self.state.takes_along(self.tgt.by_key[key]):
             if not self._moved_off(along, key):
                 changed |= self._take_along(along, key)
         for dep in sorted(self.dependents.get(key, ())):
             changed |= self._drop_dependent(dep, key)
         return changed
-
-    def _takes_along(self, key: str) -> tuple[str, ...]:
-        along = self.along.get(key)
-        if along is None:
-            obj = self.tgt.get(key)
-            assert obj is not None
-            along = self.along[key] = self.state.renderer(obj).takes_along(obj, self.state.ctx)
-        return along
 
     def _moved_off(self, key: str, owner: str) -> bool:
         """``key`` is owned by another object in the source, and its own alter moves it there
@@ -195,7 +207,7 @@ def _columns_come_with_their_table(state: Actions) -> None:
         obj = src.get(key)
         if obj is None or not kind_of(obj.kind).holds_columns:
             continue
-        brought = set(state.renderer(obj).brings(obj, state.ctx))
+        brought = set(state.brings(obj))
         for child in src_children.get(key, ()):
             if child.key in brought:
                 state.implicit_create[child.key] = key
@@ -206,18 +218,16 @@ def _columns_come_with_their_table(state: Actions) -> None:
 
 
 def _inherited_columns_come_with_their_parent(state: Actions) -> None:
-    """A column that only comes from a parent arrives with the parent's column.
-
-    Only created columns can: looking at those, not at every column of the source.
-    """
+    """What a created object brings besides its children needs no create of its own
+    (a new column of a parent table brings the inheriting tables' copies of it)."""
     src = state.cs.source
-    for key in sorted(state.create):
-        col = src.get(key)
-        if isinstance(col, Column) and not col.is_local:
-            parent_col = parent_column(src, col)
-            if parent_col is not None and (parent_col in state.create or parent_col in state.implicit_create):
-                state.create.discard(col.key)
-                state.implicit_create[col.key] = parent_col
+    for key in sorted(state.create | set(state.implicit_create)):
+        obj = src.get(key)
+        assert obj is not None
+        for brought in state.brings(obj):
+            if brought in state.create:
+                state.create.discard(brought)
+                state.implicit_create[brought] = key
 
 
 def _partition_membership(state: Actions) -> None:

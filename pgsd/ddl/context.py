@@ -77,6 +77,11 @@ class RenderContext:
         """In the target: parent column key -> child columns that exist only through it."""
         return inherited_columns(self.target)
 
+    @cached_property
+    def inherited_columns_in_source(self) -> dict[str, list[str]]:
+        """``inherited_columns`` of the source."""
+        return inherited_columns(self.source)
+
 
 def inherited_columns(snap: Snapshot) -> dict[str, list[str]]:
     """Parent column key -> keys of child columns that exist only through it.

@@ -82,28 +82,32 @@ class _Graph:
     def add_nodes(self, actions: dict[tuple[str, str], Action]) -> None:
         for (key, kind), action in sorted(actions.items(), key=lambda kv: kv[0]):
             obj = (self.src.get(key) if kind != "drop" else self.tgt.get(key)) or self.tgt.get(key) or self.src.get(key)
+            rank, sub = self._ranks(obj)
+            if kind == "drop":
+                rank, sub = -rank, -sub
             for i, s in enumerate(action.statements):
                 idx = len(self.nodes)
                 self.nodes.append(s)
-                self.prio.append(self._priority(obj, kind, s, key, i))
+                phase = PHASE[kind] if s.transactional else (-1 if kind != "create" else 3)
+                self.prio.append((phase, rank, sub, key, i))
                 if i == 0:
                     self.first[(key, kind)] = idx
                 self.last[(key, kind)] = idx
 
-    def _priority(self, obj: DbObject | None, kind: str, s: Statement, key: str, i: int) -> tuple:
-        rank = kind_of(obj.kind).create_rank if obj is not None else 99
-        phase = PHASE[kind]
-        if not s.transactional:
-            phase = -1 if kind != "create" else 3
-        renderer = self.state.rend.get(obj.kind) if obj is not None else None
-        sub = renderer.tie_break(obj) if renderer is not None and obj is not None else 0
-        if kind == "drop":
-            rank, sub = -rank, -sub
-        return (phase, rank, sub, key, i)
+    def _ranks(self, obj: DbObject | None) -> tuple[int, int]:
+        """The kind's creation rank, and the renderer's tie-break within the kind."""
+        if obj is None:
+            return 99, 0
+        renderer = self.state.rend.get(obj.kind)
+        return kind_of(obj.kind).create_rank, renderer.tie_break(obj) if renderer is not None else 0
 
     # ------------------------------------------------------------ where a key's steps are
 
-    def _root(self, key: str, implicit: dict[str, str]) -> str:
+    @staticmethod
+    def _root(key: str, implicit: dict[str, str]) -> str:
+        """The key whose own action performs ``key``'s implicit drop or create."""
+        if key not in implicit:
+            return key
         k, seen = key, 0
         while k in implicit and seen < _FOLLOW_LIMIT:
             k = implicit[k]

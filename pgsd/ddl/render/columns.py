@@ -334,7 +334,12 @@ class ColumnRenderer(Renderer):
             hazards.append(hazard(HazardType.TABLE_REWRITE,
                                   f"the default of {where} may be volatile: adding it rewrites {obj.table_name}"))
         sql = f"{alter_prefix(obj)} ADD COLUMN {column_definition(obj, ctx)}"
-        return [stmt(sql, obj, "create", *hazards), *column_followups(obj, ctx, self)]
+        return [stmt(sql, obj, "create", *hazards, creates=self.brings(obj, ctx)),
+                *column_followups(obj, ctx, self)]
+
+    def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """ADD COLUMN on a parent adds the column to the tables that inherit from it too."""
+        return tuple(ctx.inherited_columns_in_source.get(obj.key, ()))
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Column)

@@ -88,3 +88,14 @@ def test_new_column_is_not_created_twice_with_its_new_table():
     plan = build_plan(diff_snapshots(source=snap(t, c), target=snap()))
     lines = sql_of(plan)
     assert len(lines) == 1 and lines[0].startswith("CREATE TABLE public.t"), lines
+
+
+def test_add_column_on_a_parent_says_it_brings_the_inheriting_copy():
+    parent, child = table("p"), Table(schema_name="public", name="c", inherits=("public.p",))
+    p_id, p_x = col("p", "id"), col("p", "x", pos=2)
+    c_id, c_x = col("c", "id", is_local=False), col("c", "x", pos=2, is_local=False)
+    target, source = snap(parent, child, p_id, c_id), snap(parent, child, p_id, c_id, p_x, c_x)
+    add = renderers()["column"].create(p_x, ctx(source, target))
+    assert add[0].creates == (c_x.key,)
+    lines = sql_of(build_plan(diff_snapshots(source=source, target=target)))
+    assert lines == ["ALTER TABLE public.p ADD COLUMN x integer"], lines
