@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from pgsd.model.objects import DbObject
+from pgsd.model.kinds import KINDS
+from pgsd.model.names import quote_ident
+from pgsd.model.objects import Column, DbObject
 from pgsd.model.snapshot import Snapshot
+
+_COLUMN_HOLDERS = tuple(k.name for k in KINDS if k.holds_columns)
 
 
 @dataclass(frozen=True)
@@ -56,3 +61,55 @@ class RenderContext:
     def in_target(self, key: str) -> DbObject | None:
         return self.target.get(key)
 
+
+    @cached_property
+    def owned_sequences(self) -> dict[str, list[str]]:
+        """In the target: column key -> keys of the sequences it owns (they go when it goes)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for seq in self.target.of_kind("sequence"):
+            owner = getattr(seq, "owned_by", None)
+            if owner:
+                out[owner].append(seq.key)
+        return out
+
+    @cached_property
+    def inherited_columns(self) -> dict[str, list[str]]:
+        """In the target: parent column key -> child columns that exist only through it."""
+        return inherited_columns(self.target)
+
+    @cached_property
+    def inherited_columns_in_source(self) -> dict[str, list[str]]:
+        """``inherited_columns`` of the source."""
+        return inherited_columns(self.source)
+
+
+def inherited_columns(snap: Snapshot) -> dict[str, list[str]]:
+    """Parent column key -> keys of child columns that exist only through it.
+
+    Only tables that inherit have such columns: looking at their columns, not at every
+    column of the snapshot (35,000 at 2,000 tables), costs next to nothing.
+    """
+    out: dict[str, list[str]] = defaultdict(list)
+    children = snap.children()
+    for kind in _COLUMN_HOLDERS:
+        for table in snap.of_kind(kind):
+            if not getattr(table, "inherits", ()):
+                continue
+            for col in children.get(table.key, ()):
+                if isinstance(col, Column) and not col.is_local:
+                    parent_col = parent_column(snap, col)
+                    if parent_col is not None:
+                        out[parent_col].append(col.key)
+    return out
+
+
+def parent_column(snap: Snapshot, col: Column) -> str | None:
+    """The key of the parent table's column ``col`` comes from (first parent that has it)."""
+    table = snap.get(col.parent_key)
+    if table is None:
+        return None
+    for parent_name in getattr(table, "inherits", ()) or ():
+        candidate = f"column:{parent_name}.{quote_ident(col.name)}"
+        if snap.get(candidate) is not None:
+            return candidate
+    return None

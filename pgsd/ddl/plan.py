@@ -55,6 +55,10 @@ class Statement(BaseModel):
     hazards: tuple[Hazard, ...] = ()
     requires: tuple[str, ...] = ()
     """Extra keys whose create/alter must come first (e.g. OWNED BY needs the column)."""
+    creates: tuple[str, ...] = ()
+    """Keys besides its own that exist once it has run (the columns of a CREATE TABLE)."""
+    drops: tuple[str, ...] = ()
+    """Keys besides its own and its children's that it removes (a column's owned sequence)."""
 
     def hazard_types(self) -> set[HazardType]:
         return {h.type for h in self.hazards}

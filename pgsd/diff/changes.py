@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from pgsd.diff.normalize import same_meaning
+from pgsd.model.kinds import kind_of
 from pgsd.model.objects import DbObject
 from pgsd.model.snapshot import Snapshot
 
@@ -101,7 +102,7 @@ def ignored_fields(obj: DbObject, options: DiffOptions) -> set[str]:
         skip.add("version")
     if obj.kind == "column" and options.column_order:
         skip.discard("position")
-    if obj.kind in ("column", "constraint", "index", "trigger", "rule", "policy"):
+    if kind_of(obj.kind).table_child:
         skip.add("table")
         skip.add("table_kind")
     if obj.kind == "default_privilege" and not options.privileges:

@@ -676,37 +676,13 @@ AnyObject = Annotated[
 for _kind_class in AnyObject.__origin__.__args__:  # type: ignore[attr-defined]
     _kind_class.catalog_template()
 
-KIND_CLASSES: dict[str, type[DbObject]] = {
-    cls.model_fields["kind"].default: cls
-    for cls in AnyObject.__origin__.__args__  # type: ignore[attr-defined]
-}
+# What each kind is (label, ranks, properties) is in the kind registry, pgsd.model.kinds.
 
-# Singular human words for each kind (the UI and summaries use them).
-KIND_LABELS: dict[str, str] = {
-    "schema": "schema",
-    "extension": "extension",
-    "collation": "collation",
-    "enum": "enum type",
-    "domain": "domain",
-    "composite": "composite type",
-    "range": "range type",
-    "sequence": "sequence",
-    "table": "table",
-    "foreign_table": "foreign table",
-    "column": "column",
-    "constraint": "constraint",
-    "index": "index",
-    "view": "view",
-    "materialized_view": "materialized view",
-    "function": "function",
-    "trigger": "trigger",
-    "rule": "rule",
-    "policy": "policy",
-    "statistics": "statistics object",
-    "event_trigger": "event trigger",
-    "foreign_data_wrapper": "foreign data wrapper",
-    "server": "foreign server",
-    "user_mapping": "user mapping",
-    "publication": "publication",
-    "default_privilege": "default privileges",
-}
+
+def __getattr__(name: str):
+    """``KIND_LABELS`` lives in the kind registry (pgsd.model.kinds); this keeps old imports working."""
+    if name == "KIND_LABELS":
+        from pgsd.model.kinds import KIND_LABELS  # noqa: PLC0415 - kinds imports this module
+
+        return KIND_LABELS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

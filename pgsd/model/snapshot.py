@@ -230,6 +230,7 @@ class Snapshot(BaseModel):
         copied.__dict__.pop("children_by_parent", None)
         copied.__dict__.pop("by_kind", None)
         copied.__dict__.pop("dependents", None)
+        copied.__dict__.pop("references", None)
         return copied
 
     def build_indexes(self) -> Snapshot:
@@ -300,6 +301,18 @@ class Snapshot(BaseModel):
         for d, r in self.dependencies:
             out[r].append(d)
         out.default_factory = None  # a plain mapping from here on, without copying it
+        return out
+
+    @cached_property
+    def references(self) -> dict[str, list[str]]:
+        """Dependent key -> the keys it depends on; do not mutate (see ``dependents``).
+
+        The app's selection reads the source's (what a selected change needs created first).
+        """
+        out: defaultdict[str, list[str]] = defaultdict(list)
+        for d, r in self.dependencies:
+            out[d].append(r)
+        out.default_factory = None
         return out
 
     # ------------------------------------------------------------ files

@@ -12,12 +12,13 @@ import difflib
 from dataclasses import dataclass
 
 from pgsd.ddl.context import RenderContext
+from pgsd.model.kinds import KINDS, kind_of
 from pgsd.model.names import sql_comment
 from pgsd.model.objects import DbObject
 from pgsd.model.snapshot import Snapshot
 
 # Children shown after a table's CREATE TABLE (columns are rendered inside it).
-TABLE_CHILD_KINDS = ("constraint", "index", "trigger", "rule", "policy")
+TABLE_CHILD_KINDS = tuple(k.name for k in KINDS if k.table_child and not k.inside_parent_create)
 _SKIP_FIELDS = {"kind", "schema_name", "name", "table", "table_kind"}
 
 
@@ -47,11 +48,11 @@ class Definitions:
         text = self._render(obj)
         if text is None:
             text = field_listing(obj)
-            if obj.kind in ("table", "foreign_table"):
+            if kind_of(obj.kind).holds_columns:
                 cols = self._ctx.children(obj.key, "column")
                 if cols:
                     text += "\ncolumns:\n" + "\n".join("  " + _column_line(c) for c in cols)
-        if obj.kind in ("table", "foreign_table"):
+        if kind_of(obj.kind).holds_columns:
             extra = []
             for child in self._ctx.children(obj.key):
                 if child.kind in TABLE_CHILD_KINDS:

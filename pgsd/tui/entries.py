@@ -11,20 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pgsd.diff.changes import ChangeSet
+from pgsd.model.kinds import DISPLAY_RANK, KIND_LABELS
 from pgsd.model.names import quote_ident
-from pgsd.model.objects import KIND_LABELS, DbObject
+from pgsd.model.objects import DbObject
 
 STATES = ("added", "removed", "changed", "identical")
 MARKERS = {"added": "+", "removed": "-", "changed": "~", "identical": "="}
 
-# Kinds in the order a reader expects them (containers first, then what lives inside).
-KIND_ORDER = (
-    "schema", "extension", "collation", "enum", "domain", "composite", "range", "sequence",
-    "table", "foreign_table", "column", "constraint", "index", "view", "materialized_view",
-    "function", "trigger", "rule", "policy", "statistics", "event_trigger", "foreign_data_wrapper",
-    "server", "user_mapping", "publication", "default_privilege",
-)
-_KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 
 DATABASE_GROUP = ""
 """The schema group of objects that live in no schema (schemas, extensions, ...)."""
@@ -110,7 +103,8 @@ class DiffIndex:
         for schema in sorted(raw):
             kinds = raw[schema]
             index.groups[schema] = {
-                k: sorted(kinds[k], key=lambda e: e.label) for k in sorted(kinds, key=lambda k: (_KIND_RANK.get(k, 99), k))
+                k: sorted(kinds[k], key=lambda e: e.label)
+                for k in sorted(kinds, key=lambda k: (DISPLAY_RANK.get(k, 99), k))
             }
         return index
 

@@ -13,12 +13,13 @@ from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.routines import function_key
+from pgsd.model.kinds import kinds_where
 from pgsd.model.names import qualified
 from pgsd.model.objects import DbObject, Policy, Rule, Statistics, Trigger
 
 # Kinds a trigger/rule/policy can hang off; anything else registered under pg_class
 # (an index, a sequence) is not a parent of these.
-_PARENT_KINDS = frozenset({"table", "view", "materialized_view", "foreign_table"})
+_PARENT_KINDS = kinds_where("holds_children")
 
 
 def _parent_kind(ctx: LoadContext, row: dict[str, Any]) -> str | None:

@@ -10,12 +10,18 @@ A renderer turns one object (or one pair of versions of it) into statements:
   altered in place, and the planner drops and recreates it (with its dependents).
 
 Renderers never order statements across objects: the planner does, from dependencies.
+What only the kind knows about order, a renderer states next to its statements:
+``ordering`` (edges such as "re-own this sequence before that column goes", see
+steps.py), ``occupies`` (names a new object must wait for) and ``tie_break`` (which of
+its kind goes first when the planner has a free choice).
 """
 
 from __future__ import annotations
 
 from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import Hazard, HazardType, Statement
+from pgsd.ddl.steps import Edge
+from pgsd.model.kinds import kind_of
 from pgsd.model.names import quote_literal, quote_role
 from pgsd.model.objects import DbObject
 
@@ -42,7 +48,8 @@ PRIVILEGE_WORDS = {
 
 
 def stmt(sql: str, obj: DbObject, action: str, *hazards: Hazard, transactional: bool = True,
-         requires: tuple[str, ...] = (), key: str | None = None) -> Statement:
+         requires: tuple[str, ...] = (), key: str | None = None, creates: tuple[str, ...] = (),
+         drops: tuple[str, ...] = ()) -> Statement:
     return Statement(
         sql=sql,
         key=key or obj.key,
@@ -50,6 +57,8 @@ def stmt(sql: str, obj: DbObject, action: str, *hazards: Hazard, transactional: 
         hazards=tuple(hazards),
         transactional=transactional,
         requires=requires,
+        creates=creates,
+        drops=drops,
     )
 
 
@@ -108,6 +117,43 @@ class Renderer:
         (e.g. a column type or collation change, an enum recreated under a new name).
         """
         return False
+
+    # ------------------------------------------------------------ ordering facts
+
+    def ordering(self, action: str, old: DbObject | None, new: DbObject | None, changed: set[str],
+                 ctx: RenderContext) -> list[Edge]:
+        """Edges only this kind knows, for its ``action`` (create, alter, drop) on ``old`` (the
+        target's version) / ``new`` (the source's); ``changed`` as for ``alter``."""
+        return []
+
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """Keys besides its children that dropping ``obj`` (the target's) removes too.
+
+        ``drop`` puts them on its statement (``Statement.drops``); the planner asks here,
+        without rendering, for every object a drop reaches.
+        """
+        return ()
+
+    def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """Keys that creating ``obj`` (the source's) creates too; ``create`` puts them on its statement."""
+        return ()
+
+    def occupies(self, obj: DbObject) -> list[tuple[str, ...]]:
+        """Names ``obj`` takes that an object of another kind could also want.
+
+        A new object that takes one waits until a dropped object holding it is gone.
+        """
+        kind = kind_of(obj.kind)
+        out: list[tuple[str, ...]] = []
+        if kind.relation:
+            out.append(("rel", obj.schema_name or "", obj.name))
+        if kind.type_name:
+            out.append(("type", obj.schema_name or "", obj.name))
+        return out
+
+    def tie_break(self, obj: DbObject) -> int:
+        """Order among objects of this kind ready at the same time (lower first; reversed for drops)."""
+        return 0
 
     # ------------------------------------------------------------ shared fields
 

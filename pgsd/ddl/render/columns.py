@@ -13,9 +13,10 @@ import re
 from collections.abc import Mapping
 
 from pgsd.ddl.context import RenderContext
-from pgsd.ddl.plan import HazardType, Statement
+from pgsd.ddl.plan import Hazard, HazardType, Statement
 from pgsd.ddl.render.base import PRIVILEGE_WORDS, Renderer, acl_map, hazard, stmt
 from pgsd.ddl.render.foreign import options_changes, options_clause
+from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.model.names import quote_ident, quote_role
 from pgsd.model.objects import Column, DbObject, Domain
 from pgsd.model.snapshot import Snapshot
@@ -378,116 +379,163 @@ class ColumnRenderer(Renderer):
             hazards.append(hazard(HazardType.FAILS_IF_ROWS,
                                   f"adding {where} NOT NULL without a default fails if {obj.table_name} has rows"))
         sql = f"{alter_prefix(obj)} ADD COLUMN {column_definition(obj, ctx)}"
-        return [stmt(sql, obj, "create", *hazards), *column_followups(obj, ctx, self)]
+        return [stmt(sql, obj, "create", *hazards, creates=self.brings(obj, ctx)),
+                *column_followups(obj, ctx, self)]
+
+    def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """ADD COLUMN on a parent adds the column to the tables that inherit from it too."""
+        return tuple(ctx.inherited_columns_in_source.get(obj.key, ()))
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Column)
         return [stmt(f"{alter_prefix(obj)} DROP COLUMN {quote_ident(obj.name)}", obj, "drop",
-                     hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"))]
+                     hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"),
+                     drops=self.takes_along(obj, ctx))]
+
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """The sequences it owns, and the columns of inheriting tables that exist only through it."""
+        return (*ctx.owned_sequences.get(obj.key, ()), *ctx.inherited_columns.get(obj.key, ()))
 
     def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
         return bool({"type", "collation"} & changed)
 
-    def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
-        """The least disruptive ALTER COLUMN steps, in an order PostgreSQL accepts.
+    def ordering(self, action: str, old: DbObject | None, new: DbObject | None, changed: set[str],
+                 ctx: RenderContext) -> list[Edge]:
+        """A column is in place before its table's own alters run, with two exceptions.
 
-        Generated expression, then identity removal, then type (its default dropped
-        around it), default, NOT NULL (before an identity is added: it requires one),
-        identity, and the storage details.
+        After DETACH PARTITION the columns are the table's own (before, ATTACH hid them);
+        and a table-level REVOKE also takes back column grants, so a column's grants and
+        comment come after the table's alters.
         """
+        if action not in ("create", "alter") or new is None or new.parent_key is None:
+            return []
+        table = new.parent_key
+        old_table, new_table = ctx.in_target(table), ctx.in_source(table)
+        detaching = bool(getattr(old_table, "partition_of", None)) and not getattr(new_table, "partition_of", None)
+        only_grants = action == "alter" and changed <= {"acl", "comment"}
+        if detaching or only_grants:
+            return [must_run(Step(new.key, f"{action}_starts")).after(Step(table, "alter_ends"))]
+        return [must_run(Step(table, "alter_starts")).after(Step(new.key, f"{action}_ends"))]
+
+    def alter_specific(self, old: DbObject, new: DbObject, changed: set[str],
+                       ctx: RenderContext) -> list[Statement] | None:
+        """The least disruptive ALTER COLUMN steps, in an order PostgreSQL accepts (see _ColumnAlter)."""
         assert isinstance(old, Column) and isinstance(new, Column)
         if "position" in changed:
             return None  # a column cannot move: drop and add it
-        version = server_version(ctx)
-        foreign = new.table_kind == "foreign_table"
-        alter = f"{alter_prefix(new)} ALTER COLUMN {quote_ident(new.name)}"
-        where = column_ref(new)
-        out: list[Statement] = []
+        return _ColumnAlter(old, new, changed, ctx).statements()
 
-        def add(sql: str, *hz) -> None:
-            out.append(stmt(sql, new, "alter", *hz))
 
-        if "fdw_options" in changed:
-            clause = options_changes(old.fdw_options, new.fdw_options)
+class _ColumnAlter:
+    """The ALTER COLUMN steps from one version of a column to another, in this order:
+
+    FDW options; generated expression; identity removal; type (its default dropped
+    around it); default; NOT NULL (before an identity is added: it requires one);
+    identity; storage details. ``statements()`` is None when only a drop and add will do.
+    """
+
+    def __init__(self, old: Column, new: Column, changed: set[str], ctx: RenderContext) -> None:
+        self.old, self.new, self.changed, self.ctx = old, new, changed, ctx
+        self.version = server_version(ctx)
+        self.foreign = new.table_kind == "foreign_table"
+        self.alter = f"{alter_prefix(new)} ALTER COLUMN {quote_ident(new.name)}"
+        self.where = column_ref(new)
+        self.out: list[Statement] = []
+        self.default_done = False
+        self.plain_old_default = old.default if not old.generated else None
+        self.plain_new_default = new.default if not new.generated else None
+
+    def add(self, sql: str, *hz: Hazard) -> None:
+        self.out.append(stmt(sql, self.new, "alter", *hz))
+
+    def statements(self) -> list[Statement] | None:
+        if "fdw_options" in self.changed:
+            clause = options_changes(self.old.fdw_options, self.new.fdw_options)
             if clause:
-                add(f"{alter}{clause}")
+                self.add(f"{self.alter}{clause}")
+        if not self._generated():
+            return None
+        if "identity" in self.changed and self.old.identity and not self.new.identity:
+            self.add(f"{self.alter} DROP IDENTITY")  # before NOT NULL can be dropped, before a default is set
+        if {"type", "collation"} & self.changed:
+            self._type()
+        if "default" in self.changed and not self.default_done:
+            if self.plain_new_default is not None:
+                self.add(f"{self.alter} SET DEFAULT {self.plain_new_default}")
+            elif self.plain_old_default is not None:
+                self.add(f"{self.alter} DROP DEFAULT")
+        self._not_null_and_identity()
+        self._storage()
+        return self.out
 
-        default_done = False
-        # -- generated columns
-        if "generated" in changed:
-            if old.generated == "s" and new.generated is None and version >= 130000:
-                add(f"{alter} DROP EXPRESSION")
-                if new.default is not None:
-                    add(f"{alter} SET DEFAULT {new.default}")
-                default_done = True
+    def _generated(self) -> bool:
+        """A generated expression dropped or changed in place; False when that is impossible."""
+        old, new, alter = self.old, self.new, self.alter
+        if "generated" in self.changed:
+            if not (old.generated == "s" and new.generated is None and self.version >= 130000):
+                return False
+            self.add(f"{alter} DROP EXPRESSION")
+            if new.default is not None:
+                self.add(f"{alter} SET DEFAULT {new.default}")
+        elif new.generated and "default" in self.changed:
+            if new.generated == "s" and self.version >= 170000:
+                self.add(f"{alter} SET EXPRESSION AS ({new.default})",
+                         hazard(HazardType.TABLE_REWRITE,
+                                f"recomputing generated column {self.where} rewrites {new.table_name}"))
+            elif new.generated == "v" and self.version >= 180000:
+                self.add(f"{alter} SET EXPRESSION AS ({new.default})")
             else:
-                return None
-        elif new.generated and "default" in changed:
-            if new.generated == "s" and version >= 170000:
-                add(f"{alter} SET EXPRESSION AS ({new.default})",
-                    hazard(HazardType.TABLE_REWRITE, f"recomputing generated column {where} rewrites {new.table_name}"))
-            elif new.generated == "v" and version >= 180000:
-                add(f"{alter} SET EXPRESSION AS ({new.default})")
-            else:
-                return None
-            default_done = True
-        plain_old_default = old.default if not old.generated else None
-        plain_new_default = new.default if not new.generated else None
+                return False
+        else:
+            return True
+        self.default_done = True
+        return True
 
-        # -- identity removed (before NOT NULL can be dropped, before a default is set)
-        if "identity" in changed and old.identity and not new.identity:
-            add(f"{alter} DROP IDENTITY")
+    def _type(self) -> None:
+        """New type or collation; a plain default is dropped before and set again after."""
+        old, new, alter = self.old, self.new, self.alter
+        type_changed = "type" in self.changed
+        if self.plain_old_default is not None and not self.default_done:
+            self.add(f"{alter} DROP DEFAULT")
+        sql = f"{alter} TYPE {new.type}"
+        if new.collation:
+            sql += f" COLLATE {new.collation}"
+        elif not type_changed:
+            sql += ' COLLATE "default"'  # back to the type's own collation
+        hz = []
+        if type_changed and not self.foreign:
+            if not new.generated and needs_using(old.type, new.type):
+                sql += f" USING {using_expression(new.name, old.type, new.type)}"
+            if needs_rewrite(old.type, new.type, domain_bases(self.ctx.source, self.ctx.target)):
+                hz.append(hazard(HazardType.TABLE_REWRITE,
+                                 f"changing {self.where} from {old.type} to {new.type} rewrites {new.table_name}"))
+        elif not self.foreign:
+            hz.append(hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
+                             f"changing the collation of {self.where} locks {new.table_name}"
+                             " and rebuilds its indexes on it"))
+        self.add(sql, *hz)
+        if self.plain_new_default is not None and not self.default_done:
+            self.add(f"{alter} SET DEFAULT {self.plain_new_default}")
+        self.default_done = True
 
-        # -- type / collation
-        if {"type", "collation"} & changed:
-            type_changed = "type" in changed
-            if plain_old_default is not None and not default_done:
-                add(f"{alter} DROP DEFAULT")
-            sql = f"{alter} TYPE {new.type}"
-            if new.collation:
-                sql += f" COLLATE {new.collation}"
-            elif not type_changed:
-                sql += ' COLLATE "default"'  # back to the type's own collation
-            hz = []
-            if type_changed and not foreign:
-                if not new.generated and needs_using(old.type, new.type):
-                    sql += f" USING {using_expression(new.name, old.type, new.type)}"
-                if needs_rewrite(old.type, new.type, domain_bases(ctx.source, ctx.target)):
-                    hz.append(hazard(HazardType.TABLE_REWRITE,
-                                     f"changing {where} from {old.type} to {new.type} rewrites {new.table_name}"))
-            elif not foreign:
-                hz.append(hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
-                                 f"changing the collation of {where} locks {new.table_name} and rebuilds its indexes on it"))
-            add(sql, *hz)
-            if plain_new_default is not None and not default_done:
-                add(f"{alter} SET DEFAULT {plain_new_default}")
-            default_done = True
-
-        # -- default
-        if "default" in changed and not default_done:
-            if plain_new_default is not None:
-                add(f"{alter} SET DEFAULT {plain_new_default}")
-            elif plain_old_default is not None:
-                add(f"{alter} DROP DEFAULT")
-
-        # -- NOT NULL (SET before an identity is added; DROP after one is removed)
+    def _not_null_and_identity(self) -> None:
+        """NOT NULL (SET before an identity is added; DROP after one is removed), then the identity."""
+        old, new, alter, changed = self.old, self.new, self.alter, self.changed
         adding_identity = "identity" in changed and new.identity and not old.identity
         if ("not_null" in changed and new.not_null) or (adding_identity and not old.not_null):
-            hz = [] if foreign else [hazard(HazardType.LONG_LOCK,
-                                            f"SET NOT NULL scans {new.table_name} for nulls under an ACCESS EXCLUSIVE lock")]
-            stats = ctx.target.table_stats.get(new.parent_key)
-            if not foreign and stats is not None and old.name in stats.null_columns:
+            hz = [] if self.foreign else [hazard(HazardType.LONG_LOCK, f"SET NOT NULL scans {new.table_name}"
+                                                 " for nulls under an ACCESS EXCLUSIVE lock")]
+            stats = self.ctx.target.table_stats.get(new.parent_key)
+            if not self.foreign and stats is not None and old.name in stats.null_columns:
                 hz.append(hazard(HazardType.FAILS_IF_ROWS,
                                  f"the statistics of {new.table_name} show nulls in {quote_ident(old.name)}: "
                                  "SET NOT NULL fails until they are filled"))
-            add(f"{alter} SET NOT NULL", *hz)
+            self.add(f"{alter} SET NOT NULL", *hz)
         elif "not_null" in changed and not new.not_null:
-            add(f"{alter} DROP NOT NULL")
-
-        # -- identity added / switched / re-tuned
+            self.add(f"{alter} DROP NOT NULL")
         if adding_identity:
             how = "ALWAYS" if new.identity == "a" else "BY DEFAULT"
-            add(f"{alter} ADD GENERATED {how} AS IDENTITY{identity_options(new.identity_sequence)}")
+            self.add(f"{alter} ADD GENERATED {how} AS IDENTITY{identity_options(new.identity_sequence)}")
         elif new.identity and old.identity:
             clauses = []
             if "identity" in changed:
@@ -495,24 +543,24 @@ class ColumnRenderer(Renderer):
             if "identity_sequence" in changed:
                 clauses.extend(identity_option_changes(old, new))
             if clauses:
-                add(f"{alter} {' '.join(clauses)}")
+                self.add(f"{alter} {' '.join(clauses)}")
 
-        # -- storage details
+    def _storage(self) -> None:
+        new, alter, changed = self.new, self.alter, self.changed
         if "statistics" in changed:
-            add(f"{alter} SET STATISTICS {new.statistics if new.statistics is not None else -1}")
+            self.add(f"{alter} SET STATISTICS {new.statistics if new.statistics is not None else -1}")
         if "storage" in changed:
+            base, _, dims = split_type(new.type)
             if new.storage:
-                add(f"{alter} SET STORAGE {_STORAGE_WORDS.get(new.storage, new.storage)}")
-            elif version >= 160000:
-                add(f"{alter} SET STORAGE DEFAULT")
-            elif split_type(new.type)[0] in _DEFAULT_STORAGE and not split_type(new.type)[2]:
-                add(f"{alter} SET STORAGE {_DEFAULT_STORAGE[split_type(new.type)[0]]}")
+                self.add(f"{alter} SET STORAGE {_STORAGE_WORDS.get(new.storage, new.storage)}")
+            elif self.version >= 160000:
+                self.add(f"{alter} SET STORAGE DEFAULT")
+            elif base in _DEFAULT_STORAGE and not dims:
+                self.add(f"{alter} SET STORAGE {_DEFAULT_STORAGE[base]}")
             # else: a user type's default storage is unknown before PG 16; left as is
-        if "compression" in changed and not foreign and version >= 140000:
-            add(f"{alter} SET COMPRESSION {quote_ident(new.compression) if new.compression else 'default'}")
+        if "compression" in changed and not self.foreign and self.version >= 140000:
+            self.add(f"{alter} SET COMPRESSION {quote_ident(new.compression) if new.compression else 'default'}")
         # is_local (False -> True) has no SQL: the column simply stays as it is.
-        return out
-
 
 COLUMNS = ColumnRenderer()
 

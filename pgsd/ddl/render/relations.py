@@ -20,6 +20,7 @@ from pgsd.ddl.render.columns import (
     column_ref,
     server_version,
 )
+from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.model.names import qualified, quote_ident, quote_literal
 from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table
 
@@ -103,6 +104,13 @@ class SequenceRenderer(Renderer):
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         return [stmt(f"DROP SEQUENCE {obj.qualified_name}", obj, "drop")]
+
+    def ordering(self, action: str, old: DbObject | None, new: DbObject | None, changed: set[str],
+                 ctx: RenderContext) -> list[Edge]:
+        """A sequence altered away from its owning column is re-owned before that column goes."""
+        if action == "alter" and isinstance(old, Sequence) and old.owned_by:
+            return [must_run(Step(old.owned_by, "dropped")).after(Step(old.key, "alter_ends"))]
+        return []
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, Sequence) and isinstance(new, Sequence)
@@ -192,7 +200,7 @@ class TableRenderer(Renderer):
             sql += f" WITH ({reloptions_clause(obj.options)})"
         if obj.tablespace:
             sql += f" TABLESPACE {quote_ident(obj.tablespace)}"
-        out = [stmt(sql, obj, "create")]
+        out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         if obj.rls_enabled:
             out.append(stmt(f"ALTER TABLE {obj.qualified_name} ENABLE ROW LEVEL SECURITY", obj, "alter"))
@@ -204,6 +212,10 @@ class TableRenderer(Renderer):
             out.append(self._cluster(obj, ctx))
         out.extend(self.column_statements(obj, ctx))
         return out
+
+    def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """Every column of the table, listed, inherited or typed: CREATE TABLE makes them all."""
+        return column_keys(obj, ctx)
 
     def column_statements(self, obj: Table | ForeignTable, ctx: RenderContext) -> list[Statement]:
         """Per column of a new table: inherited-column overrides, storage, statistics, comment, grants."""
@@ -290,7 +302,7 @@ class TableRenderer(Renderer):
         if "inherits" in changed:
             out.extend(inheritance_changes(old, new, alter))
         if {"partition_of", "partition_bound"} & changed:
-            out.extend(partition_changes(old, new))
+            out.extend(partition_changes(old, new, ctx))
         return out
 
     @staticmethod
@@ -321,19 +333,34 @@ def inheritance_changes(old: Table | ForeignTable, new: Table | ForeignTable, al
     return out
 
 
-def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable) -> list[Statement]:
-    """DETACH from the old parent, ATTACH to the new one (with the new bound)."""
+def column_keys(obj: DbObject, ctx: RenderContext, side: str = "source") -> tuple[str, ...]:
+    return tuple(c.key for c in ctx.children(obj.key, "column", side=side))
+
+
+def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable,
+                      ctx: RenderContext | None = None) -> list[Statement]:
+    """DETACH from the old parent, ATTACH to the new one (with the new bound).
+
+    With ``ctx``, a table that stops being a partition says its DETACH creates its
+    columns (the catalog lists a partition's columns only as the parent's: DETACH makes
+    them the table's own), and one that becomes a partition says its ATTACH drops them.
+    """
     out = []
+    detaching = bool(old.partition_of) and not new.partition_of
+    attaching = bool(new.partition_of) and not old.partition_of
     if old.partition_of:
+        revealed = column_keys(new, ctx) if ctx is not None and detaching else ()
         out.append(stmt(f"ALTER TABLE {old.partition_of} DETACH PARTITION {new.qualified_name}", new, "alter",
                         hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
-                               f"DETACH PARTITION locks {old.partition_of} and {new.qualified_name}")))
+                               f"DETACH PARTITION locks {old.partition_of} and {new.qualified_name}"),
+                        creates=revealed))
     if new.partition_of:
+        hidden = column_keys(old, ctx, side="target") if ctx is not None and attaching else ()
         out.append(stmt(
             f"ALTER TABLE {new.partition_of} ATTACH PARTITION {new.qualified_name} {new.partition_bound or 'DEFAULT'}",
             new, "alter",
             hazard(HazardType.LONG_LOCK, f"ATTACH PARTITION scans {new.qualified_name} to check its bound"),
-            requires=(f"table:{new.partition_of}",)))
+            requires=(f"table:{new.partition_of}",), drops=hidden))
     return out
 
 
@@ -346,7 +373,7 @@ class ForeignTableRenderer(TableRenderer):
         sql = f"{self._head(obj, ctx, 'FOREIGN TABLE')} SERVER {quote_ident(obj.server)}"
         if obj.options:
             sql += f" OPTIONS ({generic_options(obj.options)})"
-        out = [stmt(sql, obj, "create")]
+        out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         out.extend(self.column_statements(obj, ctx))
         return out
@@ -379,8 +406,24 @@ def _core_definition(definition: str) -> str:
     return _DEFERRAL.sub("", definition.strip())
 
 
+# Among constraints ready together: primary keys first (foreign keys may need them), foreign keys last.
+_CONSTRAINT_RANK = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
+
+
 class ConstraintRenderer(Renderer):
     """ALTER TABLE ... ADD/DROP/ALTER/VALIDATE CONSTRAINT."""
+
+    def occupies(self, obj: DbObject) -> list[tuple[str, ...]]:
+        """Its name on its table, and the name of the index that backs it in the relation namespace."""
+        assert isinstance(obj, Constraint)
+        out: list[tuple[str, ...]] = []
+        if obj.index_name:
+            out.append(("rel", obj.schema_name or "", obj.index_name))
+        out.append(("con", obj.parent_key or "", obj.name))
+        return out
+
+    def tie_break(self, obj: DbObject) -> int:
+        return _CONSTRAINT_RANK.get(getattr(obj, "type", ""), 2)
 
     def object_ref(self, obj: DbObject) -> str:
         assert isinstance(obj, Constraint)

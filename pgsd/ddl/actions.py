@@ -1,0 +1,249 @@
+"""What happens to each key: classification of the changes, then propagation.
+
+1. ``classify``: each change becomes an action on its key: create (added), drop
+   (removed), alter (changed, when the renderer can alter in place) or recreate (drop +
+   create, when it cannot).
+2. ``propagate``: actions spread along the dependency edges. Whatever depends (in the
+   target) on an object that is dropped must be dropped first, and is recreated
+   afterwards when the source still has it; an in-place alter that PostgreSQL refuses
+   while views use the object (``breaks_dependents``) does the same to its viewish
+   dependents. Children (columns, constraints, indexes, ...) go and come with their
+   table, and so does what a renderer says a drop takes along or a create brings
+   (``Renderer.takes_along`` / ``brings``, also on the statements as
+   ``Statement.drops`` / ``creates``: a column's owned sequence, the columns of a
+   CREATE TABLE): those are *implicit* drops and creates, which no statement of their
+   own performs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pgsd.ddl.context import RenderContext, inherited_columns
+from pgsd.ddl.plan import Statement
+from pgsd.ddl.render.base import Renderer
+from pgsd.diff.changes import Change, ChangeSet, Status
+from pgsd.errors import PlanError
+from pgsd.model.kinds import kind_of
+from pgsd.model.objects import DbObject
+
+__all__ = ["Actions", "classify", "inherited_columns", "propagate"]
+
+
+@dataclass
+class Actions:
+    """The planner's decisions, key by key."""
+
+    cs: ChangeSet
+    ctx: RenderContext
+    rend: dict[str, Renderer]
+    drop: set[str] = field(default_factory=set)
+    """Keys dropped explicitly (removed, or first half of a recreate)."""
+    create: set[str] = field(default_factory=set)
+    alter: dict[str, list[Statement]] = field(default_factory=dict)
+    implicit_drop: dict[str, str] = field(default_factory=dict)
+    """Key -> the key whose drop takes it along (a table's columns, an owned sequence)."""
+    implicit_create: dict[str, str] = field(default_factory=dict)
+    """Key -> the key whose create brings it (a new table's columns)."""
+    breakers: set[str] = field(default_factory=set)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    _takes_along: dict[str, Callable[[DbObject, RenderContext], tuple[str, ...]]] = field(default_factory=dict)
+    _brings: dict[str, Callable[[DbObject, RenderContext], tuple[str, ...]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # only the kinds whose renderer says anything: the planner asks for every object a
+        # drop reaches, and most kinds say nothing
+        for kind, r in self.rend.items():
+            if type(r).takes_along is not Renderer.takes_along:
+                self._takes_along[kind] = r.takes_along
+            if type(r).brings is not Renderer.brings:
+                self._brings[kind] = r.brings
+
+    def takes_along(self, obj: DbObject) -> tuple[str, ...]:
+        """What the renderer says dropping ``obj`` removes too (``Renderer.takes_along``)."""
+        said = self._takes_along.get(obj.kind)
+        return said(obj, self.ctx) if said is not None else ()
+
+    def brings(self, obj: DbObject) -> tuple[str, ...]:
+        """What the renderer says creating ``obj`` creates too (``Renderer.brings``)."""
+        said = self._brings.get(obj.kind)
+        return said(obj, self.ctx) if said is not None else ()
+
+    def renderer(self, obj: DbObject) -> Renderer:
+        try:
+            return self.rend[obj.kind]
+        except KeyError:
+            raise PlanError(f"no DDL renderer for {obj.kind} {obj.display_name}") from None
+
+    def gone(self, key: str) -> bool:
+        return key in self.drop or key in self.implicit_drop
+
+
+# ---------------------------------------------------------------------------- classify
+
+
+def classify(state: Actions, changes: list[Change]) -> None:
+    for c in changes:
+        if c.status is Status.ADDED:
+            state.create.add(c.key)
+            state.reasons[c.key] = "added in the source"
+        elif c.status is Status.REMOVED:
+            state.drop.add(c.key)
+            state.reasons[c.key] = "not in the source"
+        else:
+            _classify_changed(state, c)
+
+
+def _classify_changed(state: Actions, c: Change) -> None:
+    old, new = state.cs.target.get(c.key), state.cs.source.get(c.key)
+    assert old is not None and new is not None
+    changed = c.changed_fields
+    out = None if "kind" in changed else state.renderer(new).alter(old, new, changed, state.ctx)
+    names = ", ".join(sorted(changed))
+    if out is None:
+        state.drop.add(c.key)
+        state.create.add(c.key)
+        state.reasons[c.key] = f"changed ({names}): recreated"
+    else:
+        state.alter[c.key] = out
+        state.reasons[c.key] = f"changed ({names})"
+        if state.renderer(new).breaks_dependents(old, new, changed, state.ctx):
+            state.breakers.add(c.key)
+
+
+# ---------------------------------------------------------------------------- propagate
+
+
+def propagate(state: Actions) -> None:
+    """Spread drops and recreates to children and dependents until nothing changes."""
+    _Spread(state).run()
+    _partition_membership(state)
+    _columns_come_with_their_table(state)
+    _inherited_columns_come_with_their_parent(state)
+
+
+class _Spread:
+    """Drops (and the recreates they force) reaching children, owned sequences and dependents."""
+
+    def __init__(self, state: Actions) -> None:
+        self.state = state
+        self.src, self.tgt = state.cs.source, state.cs.target
+        self.dependents = self.tgt.dependents
+        self.children = self.tgt.children()
+        self.src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
+
+    def run(self) -> None:
+        state = self.state
+        changed = True
+        while changed:
+            changed = False
+            for key in sorted(state.drop | set(state.implicit_drop)):
+                changed |= self._from_dropped(key)
+            for key in sorted(state.breakers):
+                for dep in sorted(self.dependents.get(key, ())):
+                    changed |= self._drop_dependent(dep, key, viewish_only=True)
+
+    def _from_dropped(self, key: str) -> bool:
+        """Children and what its drop says it drops go with it (its create brings the source's
+        back); dependents go first."""
+        changed = False
+        for child in self.children.get(key, ()):
+            changed |= self._take_along(child.key, key)
+        for along in self.state.takes_along(self.tgt.by_key[key]):
+            if not self._moved_off(along, key):
+                changed |= self._take_along(along, key)
+        for dep in sorted(self.dependents.get(key, ())):
+            changed |= self._drop_dependent(dep, key)
+        return changed
+
+    def _moved_off(self, key: str, owner: str) -> bool:
+        """``key`` is owned by another object in the source, and its own alter moves it there
+        before ``owner`` goes (a sequence re-owned by another column)."""
+        new = self.src.get(key)
+        return new is not None and getattr(new, "owned_by", owner) != owner and key in self.state.alter
+
+    def _take_along(self, key: str, by: str) -> bool:
+        """``key`` disappears when ``by`` is dropped; bring it back if the source has it."""
+        state = self.state
+        if key in state.implicit_drop:
+            return False
+        state.drop.discard(key)
+        state.alter.pop(key, None)
+        state.implicit_drop[key] = by
+        if self.src.get(key) is not None:
+            state.create.add(key)
+            state.reasons[key] = f"recreated: it goes with {by}"
+        return True
+
+    def _drop_dependent(self, key: str, because: str, *, viewish_only: bool = False) -> bool:
+        state = self.state
+        obj = self.tgt.get(key)
+        if obj is None or state.gone(key):
+            return False
+        if viewish_only and not kind_of(obj.kind).viewish:
+            return False
+        if key in state.alter and self.src.get(key) is not None:
+            if self.src_edges is None:
+                self.src_edges = set(self.src.edges())
+            if (key, because) not in self.src_edges:
+                return False  # its own alter moves it off the object that goes away
+        state.alter.pop(key, None)
+        state.drop.add(key)
+        if self.src.get(key) is not None:
+            state.create.add(key)
+            state.reasons[key] = f"recreated because {because} changes"
+        else:
+            state.reasons.setdefault(key, f"dropped with {because}")
+        return True
+
+
+def _columns_come_with_their_table(state: Actions) -> None:
+    """A new or recreated table brings what its CREATE says it creates (its columns), and its other children."""
+    src, tgt = state.cs.source, state.cs.target
+    src_children = src.children()
+    for key in sorted(state.create):
+        obj = src.get(key)
+        if obj is None or not kind_of(obj.kind).holds_columns:
+            continue
+        brought = set(state.brings(obj))
+        for child in src_children.get(key, ()):
+            if child.key in brought:
+                state.implicit_create[child.key] = key
+                state.create.discard(child.key)
+            elif tgt.get(child.key) is None or state.gone(child.key):
+                state.create.add(child.key)
+                state.reasons.setdefault(child.key, f"created with {key}")
+
+
+def _inherited_columns_come_with_their_parent(state: Actions) -> None:
+    """What a created object brings besides its children needs no create of its own
+    (a new column of a parent table brings the inheriting tables' copies of it)."""
+    src = state.cs.source
+    for key in sorted(state.create | set(state.implicit_create)):
+        obj = src.get(key)
+        assert obj is not None
+        for brought in state.brings(obj):
+            if brought in state.create:
+                state.create.discard(brought)
+                state.implicit_create[brought] = key
+
+
+def _partition_membership(state: Actions) -> None:
+    """What an alter says it creates or drops needs no statement of its own.
+
+    The columns of a table that becomes (or stops being) a partition are not listed on
+    one side, but exist all along: ATTACH hides them from the listing, DETACH reveals
+    them (``partition_changes``), so they need no ADD/DROP COLUMN.
+    """
+    for key, statements in list(state.alter.items()):
+        for s in statements:
+            for col in s.creates:
+                if col in state.create:
+                    state.create.discard(col)
+                    state.implicit_create[col] = key
+            for col in s.drops:
+                if col in state.drop:
+                    state.drop.discard(col)
+                    state.implicit_drop[col] = key

@@ -1,0 +1,103 @@
+"""The registry of object kinds: everything pgsd knows about a kind *as a kind*, in one place.
+
+One ``Kind`` per model class: its label, where it sorts when the planner has a free
+choice, where the tree lists it, and the properties other layers ask about ("does
+PostgreSQL refuse to keep it while something it uses changes shape?", "does it take a
+name in the relation namespace?"). Every other table of kinds (the planner's ranks, the
+tree's order, the diff's table children, the loaders' parent kinds) is derived from
+``KINDS``; code asks ``kind_of(obj.kind).viewish`` rather than comparing kind strings.
+
+Adding a kind: write its model class (objects.py, and add it to ``AnyObject``), a loader
+(catalog/loaders), a renderer (ddl/render), and one entry below.
+tests/unit/test_kinds.py fails until all four exist.
+"""
+
+from dataclasses import dataclass
+
+from pgsd.model import objects as o
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    """The ``kind`` field of its objects, and the prefix of their keys."""
+    model: type[o.DbObject]
+    label: str
+    """The singular human word (the app and summaries use it)."""
+    create_rank: int
+    """Order among statements the planner could run in either order (dependencies decide first)."""
+    viewish: bool = False
+    """PostgreSQL refuses to keep it while an object it uses changes shape (a column's type, say):
+    the planner drops it before such a change and recreates it after."""
+    relation: bool = False
+    """It takes a name in its schema's relation namespace (pg_class)."""
+    type_name: bool = False
+    """It takes a name in its schema's type namespace (pg_type): a type, or a relation's row type."""
+    holds_children: bool = False
+    """Triggers, rules and policies can hang off it."""
+    holds_columns: bool = False
+    """Its columns are child objects, written inside its CREATE."""
+    inside_parent_create: bool = False
+    """A new parent's CREATE brings it (a new table's columns): it has no CREATE of its own then."""
+
+    @property
+    def table_child(self) -> bool:
+        """It lives inside a table (or view): its key and identity include the table's name."""
+        return issubclass(self.model, o.TableChild)
+
+
+# In the order a reader expects them: containers first, then what lives inside.
+KINDS: tuple[Kind, ...] = (
+    Kind("schema", o.Schema, "schema", 0),
+    Kind("extension", o.Extension, "extension", 1),
+    Kind("collation", o.Collation, "collation", 2),
+    Kind("enum", o.EnumType, "enum type", 3, type_name=True),
+    Kind("domain", o.Domain, "domain", 4, type_name=True),
+    Kind("composite", o.CompositeType, "composite type", 5, relation=True, type_name=True),
+    Kind("range", o.RangeType, "range type", 6, type_name=True),
+    Kind("sequence", o.Sequence, "sequence", 10, relation=True),
+    Kind("table", o.Table, "table", 11, relation=True, type_name=True, holds_children=True, holds_columns=True),
+    Kind("foreign_table", o.ForeignTable, "foreign table", 12, relation=True, type_name=True, holds_children=True,
+         holds_columns=True),
+    Kind("column", o.Column, "column", 13, inside_parent_create=True),
+    Kind("constraint", o.Constraint, "constraint", 14),
+    Kind("index", o.Index, "index", 15, relation=True),
+    Kind("view", o.View, "view", 17, viewish=True, relation=True, type_name=True, holds_children=True),
+    Kind("materialized_view", o.MaterializedView, "materialized view", 18, viewish=True, relation=True,
+         type_name=True, holds_children=True),
+    Kind("function", o.Function, "function", 16),
+    Kind("trigger", o.Trigger, "trigger", 19, viewish=True),
+    Kind("rule", o.Rule, "rule", 20, viewish=True),
+    Kind("policy", o.Policy, "policy", 21, viewish=True),
+    Kind("statistics", o.Statistics, "statistics object", 22),
+    Kind("event_trigger", o.EventTrigger, "event trigger", 23),
+    Kind("foreign_data_wrapper", o.ForeignDataWrapper, "foreign data wrapper", 7),
+    Kind("server", o.ForeignServer, "foreign server", 8),
+    Kind("user_mapping", o.UserMapping, "user mapping", 9),
+    Kind("publication", o.Publication, "publication", 24),
+    Kind("default_privilege", o.DefaultPrivilege, "default privileges", 25),
+)
+
+BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
+
+UNKNOWN = Kind("", o.DbObject, "", 99)
+"""What ``kind_of`` answers for a name no entry has: no property, ranked last."""
+
+
+def kind_of(name: str) -> Kind:
+    """The registry entry of a kind name (``UNKNOWN`` for a name pgsd does not model)."""
+    return BY_NAME.get(name, UNKNOWN)
+
+
+def kinds_where(flag: str) -> frozenset[str]:
+    """Names of the kinds with a property set, e.g. ``kinds_where("viewish")``."""
+    return frozenset(k.name for k in KINDS if getattr(k, flag))
+
+
+KIND_LABELS: dict[str, str] = {k.name: k.label for k in KINDS}
+"""Singular human words for each kind."""
+
+DISPLAY_RANK: dict[str, int] = {k.name: i for i, k in enumerate(KINDS)}
+"""Where the tree lists each kind (the registry's order)."""
+
+CREATE_RANK: dict[str, int] = {k.name: k.create_rank for k in KINDS}
