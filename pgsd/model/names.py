@@ -62,3 +62,23 @@ def quote_role(role: str) -> str:
     if role.lower() == "public" and role == "PUBLIC":
         return "PUBLIC"
     return quote_ident(role)
+
+
+NAMEDATALEN = 64
+
+
+def default_multirange_name(range_name: str) -> str:
+    """The name PostgreSQL 14+ gives a range's multirange when CREATE TYPE does not say.
+
+    Mirrors makeMultirangeTypeName: the first ``range`` becomes ``multirange``, else
+    ``_multirange`` is appended; clipped to NAMEDATALEN - 1 bytes.
+    """
+    at = range_name.find("range")
+    if at >= 0:
+        name = range_name[:at] + "multi" + range_name[at:]
+    else:
+        name = range_name.encode()[: NAMEDATALEN - 12].decode(errors="ignore") + "_multirange"
+    raw = name.encode()
+    if len(raw) > NAMEDATALEN - 1:
+        name = raw[: NAMEDATALEN - 1].decode(errors="ignore")
+    return name

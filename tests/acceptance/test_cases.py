@@ -7,6 +7,10 @@ They cover what other tools get wrong (DESIGN.md): enums, serial and identity,
 quoting, partitions, constraint state, easy-to-forget properties, type changes under
 views, function signatures, inheritance, grants and comments. Minimal failing pairs
 found by the property test belong here too.
+
+A case PostgreSQL-side work cannot pass yet carries ``xfail.txt`` (one line: why). It
+still runs: a failure is expected (xfail), and a pass fails the test, saying the
+``xfail.txt`` can go.
 """
 
 from __future__ import annotations
@@ -31,4 +35,13 @@ def test_case(pg_server, case, direction):
     target = (CASES / case / "target.sql").read_text()
     if direction == "backward":
         source, target = target, source
-    assert_converges(pg_server, source_sql=source, target_sql=target)
+    reason_file = CASES / case / "xfail.txt"
+    if not reason_file.exists():
+        assert_converges(pg_server, source_sql=source, target_sql=target)
+        return
+    reason = reason_file.read_text().strip()
+    try:
+        assert_converges(pg_server, source_sql=source, target_sql=target)
+    except (Exception, pytest.fail.Exception) as e:  # pytest.fail's outcome is no Exception
+        pytest.xfail(f"{reason} ({type(e).__name__})")
+    pytest.fail(f"{case} {direction} passes now: remove {reason_file.relative_to(CASES.parent)} ({reason})")

@@ -284,6 +284,15 @@ _DEFAULT_STORAGE = {
 }
 
 
+def follows_type(col: Column, ctx: RenderContext) -> bool:
+    """A column of a table typed by the same composite on both sides: its existence and
+    type come from the type's attributes (ALTER TYPE ... CASCADE carries them), and
+    PostgreSQL refuses to add, drop or retype it on the table itself."""
+    key = col.parent_key or ""
+    before = getattr(ctx.in_target(key), "of_type", None)
+    return before is not None and before == getattr(ctx.in_source(key), "of_type", None)
+
+
 class ColumnRenderer(Renderer):
     """ADD / DROP / ALTER COLUMN on an existing table; columns of new tables are the table's."""
 
@@ -323,6 +332,11 @@ class ColumnRenderer(Renderer):
 
     def create(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Column)
+        if follows_type(obj, ctx):
+            # ADD ATTRIBUTE ... CASCADE brings it; what is the column's own comes after
+            after = (f"composite:{ctx.in_source(obj.parent_key or '').of_type}",)  # type: ignore[union-attr]
+            own = [*self._typed_options(obj), *column_followups(obj, ctx, self)] or [self.comment_statement(obj)]
+            return [s.model_copy(update={"requires": after}) for s in own]
         hazards = []
         where = column_ref(obj)
         if obj.generated == "s":
@@ -335,8 +349,17 @@ class ColumnRenderer(Renderer):
         sql = f"{alter_prefix(obj)} ADD COLUMN {column_definition(obj, ctx)}"
         return [stmt(sql, obj, "create", *hazards), *column_followups(obj, ctx, self)]
 
+    def _typed_options(self, col: Column) -> list[Statement]:
+        alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
+        out = [stmt(f"{alter} SET NOT NULL", col, "alter")] if col.not_null else []
+        if col.default is not None:
+            out.append(stmt(f"{alter} SET DEFAULT {col.default}", col, "alter"))
+        return out
+
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Column)
+        if follows_type(obj, ctx):
+            return []  # DROP ATTRIBUTE ... CASCADE takes it
         return [stmt(f"{alter_prefix(obj)} DROP COLUMN {quote_ident(obj.name)}", obj, "drop",
                      hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"))]
 
@@ -393,8 +416,8 @@ class ColumnRenderer(Renderer):
         if "identity" in changed and old.identity and not new.identity:
             add(f"{alter} DROP IDENTITY")
 
-        # -- type / collation
-        if {"type", "collation"} & changed:
+        # -- type / collation (a typed table's column follows ALTER TYPE ... CASCADE)
+        if {"type", "collation"} & changed and not follows_type(new, ctx):
             type_changed = "type" in changed
             if plain_old_default is not None and not default_done:
                 add(f"{alter} DROP DEFAULT")
