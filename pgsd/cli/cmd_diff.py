@@ -24,7 +24,7 @@ from pgsd.cli import output
 from pgsd.cli.quick_exit import park
 from pgsd.cli.sources import add_connection_options, pool_settings
 from pgsd.connect import PoolSettings
-from pgsd.ddl.context import PlanOptions
+from pgsd.ddl.context import PlanOptions, using_key
 from pgsd.diff.changes import DiffOptions
 from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
@@ -74,6 +74,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--not-valid", action="store_true",
                    help="add foreign keys and checks NOT VALID, then VALIDATE them separately")
     g.add_argument("--no-transaction", action="store_true", help="do not wrap the script in BEGIN/COMMIT")
+    g.add_argument("--using", action="append", default=[], type=_using, metavar="SCHEMA.TABLE.COLUMN=EXPR",
+                   help="convert this column's values with EXPR when its type changes (ALTER COLUMN ... TYPE ... "
+                        "USING EXPR); repeatable")
     g.add_argument("--lock-timeout", metavar="DURATION", type=_lock_timeout,
                    help="start the script with SET lock_timeout (e.g. 5s, 500ms)")
     add_filter_options(p)
@@ -112,6 +115,17 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
         include_objects=tuple(args.include),
         exclude_objects=tuple(args.exclude),
     )
+
+
+def _using(text: str) -> tuple[str, str]:
+    """``SCHEMA.TABLE.COLUMN=EXPR`` -> (column key, EXPR)."""
+    name, sep, expression = text.partition("=")
+    if not sep or not expression.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not SCHEMA.TABLE.COLUMN=EXPR")
+    try:
+        return using_key(name), expression.strip()
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _lock_timeout(text: str) -> str:
@@ -171,6 +185,7 @@ def _run(args: argparse.Namespace) -> int:
         lock_timeout=args.lock_timeout,
         extension_versions=not args.ignore_extension_versions,
         owners=args.owners,
+        using=dict(args.using),
     )
     t0 = time.perf_counter()
     changes = compare(source, target, diff_options)

@@ -82,3 +82,46 @@ def default_multirange_name(range_name: str) -> str:
     if len(raw) > NAMEDATALEN - 1:
         name = raw[: NAMEDATALEN - 1].decode(errors="ignore")
     return name
+
+
+def split_dotted(text: str) -> list[str]:
+    """``s."My Table".c`` -> ``['s', 'My Table', 'c']``, as SQL reads a dotted name:
+    unquoted parts fold to lower case, ``""`` inside quotes is one ``"``.
+
+    Raises ValueError on an unterminated quote or an empty part.
+    """
+    parts: list[str] = []
+    cur: list[str] = []
+    quoted = was_quoted = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"' and text[i + 1:i + 2] == '"':
+                cur.append('"')
+                i += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                cur.append(ch)
+        elif ch == '"':
+            quoted = was_quoted = True
+        elif ch == ".":
+            parts.append(_dotted_part(cur, was_quoted))
+            cur, was_quoted = [], False
+        else:
+            cur.append(ch.lower())
+        i += 1
+    if quoted:
+        raise ValueError(f"unterminated quote in {text!r}")
+    parts.append(_dotted_part(cur, was_quoted))
+    return parts
+
+
+def _dotted_part(chars: list[str], was_quoted: bool) -> str:
+    part = "".join(chars)
+    if not was_quoted:
+        part = part.strip()
+    if not part:
+        raise ValueError("empty name part")
+    return part

@@ -197,6 +197,47 @@ def needs_using(old_type: str, new_type: str) -> bool:
     return not any(ob in family and nb in family for family in _COMPATIBLE)
 
 
+_SMALLER_INTEGERS = ("smallint", "integer", "bigint")
+# Casts between built-in types of different families (pg_cast), as (from, to); strings
+# convert to and from everything by I/O and are not listed.
+_CASTS = frozenset({
+    ("boolean", "integer"), ("integer", "boolean"),
+    ("numeric", "money"), ("integer", "money"), ("bigint", "money"), ("money", "numeric"),
+    ("integer", "bit"), ("bigint", "bit"), ("bit", "integer"), ("bit", "bigint"),
+    ("time without time zone", "interval"), ("interval", "time without time zone"),
+    ("timestamp without time zone", "time without time zone"), ("timestamp with time zone", "time without time zone"),
+    ("timestamp with time zone", "time with time zone"),
+    ("json", "jsonb"), ("jsonb", "json"),
+    *(("jsonb", t) for t in ("boolean", "numeric", "smallint", "integer", "bigint", "real", "double precision")),
+    ("macaddr", "macaddr8"), ("macaddr8", "macaddr"),
+})
+_CASTS_18 = frozenset({*(("bytea", t) for t in _SMALLER_INTEGERS), *((t, "bytea") for t in _SMALLER_INTEGERS)})
+
+
+def conversion_exists(old_type: str, new_type: str, version: int = NEWEST) -> bool:
+    """Whether PostgreSQL can convert old_type values to new_type (``USING c::new``).
+
+    A cast in pg_cast between built-in types, an I/O conversion to or from a string
+    type, or a user type (converted through text, which its input function parses).
+    A change in array dimensions converts only to a plain string type: text into an
+    array is a conversion only the user knows (``--using``).
+    """
+    ob, _, od = split_type(old_type)
+    nb, _, nd = split_type(new_type)
+    if od != nd:
+        return nd == 0 and nb in _STRINGS
+    if ob == nb or ob in _STRINGS or nb in _STRINGS or _is_user_type(ob) or _is_user_type(nb):
+        return True
+    if any(ob in family and nb in family for family in _COMPATIBLE):
+        return True
+    return (ob, nb) in _CASTS or (version >= 180000 and (ob, nb) in _CASTS_18)
+
+
+def user_using(col: Column, ctx: RenderContext) -> str | None:
+    """The USING expression the user gave for this column (``--using``), if any."""
+    return ctx.options.using.get(col.key)
+
+
 def using_expression(col_name: str, old_type: str, new_type: str) -> str:
     """``c::new``, through text when both are user types (enum to enum has no cast)."""
     ident = quote_ident(col_name)
@@ -360,8 +401,14 @@ class ColumnRenderer(Renderer):
         assert isinstance(obj, Column)
         if follows_type(obj, ctx):
             return []  # DROP ATTRIBUTE ... CASCADE takes it
+        why = f"drops column {column_ref(obj)} and its data"
+        again = ctx.in_source(obj.key)
+        if isinstance(again, Column) and again.type != obj.type and obj.table_kind != "foreign_table" \
+                and not conversion_exists(obj.type, again.type, server_version(ctx)) and user_using(obj, ctx) is None:
+            why += (f" to add it again as {again.type}: no conversion from {obj.type} exists"
+                    f" (give one with --using {obj.table_name}.{quote_ident(obj.name)}=EXPRESSION)")
         return [stmt(f"{alter_prefix(obj)} DROP COLUMN {quote_ident(obj.name)}", obj, "drop",
-                     hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"))]
+                     hazard(HazardType.DATA_LOSS, why))]
 
     def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
         return bool({"type", "collation"} & changed)
@@ -417,6 +464,10 @@ class ColumnRenderer(Renderer):
             add(f"{alter} DROP IDENTITY")
 
         # -- type / collation (a typed table's column follows ALTER TYPE ... CASCADE)
+        given = user_using(new, ctx)
+        if "type" in changed and not foreign and not new.generated and given is None \
+                and not conversion_exists(old.type, new.type, version):
+            return None  # dropped and added: drop() says why
         if {"type", "collation"} & changed and not follows_type(new, ctx):
             type_changed = "type" in changed
             if plain_old_default is not None and not default_done:
@@ -428,7 +479,9 @@ class ColumnRenderer(Renderer):
                 sql += ' COLLATE "default"'  # back to the type's own collation
             hz = []
             if type_changed and not foreign:
-                if not new.generated and needs_using(old.type, new.type):
+                if given is not None and not new.generated:
+                    sql += f" USING {given}"
+                elif not new.generated and needs_using(old.type, new.type):
                     sql += f" USING {using_expression(new.name, old.type, new.type)}"
                 if needs_rewrite(old.type, new.type):
                     hz.append(hazard(HazardType.TABLE_REWRITE,
