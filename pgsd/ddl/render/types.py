@@ -156,7 +156,8 @@ class _Rebuild:
         away_q = qualified(old.schema_name, away)
         self._rename_away(old, away)
         created = RENDERERS[new.kind].create(new, self.ctx)
-        self.out.extend(s.model_copy(update={"key": self.anchor.key, "action": "alter"}) for s in created)
+        self.out.extend(s.model_copy(update={"key": self.anchor.key, "action": "alter",
+                                             "hazards": (*self.hazards, *s.hazards)}) for s in created)
         owner = new.owner if self.ctx.options.owners else old.owner
         if owner:
             self.add(f"ALTER TYPE {new.qualified_name} OWNER TO {quote_role(owner)}")
