@@ -15,7 +15,7 @@ from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import PRIVILEGE_WORDS, Renderer, acl_map, hazard, stmt
 from pgsd.ddl.render.foreign import options_changes, options_clause
-from pgsd.model.names import quote_ident, quote_role
+from pgsd.model.names import qualified, quote_ident, quote_literal, quote_role
 from pgsd.model.objects import Column, DbObject
 
 NEWEST = 180000
@@ -95,7 +95,86 @@ def identity_option_changes(old: Column, new: Column) -> list[str]:
             "start": "SET START WITH "
             + (after.get("minvalue", "1") if increment > 0 else after.get("maxvalue", "-1")),
         }[option])
+    if "start" not in before and "start" not in after:
+        # a bare start follows the bounds: moving them moves it
+        was, now = _default_start(old), _default_start(new)
+        if was != now:
+            out.append(f"SET START WITH {now}")
     return out
+
+
+def _default_start(col: Column) -> int:
+    low, high = _identity_bounds(col, col.identity_sequence)
+    return low if int(dict(col.identity_sequence).get("increment", "1")) > 0 else high
+
+
+_SMALLINT, _INT, _BIGINT = 2**15 - 1, 2**31 - 1, 2**63 - 1
+_TYPE_MAX = {"smallint": _SMALLINT, "integer": _INT, "bigint": _BIGINT}
+
+
+def bounds_catch_up(sequence: str, old: tuple[int, int], new: tuple[int, int], increment: int) -> list[str]:
+    """``SELECT setval(...)`` that moves a sequence inside narrowed bounds before they apply.
+
+    ``sequence`` is SQL giving its regclass. PostgreSQL refuses a MINVALUE above the
+    current value (a MAXVALUE below it): the value moves to the new bound first, only
+    when it lies outside, so values already handed out are never handed out again. An
+    ascending sequence moved down to a lower MAXVALUE is exhausted, honestly; one moved
+    up to a higher MINVALUE next returns that bound (descending: the mirror image).
+    """
+    (old_min, old_max), (new_min, new_max) = old, new
+    out = []
+    where = f"format('%I.%I', schemaname, sequencename)::regclass = {sequence}"
+    current = "coalesce(last_value, start_value)"
+    if new_min > old_min:
+        called = "true" if increment < 0 else "false"
+        out.append(f"SELECT setval({sequence}, {new_min}, {called}) FROM pg_sequences "
+                   f"WHERE {where} AND {current} < {new_min}")
+    if new_max < old_max:
+        called = "false" if increment < 0 else "true"
+        out.append(f"SELECT setval({sequence}, {new_max}, {called}) FROM pg_sequences "
+                   f"WHERE {where} AND {current} > {new_max}")
+    return out
+
+
+def _identity_bounds(col: Column, options: tuple[tuple[str, str], ...]) -> tuple[int, int]:
+    opts = dict(options)
+    increment = int(opts.get("increment", "1"))
+    top = _TYPE_MAX.get(split_type(col.type)[0], _BIGINT)
+    low = int(opts["minvalue"]) if "minvalue" in opts else (1 if increment > 0 else -top - 1)
+    high = int(opts["maxvalue"]) if "maxvalue" in opts else (top if increment > 0 else -1)
+    return low, high
+
+
+def identity_catch_up(old: Column, new: Column) -> list[str]:
+    """``bounds_catch_up`` for an identity column's sequence (found by the column)."""
+    sequence = identity_sequence_sql(new)
+    increment = int(dict(new.identity_sequence).get("increment", "1"))
+    return bounds_catch_up(sequence, _identity_bounds(old, old.identity_sequence),
+                           _identity_bounds(new, new.identity_sequence), increment)
+
+
+AWAY_SUFFIX = "__pgsd_old"
+
+
+def away_name(name: str) -> str:
+    """``name__pgsd_old``, shortened so PostgreSQL's 63-byte truncation cannot make it ``name``."""
+    return name.encode()[: 63 - len(AWAY_SUFFIX)].decode(errors="ignore") + AWAY_SUFFIX
+
+
+def carry_value(into: str, from_: str) -> str:
+    """Where a sequence left off, carried into another (both SQL regclass expressions)."""
+    return (f"SELECT setval({into}, v) FROM (SELECT pg_sequence_last_value({from_}) AS v) AS last "
+            "WHERE v IS NOT NULL")
+
+
+def serial_sequences(col: Column, ctx: RenderContext) -> list[DbObject]:
+    """Target sequences owned by ``col`` that the source does not have: a serial's, going away."""
+    return [s for s in ctx.target.of_kind("sequence")
+            if getattr(s, "owned_by", None) == col.key and ctx.in_source(s.key) is None]
+
+
+def identity_sequence_sql(col: Column) -> str:
+    return f"pg_get_serial_sequence({quote_literal(col.table_name)}, {quote_literal(quote_ident(col.name))})::regclass"
 
 
 # --------------------------------------------------------------------------- column clause
@@ -461,6 +540,10 @@ class ColumnRenderer(Renderer):
 
         # -- identity removed (before NOT NULL can be dropped, before a default is set)
         if "identity" in changed and old.identity and not new.identity:
+            # a serial's new sequence (created before) carries on where the identity left off
+            for seq in ctx.source.of_kind("sequence"):
+                if getattr(seq, "owned_by", None) == new.key and new.default and seq.qualified_name in new.default:
+                    add(carry_value(f"{quote_literal(seq.qualified_name)}::regclass", identity_sequence_sql(old)))
             add(f"{alter} DROP IDENTITY")
 
         # -- type / collation (a typed table's column follows ALTER TYPE ... CASCADE)
@@ -512,14 +595,26 @@ class ColumnRenderer(Renderer):
 
         # -- identity added / switched / re-tuned
         if adding_identity:
+            # a serial's sequence steps aside (else the identity's is named ..._seq1) and
+            # hands over where it left off; the planner drops it under its new name
+            serials = serial_sequences(old, ctx) if not foreign else []
+            for seq in serials:
+                add(f"ALTER SEQUENCE {seq.qualified_name} RENAME TO {quote_ident(away_name(seq.name))}")
+                add(f"ALTER SEQUENCE {qualified(seq.schema_name, away_name(seq.name))} OWNED BY NONE")
             how = "ALWAYS" if new.identity == "a" else "BY DEFAULT"
             add(f"{alter} ADD GENERATED {how} AS IDENTITY{identity_options(new.identity_sequence)}")
+            for seq in serials:
+                if old.default is not None and seq.qualified_name in old.default:
+                    renamed = qualified(seq.schema_name, away_name(seq.name))
+                    add(carry_value(identity_sequence_sql(new), f"{quote_literal(renamed)}::regclass"))
         elif new.identity and old.identity:
             clauses = []
             if "identity" in changed:
                 clauses.append("SET GENERATED " + ("ALWAYS" if new.identity == "a" else "BY DEFAULT"))
             if "identity_sequence" in changed:
                 clauses.extend(identity_option_changes(old, new))
+                for sql in identity_catch_up(old, new):
+                    add(sql)
             if clauses:
                 add(f"{alter} {' '.join(clauses)}")
 

@@ -15,6 +15,8 @@ from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import Renderer, hazard, stmt
 from pgsd.ddl.render.columns import (
     COLUMNS,
+    away_name,
+    bounds_catch_up,
     column_definition,
     column_followups,
     column_ref,
@@ -75,6 +77,14 @@ def _sequence_ref(column_key: str, ctx: RenderContext) -> str | None:
     return column_ref(col) if isinstance(col, Column) else None
 
 
+def _becomes_identity(seq: Sequence, ctx: RenderContext) -> bool:
+    """Whether ``seq`` is a serial's sequence, going away, whose column becomes an identity."""
+    if seq.owned_by is None or ctx.in_source(seq.key) is not None:
+        return False
+    before, after = ctx.in_target(seq.owned_by), ctx.in_source(seq.owned_by)
+    return isinstance(before, Column) and isinstance(after, Column) and bool(after.identity) and not before.identity
+
+
 class SequenceRenderer(Renderer):
     """Every option is written out on create; alters name only what changed."""
 
@@ -102,7 +112,12 @@ class SequenceRenderer(Renderer):
         return [stmt(f"ALTER SEQUENCE {obj.qualified_name} OWNED BY {ref}", obj, "alter", requires=(obj.owned_by,))]
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
-        return [stmt(f"DROP SEQUENCE {obj.qualified_name}", obj, "drop")]
+        """A serial's sequence whose column becomes an identity was renamed away by it."""
+        assert isinstance(obj, Sequence)
+        name = obj.qualified_name
+        if _becomes_identity(obj, ctx):
+            name = qualified(obj.schema_name, away_name(obj.name))
+        return [stmt(f"DROP SEQUENCE {name}", obj, "drop")]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, Sequence) and isinstance(new, Sequence)
@@ -123,6 +138,10 @@ class SequenceRenderer(Renderer):
             clauses.append("CYCLE" if new.cycle else "NO CYCLE")
         out = []
         if clauses:
+            regclass = f"{quote_literal(new.qualified_name)}::regclass"
+            for sql in bounds_catch_up(regclass, (old.min_value, old.max_value), (new.min_value, new.max_value),
+                                       new.increment):
+                out.append(stmt(sql, new, "alter"))
             out.append(stmt(f"ALTER SEQUENCE {new.qualified_name} {' '.join(clauses)}", new, "alter"))
         if "persistence" in changed:
             if server_version(ctx) < 150000:
