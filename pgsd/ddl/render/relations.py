@@ -453,6 +453,8 @@ class ConstraintRenderer(Renderer):
             return None
         if "definition" in changed and _core_definition(old.definition) != _core_definition(new.definition):
             return None
+        if "validated" in changed and old.validated and not new.validated:
+            return None  # PostgreSQL cannot un-validate: dropped and added NOT VALID again (no scan)
         alter, name = self._alter(new), quote_ident(new.name)
         out: list[Statement] = []
         if {"deferrable", "deferred"} & changed:
@@ -471,7 +473,6 @@ class ConstraintRenderer(Renderer):
         if "validated" in changed and new.validated and not old.validated and new.enforced:
             out.append(stmt(f"{alter} VALIDATE CONSTRAINT {name}", new, "alter",
                             hazard(HazardType.LONG_LOCK, f"VALIDATE scans {new.table_name} (writes continue)")))
-        # validated -> not validated has no SQL; a validated constraint already satisfies it.
         return out
 
 
