@@ -190,7 +190,7 @@ def column_definition(col: Column, ctx: RenderContext) -> str:
     if col.fdw_options:
         parts.append(options_clause(col.fdw_options).strip())
     if col.compression and server_version(ctx) >= 140000:
-        parts.append(f"COMPRESSION {quote_ident(col.compression)}")
+        parts.append(f"COMPRESSION {compression_method(col.compression)}")
     if col.collation:
         parts.append(f"COLLATE {col.collation}")
     if col.generated and col.default is not None:
@@ -207,6 +207,12 @@ def column_definition(col: Column, ctx: RenderContext) -> str:
 
 
 _STORAGE_WORDS = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+_COMPRESSION_WORDS = {"p": "pglz", "l": "lz4"}
+
+
+def compression_method(value: str) -> str:
+    """The method's name; a catalog letter (snapshots written before names were read) too."""
+    return quote_ident(_COMPRESSION_WORDS.get(value, value))
 
 
 def column_followups(col: Column, ctx: RenderContext, renderer: ColumnRenderer) -> list[Statement]:
@@ -630,7 +636,7 @@ class ColumnRenderer(Renderer):
                 add(f"{alter} SET STORAGE {_DEFAULT_STORAGE[split_type(new.type)[0]]}")
             # else: a user type's default storage is unknown before PG 16; left as is
         if "compression" in changed and not foreign and version >= 140000:
-            add(f"{alter} SET COMPRESSION {quote_ident(new.compression) if new.compression else 'default'}")
+            add(f"{alter} SET COMPRESSION {compression_method(new.compression) if new.compression else 'default'}")
         # is_local (False -> True) has no SQL: the column simply stays as it is.
         return out
 
