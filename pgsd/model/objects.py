@@ -296,6 +296,8 @@ class CompositeAttribute(BaseModel):
 class CompositeType(DbObject):
     kind: Literal["composite"] = "composite"
     attributes: tuple[CompositeAttribute, ...] = ()
+    attribute_comments: tuple[tuple[str, str], ...] = ()
+    """(attribute name, comment) for the attributes that have one, in attribute order."""
     SQL_KIND: ClassVar[str] = "TYPE"
 
 

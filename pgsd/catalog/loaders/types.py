@@ -109,7 +109,8 @@ def _load_composites(ctx: LoadContext) -> list[DbObject]:
                 names, row["types"] or (), row["collation_schemas"] or (), row["collation_names"] or (), strict=True
             )
         )
-        obj = CompositeType(**_common(row), attributes=attributes)
+        comments = tuple(zip(row["commented"] or (), row["comments"] or (), strict=True))
+        obj = CompositeType(**_common(row), attributes=attributes, attribute_comments=comments)
         out.append(obj)
         _register_type(ctx, row, obj.key)
         ctx.register("pg_class", row["typrelid"], obj.key)

@@ -408,7 +408,18 @@ class CompositeRenderer(TypeRenderer):
     def create(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, CompositeType)
         body = ", ".join(_attribute(a) for a in obj.attributes)
-        return self.finish(stmt(f"CREATE TYPE {obj.qualified_name} AS ({body})", obj, "create"), obj, ctx)
+        out = self.finish(stmt(f"CREATE TYPE {obj.qualified_name} AS ({body})", obj, "create"), obj, ctx)
+        return out + self._attribute_comments(obj, ())
+
+    @staticmethod
+    def _attribute_comments(obj: CompositeType, old: tuple[tuple[str, str], ...]) -> list[Statement]:
+        """COMMENT ON COLUMN type.attribute for every comment that differs from ``old``."""
+        before, after = dict(old), dict(obj.attribute_comments)
+        out = []
+        for name in [a.name for a in obj.attributes if before.get(a.name) != after.get(a.name)]:
+            text = quote_literal(after[name]) if name in after else "NULL"
+            out.append(stmt(f"COMMENT ON COLUMN {obj.qualified_name}.{quote_ident(name)} IS {text}", obj, "alter"))
+        return out
 
     @staticmethod
     def _retyped(old: CompositeType, new: CompositeType) -> list[str]:
@@ -433,8 +444,10 @@ class CompositeRenderer(TypeRenderer):
         stored in it.
         """
         assert isinstance(old, CompositeType) and isinstance(new, CompositeType)
-        if changed - {"attributes"}:
+        if changed - {"attributes", "attribute_comments"}:
             return None
+        if "attributes" not in changed:
+            return self._attribute_comments(new, old.attribute_comments)
         stored = [col for col, _ in columns_using(new.qualified_name, ctx)]
         if not self._in_place(old, new, stored):
             typed = any(getattr(t, "of_type", None) == old.qualified_name for t in ctx.target.of_kind("table"))
@@ -454,7 +467,8 @@ class CompositeRenderer(TypeRenderer):
                 out.append(stmt(sql + " CASCADE", new, "alter"))
             elif attr.name not in before:
                 out.append(stmt(f"{alter} ADD ATTRIBUTE {_attribute(attr)} CASCADE", new, "alter"))
-        return out
+        kept = {a.name for a in new.attributes}
+        return out + self._attribute_comments(new, tuple((n, c) for n, c in old.attribute_comments if n in kept))
 
     def _in_place(self, old: CompositeType, new: CompositeType, stored: list[Column]) -> bool:
         before = {a.name for a in old.attributes}
