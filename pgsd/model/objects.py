@@ -411,6 +411,8 @@ class Constraint(TableChild):
     """For foreign keys: qualified name of the referenced table."""
     index_name: str | None = None
     """The index that backs a p/u/x constraint (its name may differ from the constraint's)."""
+    index_comment: str | None = None
+    """The comment on the index backing a primary key, unique or exclusion constraint."""
     SQL_KIND: ClassVar[str] = "CONSTRAINT"
 
 

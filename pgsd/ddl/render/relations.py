@@ -440,7 +440,15 @@ class ConstraintRenderer(Renderer):
         else:
             out = [stmt(f"{alter} ADD CONSTRAINT {name} {definition}", obj, "create", *hazards)]
         out.extend(self.after_create(obj, ctx))
+        if obj.index_comment is not None:
+            out.append(self._index_comment(obj))
         return out
+
+    @staticmethod
+    def _index_comment(obj: Constraint) -> Statement:
+        text = "NULL" if obj.index_comment is None else quote_literal(obj.index_comment)
+        index = qualified(obj.schema_name, obj.index_name or obj.name)
+        return stmt(f"COMMENT ON INDEX {index} IS {text}", obj, "alter")
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Constraint)
@@ -449,7 +457,7 @@ class ConstraintRenderer(Renderer):
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         """Validation and (foreign key) deferral and enforcement in place; anything else recreates."""
         assert isinstance(old, Constraint) and isinstance(new, Constraint)
-        if changed - {"definition", "validated", "deferrable", "deferred", "enforced"}:
+        if changed - {"definition", "validated", "deferrable", "deferred", "enforced", "index_comment"}:
             return None
         if "definition" in changed and _core_definition(old.definition) != _core_definition(new.definition):
             return None
@@ -473,6 +481,8 @@ class ConstraintRenderer(Renderer):
         if "validated" in changed and new.validated and not old.validated and new.enforced:
             out.append(stmt(f"{alter} VALIDATE CONSTRAINT {name}", new, "alter",
                             hazard(HazardType.LONG_LOCK, f"VALIDATE scans {new.table_name} (writes continue)")))
+        if "index_comment" in changed and new.index_name:
+            out.append(self._index_comment(new))
         return out
 
 
