@@ -94,6 +94,8 @@ class Inspection:
                     prefetch.close()
                 self._session = None
         objects.sort(key=attrgetter("key"))
+        from pgsd.catalog.loaders.dependencies import through_column_types  # noqa: PLC0415 - loaded lazily, as above
+        dependencies = through_column_types(objects, dependencies)
         # every part was built from models already: no need to validate 100k objects again
         return Snapshot.model_construct(
             pgsd_version=pgsd.__version__,

@@ -34,6 +34,7 @@ from pgsd.cli.sources import (
     read,
     request_from_args,
 )
+from pgsd.ddl.context import using_key
 from pgsd.ddl.plan import HazardType, Plan
 from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
@@ -77,6 +78,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--not-valid", action="store_true",
                    help="add foreign keys and checks NOT VALID, then VALIDATE them separately")
     g.add_argument("--no-transaction", action="store_true", help="do not wrap the script in BEGIN/COMMIT")
+    g.add_argument("--using", action="append", default=[], type=_using, metavar="SCHEMA.TABLE.COLUMN=EXPR",
+                   help="convert this column's values with EXPR when its type changes (ALTER COLUMN ... TYPE ... "
+                        "USING EXPR); repeatable")
     g.add_argument("--lock-timeout", metavar="DURATION", type=_lock_timeout,
                    help="start the script with SET lock_timeout (e.g. 5s, 500ms)")
     gates = p.add_argument_group("gates (for CI)")
@@ -95,6 +99,17 @@ def add_output_options(g: argparse._ArgumentGroup) -> None:
     g.add_argument("-o", "--output", metavar="FILE",
                    help="write the result to FILE atomically instead of stdout")
     g.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _using(text: str) -> tuple[str, str]:
+    """``SCHEMA.TABLE.COLUMN=EXPR`` -> (column key, EXPR)."""
+    name, sep, expression = text.partition("=")
+    if not sep or not expression.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not SCHEMA.TABLE.COLUMN=EXPR")
+    try:
+        return using_key(name), expression.strip()
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _lock_timeout(text: str) -> str:

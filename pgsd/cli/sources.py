@@ -94,6 +94,7 @@ def request_from_args(args: argparse.Namespace) -> ComparisonRequest:
         not_valid=getattr(args, "not_valid", False),
         transaction=not getattr(args, "no_transaction", False),
         lock_timeout=getattr(args, "lock_timeout", None),
+        using=tuple(getattr(args, "using", None) or ()),
     )
 
 

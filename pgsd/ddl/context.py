@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from pgsd.model.kinds import KINDS
-from pgsd.model.names import quote_ident
+from pgsd.model.names import quote_ident, split_dotted
 from pgsd.model.objects import Column, DbObject
 from pgsd.model.snapshot import Snapshot
 
@@ -28,6 +29,20 @@ class PlanOptions:
     """Pin VERSION in CREATE EXTENSION (off when extension versions are not compared)."""
     owners: bool = False
     """Owners are compared: created objects get ALTER ... OWNER TO."""
+    using: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """Column key (``column:s.t.c``) -> the USING expression that converts its values
+    when its type changes: the user's, where pgsd knows no conversion or not the right one."""
+
+
+def using_key(column: str) -> str:
+    """``SCHEMA.TABLE.COLUMN`` (SQL spelling: quote what needs it) -> its column key.
+
+    Raises ValueError when the name is not three parts.
+    """
+    parts = split_dotted(column)
+    if len(parts) != 3:
+        raise ValueError(f"{column!r} is not SCHEMA.TABLE.COLUMN")
+    return "column:" + ".".join(quote_ident(p) for p in parts)
 
 
 @dataclass

@@ -101,6 +101,10 @@ class Plan(BaseModel):
         SET for every line after it; ASCII reads the same in every client encoding.
         """
         out: list[str] = []
+        if any(HazardType.UNTRACKED_DEPENDENCIES in s.hazard_types() for s in self.statements):
+            # as pg_dump does: a body whose references the catalog does not track may run
+            # before what it uses exists; PostgreSQL checks it when it is called
+            out.append("SET check_function_bodies = off;")
         if self.lock_timeout:
             out.append(f"SET lock_timeout = {quote_literal(self.lock_timeout)};")
         in_tx = False

@@ -97,7 +97,7 @@ def ignored_fields(obj: DbObject, options: DiffOptions) -> set[str]:
     if not options.privileges:
         skip.add("acl")
     if not options.comments:
-        skip.update({"comment", "column_comments"})
+        skip.update({"comment", "column_comments", "attribute_comments", "index_comment"})
     if obj.kind == "extension" and not options.extension_versions:
         skip.add("version")
     if obj.kind == "column" and options.column_order:

@@ -116,3 +116,66 @@ def sql_comment(text: str, prefix: str = "-- ") -> str:
     if not prefix.startswith("--") or _UNSAFE_IN_COMMENT.search(prefix):
         raise ValueError(f"not a line comment prefix: {prefix!r}")
     return (prefix + sql_comment_text(text)).rstrip(" ")
+
+
+NAMEDATALEN = 64
+
+
+def default_multirange_name(range_name: str) -> str:
+    """The name PostgreSQL 14+ gives a range's multirange when CREATE TYPE does not say.
+
+    Mirrors makeMultirangeTypeName: the first ``range`` becomes ``multirange``, else
+    ``_multirange`` is appended; clipped to NAMEDATALEN - 1 bytes.
+    """
+    at = range_name.find("range")
+    if at >= 0:
+        name = range_name[:at] + "multi" + range_name[at:]
+    else:
+        name = range_name.encode()[: NAMEDATALEN - 12].decode(errors="ignore") + "_multirange"
+    raw = name.encode()
+    if len(raw) > NAMEDATALEN - 1:
+        name = raw[: NAMEDATALEN - 1].decode(errors="ignore")
+    return name
+
+
+def split_dotted(text: str) -> list[str]:
+    """``s."My Table".c`` -> ``['s', 'My Table', 'c']``, as SQL reads a dotted name:
+    unquoted parts fold to lower case, ``""`` inside quotes is one ``"``.
+
+    Raises ValueError on an unterminated quote or an empty part.
+    """
+    parts: list[str] = []
+    cur: list[str] = []
+    quoted = was_quoted = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"' and text[i + 1:i + 2] == '"':
+                cur.append('"')
+                i += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                cur.append(ch)
+        elif ch == '"':
+            quoted = was_quoted = True
+        elif ch == ".":
+            parts.append(_dotted_part(cur, was_quoted))
+            cur, was_quoted = [], False
+        else:
+            cur.append(ch.lower())
+        i += 1
+    if quoted:
+        raise ValueError(f"unterminated quote in {text!r}")
+    parts.append(_dotted_part(cur, was_quoted))
+    return parts
+
+
+def _dotted_part(chars: list[str], was_quoted: bool) -> str:
+    part = "".join(chars)
+    if not was_quoted:
+        part = part.strip()
+    if not part:
+        raise ValueError("empty name part")
+    return part

@@ -296,6 +296,8 @@ class CompositeAttribute(BaseModel):
 class CompositeType(DbObject):
     kind: Literal["composite"] = "composite"
     attributes: tuple[CompositeAttribute, ...] = ()
+    attribute_comments: tuple[tuple[str, str], ...] = ()
+    """(attribute name, comment) for the attributes that have one, in attribute order."""
     SQL_KIND: ClassVar[str] = "TYPE"
 
 
@@ -409,6 +411,8 @@ class Constraint(TableChild):
     """For foreign keys: qualified name of the referenced table."""
     index_name: str | None = None
     """The index that backs a p/u/x constraint (its name may differ from the constraint's)."""
+    index_comment: str | None = None
+    """The comment on the index backing a primary key, unique or exclusion constraint."""
     SQL_KIND: ClassVar[str] = "CONSTRAINT"
 
 

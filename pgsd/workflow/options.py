@@ -34,6 +34,8 @@ class ComparisonRequest:
     not_valid: bool = False
     transaction: bool = True
     lock_timeout: str | None = None
+    using: tuple[tuple[str, str], ...] = ()
+    """USING expressions for type changes: (column key, expression) pairs (``--using``)."""
 
     def diff_options(self) -> DiffOptions:
         return DiffOptions(
@@ -52,6 +54,7 @@ class ComparisonRequest:
             lock_timeout=self.lock_timeout,
             extension_versions=self.extension_versions,
             owners=self.owners,
+            using=dict(self.using),
         )
 
     def with_plan_choices(self, **choices: Any) -> ComparisonRequest:

@@ -7,7 +7,9 @@ all values as text. After the plan, every table that still exists under the same
 must hold the same rows:
 
 * the row count is unchanged;
-* a column that still exists with the same type has exactly the same values;
+* a column that still exists with the same type has exactly the same values (the same
+  type: the same name and, for a user type, the same labels, attributes, base or
+  subtype: a type rebuilt with another shape may change the text of its values);
 * a column whose type changed keeps the same number of non-null values (its text
   may legitimately change, ``1`` becoming ``1.00``).
 
@@ -57,8 +59,24 @@ FROM tree JOIN pg_class c ON c.oid = tree.relid JOIN pg_namespace n ON n.oid = c
 WHERE c.relispartition
 """
 
+# A column's type is its name plus, for a user type, what its values are made of: an
+# enum's labels, a composite's attributes, a domain's base and a range's subtype (of the
+# element type for an array). A type rebuilt under the same name with another shape is
+# another type: its values' text may legitimately change (a composite gains an attribute).
 COLUMNS_SQL = """
-SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+SELECT a.attname,
+       format_type(a.atttypid, a.atttypmod) || coalesce(' ' || (
+           SELECT coalesce(
+               (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid),
+               (SELECT string_agg(ca.attname || ' ' || format_type(ca.atttypid, ca.atttypmod), ',' ORDER BY ca.attnum)
+                FROM pg_attribute ca WHERE ca.attrelid = t.typrelid AND ca.attnum > 0 AND NOT ca.attisdropped),
+               (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid),
+               CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END)
+           FROM pg_type t
+           WHERE t.oid = (SELECT CASE WHEN et.typelem <> 0 AND et.typcategory = 'A'
+                                     THEN et.typelem ELSE et.oid END
+                          FROM pg_type et WHERE et.oid = a.atttypid)
+             AND t.typnamespace <> 'pg_catalog'::regnamespace), '')
 FROM pg_attribute a
 WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pgsd.catalog.loaders.types import default_multirange_name
+from pgsd.model.names import default_multirange_name
 from pgsd.model.objects import Collation, CompositeType, Domain, EnumType, Extension, RangeType, Schema
 from pgsd.model.snapshot import Filters
 from tests.integration.test_catalog_relations import (  # noqa: F401 - fixtures are used by name

@@ -27,7 +27,7 @@ import pytest
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import diff_snapshots
 from pgsd.model.names import quote_ident, quote_literal
-from pgsd.workflow import read_side
+from pgsd.workflow import plan, read_side
 from tests.acceptance.roundtrip import describe
 
 PSQL = shutil.which("psql") or "/usr/bin/psql"
@@ -192,7 +192,7 @@ def plan_apply_and_check(workdir: Path, source: str, target: str, *extra: str, e
     assert as_json.returncode == 1, as_json.stderr
     body = json.loads(as_json.stdout)["plan"]["sql"]
     src, tgt = read_side(source, "source"), read_side(target, "target")
-    assert build_plan(diff_snapshots(source=src, target=tgt)).to_sql() == body
+    assert plan(diff_snapshots(source=src, target=tgt)).to_sql() == body  # as pgsd diff plans it
     assert script.endswith("\n\n" + body)
 
     ran = psql(workdir, target, workdir / "plan.sql", encoding)

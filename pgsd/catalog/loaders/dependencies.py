@@ -115,3 +115,33 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
             last = edge
     leave(ctx, "dependency")
     return out
+
+
+_USES_COLUMNS = frozenset({"view", "materialized_view", "rule", "policy", "trigger"})
+_TYPE_KINDS = frozenset({"enum", "domain", "composite", "range"})
+
+
+def through_column_types(objects: list, dependencies: list[Dependency]) -> list[Dependency]:
+    """Add ``view -> type`` wherever a view (rule, policy, trigger) reads a column of a user type.
+
+    pg_depend records only the column; but what uses a column also holds its type in
+    place: a type rebuilt under its name converts the column, which PostgreSQL refuses
+    while a view reads it, so the view must be dropped and recreated around the type's
+    change like one that depends on the type itself.
+    """
+    type_keys = {o.key.partition(":")[2]: o.key for o in objects if o.kind in _TYPE_KINDS}
+    if not type_keys:
+        return dependencies
+    column_type: dict[str, str] = {}
+    for o in objects:
+        if o.kind == "column":
+            key = type_keys.get(o.type.removesuffix("[]").removesuffix("[]"))
+            if key is not None:
+                column_type[o.key] = key
+    extra = [
+        Dependency(dep, column_type[ref]) for dep, ref in dependencies
+        if ref in column_type and dep.partition(":")[0] in _USES_COLUMNS and dep != column_type[ref]
+    ]
+    if not extra:
+        return dependencies
+    return sorted(set(dependencies) | set(extra))

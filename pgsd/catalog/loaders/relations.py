@@ -396,7 +396,7 @@ def _build_table_columns(rows: tuple[tuple, ...], table: LoadedTable, template: 
 
 CONSTRAINTS_COLUMNS = (
     "oid", "conrelid", "index_oid", "name", "type", "definition", "deferrable", "deferred", "validated",
-    "enforced", "no_inherit", "is_local", "ref_schema", "ref_name", "index_name", "comment",
+    "enforced", "no_inherit", "is_local", "ref_schema", "ref_name", "index_name", "comment", "index_comment",
 )
 """The OIDs come first: the rest of the row is the constraint's signature (see twins)."""
 
@@ -436,7 +436,7 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
 
 def _build_constraint(row: tuple, table: LoadedTable, template: dict[str, Any]) -> Constraint:
     (_oid, _relid, _index_oid, name, type_, definition, deferrable, deferred, validated, enforced, no_inherit,
-     is_local, ref_schema, ref_name, index_name, comment) = row
+     is_local, ref_schema, ref_name, index_name, comment, index_comment) = row
     values = table.child_values(template, "constraint", name)
     values["type"] = type_
     values["definition"] = sys.intern(definition)  # "PRIMARY KEY (id)" repeats
@@ -450,6 +450,7 @@ def _build_constraint(row: tuple, table: LoadedTable, template: dict[str, Any]) 
         values["references"] = qualified(ref_schema, ref_name)
     values["index_name"] = index_name
     values["comment"] = comment
+    values["index_comment"] = index_comment
     return Constraint.from_template(values)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.model.names import qualified
+from pgsd.model.names import default_multirange_name, qualified
 from pgsd.model.objects import (
     CompositeAttribute,
     CompositeType,
@@ -24,8 +24,6 @@ from pgsd.model.objects import (
     EnumType,
     RangeType,
 )
-
-NAMEDATALEN = 64
 
 
 def _common(row: dict[str, Any]) -> dict[str, Any]:
@@ -46,23 +44,6 @@ def _register_type(ctx: LoadContext, row: dict[str, Any], key: str) -> None:
     ctx.register("pg_type", row["oid"], key)
     if row.get("typarray"):
         ctx.register("pg_type", row["typarray"], key)
-
-
-def default_multirange_name(range_name: str) -> str:
-    """The name PostgreSQL 14+ gives a range's multirange when CREATE TYPE does not say.
-
-    Mirrors makeMultirangeTypeName: the first ``range`` becomes ``multirange``, else
-    ``_multirange`` is appended; clipped to NAMEDATALEN - 1 bytes.
-    """
-    at = range_name.find("range")
-    if at >= 0:
-        name = range_name[:at] + "multi" + range_name[at:]
-    else:
-        name = range_name.encode()[: NAMEDATALEN - 12].decode(errors="ignore") + "_multirange"
-    raw = name.encode()
-    if len(raw) > NAMEDATALEN - 1:
-        name = raw[: NAMEDATALEN - 1].decode(errors="ignore")
-    return name
 
 
 def load_types(ctx: LoadContext) -> list[DbObject]:
@@ -128,7 +109,8 @@ def _load_composites(ctx: LoadContext) -> list[DbObject]:
                 names, row["types"] or (), row["collation_schemas"] or (), row["collation_names"] or (), strict=True
             )
         )
-        obj = CompositeType(**_common(row), attributes=attributes)
+        comments = tuple(zip(row["commented"] or (), row["comments"] or (), strict=True))
+        obj = CompositeType(**_common(row), attributes=attributes, attribute_comments=comments)
         out.append(obj)
         _register_type(ctx, row, obj.key)
         ctx.register("pg_class", row["typrelid"], obj.key)

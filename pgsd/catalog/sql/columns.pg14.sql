@@ -1,4 +1,4 @@
--- PostgreSQL 14+: attcompression (a zero byte, read as '', means the default method).
+-- PostgreSQL 14+: attcompression as the method's name (a zero byte means the default method: NULL).
 -- Columns of tables, partitioned tables and foreign tables; partitions are left out
 -- (their columns are the parent's). Table identity (names, owner) is joined in Python
 -- from the tables loader, by attrelid. Storage and collation only when they differ
@@ -30,7 +30,7 @@ SELECT a.attrelid,
        a.attgenerated AS generated,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
-       nullif(a.attcompression::text, '') AS compression,
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
        a.attislocal AS is_local,
        CASE WHEN (a.attrelid, a.attnum) IN (SELECT dc.objoid, dc.objsubid FROM pg_description dc
                                             WHERE dc.classoid = 'pg_class'::regclass AND dc.objsubid > 0)

@@ -2,7 +2,7 @@
 -- Table constraints p, u, f, c, x defined on the table itself (conislocal): inherited
 -- and partition-cloned copies come from their parent. PostgreSQL 18's NOT NULL
 -- constraints (contype n) are left out: Column.not_null carries them. For p/u/x the
--- backing index's OID and name come along; for f, the referenced table's names.
+-- backing index's OID, name and comment come along; for f, the referenced table's names.
 -- NO INHERIT is reported for CHECK constraints only: the server sets connoinherit on
 -- primary keys too, where it cannot be changed and means nothing to a diff.
 -- Comments: only objects that have one are probed (a hashed IN over the comments,
@@ -25,7 +25,12 @@ SELECT k.oid,
        CASE WHEN k.oid IN (SELECT dc.objoid FROM pg_description dc WHERE dc.classoid = 'pg_constraint'::regclass)
             THEN (SELECT d.description FROM pg_description d
                   WHERE d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0)
-       END AS comment
+       END AS comment,
+       CASE WHEN ic.oid IN (SELECT dc.objoid FROM pg_description dc
+                            WHERE dc.classoid = 'pg_class'::regclass AND dc.objsubid = 0)
+            THEN (SELECT d.description FROM pg_description d
+                  WHERE d.objoid = ic.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0)
+       END AS index_comment
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,5 +1,6 @@
 -- Coverage: how many user objects exist of kinds pgsd does not model, so a report can say
--- what a comparison did not look at. Not counted: system objects (OID < 16384), extension
+-- what a comparison did not look at (shell types, made by CREATE TYPE name alone, and
+-- base types with their own input/output functions among them). Not counted: system objects (OID < 16384), extension
 -- members, and objects created implicitly with another (an internal 'i' dependency, e.g.
 -- a range type's cast to its multirange). Kinds that live in a schema honour the schema
 -- filters; database-wide kinds (casts, languages, transforms, access methods,
@@ -76,6 +77,24 @@ SELECT 'conversion' AS kind, count(*) AS n
       AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
       AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_conversion'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
+UNION ALL
+SELECT 'shell_type' AS kind, count(*) AS n
+    FROM pg_type x JOIN pg_namespace n ON n.oid = x.typnamespace
+    WHERE x.oid >= 16384 AND NOT x.typisdefined
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      AND n.nspname !~ '^pg_(toast_)?temp_'
+      AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
+      AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
+UNION ALL
+SELECT 'base_type' AS kind, count(*) AS n
+    FROM pg_type x JOIN pg_namespace n ON n.oid = x.typnamespace
+    WHERE x.oid >= 16384 AND x.typisdefined AND x.typtype = 'b'
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      AND n.nspname !~ '^pg_(toast_)?temp_'
+      AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
+      AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
 UNION ALL
 SELECT 'cast' AS kind, count(*) AS n
     FROM pg_cast x

@@ -17,7 +17,7 @@ from pgsd.ddl.plan import Hazard, HazardType, Statement
 from pgsd.ddl.render.base import PRIVILEGE_WORDS, Renderer, acl_map, hazard, stmt
 from pgsd.ddl.render.foreign import options_changes, options_clause
 from pgsd.ddl.steps import Edge, Step, must_run
-from pgsd.model.names import quote_ident, quote_role
+from pgsd.model.names import qualified, quote_ident, quote_literal, quote_role
 from pgsd.model.objects import Column, DbObject, Domain
 from pgsd.model.snapshot import Snapshot
 
@@ -98,7 +98,86 @@ def identity_option_changes(old: Column, new: Column) -> list[str]:
             "start": "SET START WITH "
             + (after.get("minvalue", "1") if increment > 0 else after.get("maxvalue", "-1")),
         }[option])
+    if "start" not in before and "start" not in after:
+        # a bare start follows the bounds: moving them moves it
+        was, now = _default_start(old), _default_start(new)
+        if was != now:
+            out.append(f"SET START WITH {now}")
     return out
+
+
+def _default_start(col: Column) -> int:
+    low, high = _identity_bounds(col, col.identity_sequence)
+    return low if int(dict(col.identity_sequence).get("increment", "1")) > 0 else high
+
+
+_SMALLINT, _INT, _BIGINT = 2**15 - 1, 2**31 - 1, 2**63 - 1
+_TYPE_MAX = {"smallint": _SMALLINT, "integer": _INT, "bigint": _BIGINT}
+
+
+def bounds_catch_up(sequence: str, old: tuple[int, int], new: tuple[int, int], increment: int) -> list[str]:
+    """``SELECT setval(...)`` that moves a sequence inside narrowed bounds before they apply.
+
+    ``sequence`` is SQL giving its regclass. PostgreSQL refuses a MINVALUE above the
+    current value (a MAXVALUE below it): the value moves to the new bound first, only
+    when it lies outside, so values already handed out are never handed out again. An
+    ascending sequence moved down to a lower MAXVALUE is exhausted, honestly; one moved
+    up to a higher MINVALUE next returns that bound (descending: the mirror image).
+    """
+    (old_min, old_max), (new_min, new_max) = old, new
+    out = []
+    where = f"format('%I.%I', schemaname, sequencename)::regclass = {sequence}"
+    current = "coalesce(last_value, start_value)"
+    if new_min > old_min:
+        called = "true" if increment < 0 else "false"
+        out.append(f"SELECT setval({sequence}, {new_min}, {called}) FROM pg_sequences "
+                   f"WHERE {where} AND {current} < {new_min}")
+    if new_max < old_max:
+        called = "false" if increment < 0 else "true"
+        out.append(f"SELECT setval({sequence}, {new_max}, {called}) FROM pg_sequences "
+                   f"WHERE {where} AND {current} > {new_max}")
+    return out
+
+
+def _identity_bounds(col: Column, options: tuple[tuple[str, str], ...]) -> tuple[int, int]:
+    opts = dict(options)
+    increment = int(opts.get("increment", "1"))
+    top = _TYPE_MAX.get(split_type(col.type)[0], _BIGINT)
+    low = int(opts["minvalue"]) if "minvalue" in opts else (1 if increment > 0 else -top - 1)
+    high = int(opts["maxvalue"]) if "maxvalue" in opts else (top if increment > 0 else -1)
+    return low, high
+
+
+def identity_catch_up(old: Column, new: Column) -> list[str]:
+    """``bounds_catch_up`` for an identity column's sequence (found by the column)."""
+    sequence = identity_sequence_sql(new)
+    increment = int(dict(new.identity_sequence).get("increment", "1"))
+    return bounds_catch_up(sequence, _identity_bounds(old, old.identity_sequence),
+                           _identity_bounds(new, new.identity_sequence), increment)
+
+
+AWAY_SUFFIX = "__pgsd_old"
+
+
+def away_name(name: str) -> str:
+    """``name__pgsd_old``, shortened so PostgreSQL's 63-byte truncation cannot make it ``name``."""
+    return name.encode()[: 63 - len(AWAY_SUFFIX)].decode(errors="ignore") + AWAY_SUFFIX
+
+
+def carry_value(into: str, from_: str) -> str:
+    """Where a sequence left off, carried into another (both SQL regclass expressions)."""
+    return (f"SELECT setval({into}, v) FROM (SELECT pg_sequence_last_value({from_}) AS v) AS last "
+            "WHERE v IS NOT NULL")
+
+
+def serial_sequences(col: Column, ctx: RenderContext) -> list[DbObject]:
+    """Target sequences owned by ``col`` that the source does not have: a serial's, going away."""
+    return [s for s in ctx.target.of_kind("sequence")
+            if getattr(s, "owned_by", None) == col.key and ctx.in_source(s.key) is None]
+
+
+def identity_sequence_sql(col: Column) -> str:
+    return f"pg_get_serial_sequence({quote_literal(col.table_name)}, {quote_literal(quote_ident(col.name))})::regclass"
 
 
 # --------------------------------------------------------------------------- column clause
@@ -114,7 +193,7 @@ def column_definition(col: Column, ctx: RenderContext) -> str:
     if col.fdw_options:
         parts.append(options_clause(col.fdw_options).strip())
     if col.compression and server_version(ctx) >= 140000:
-        parts.append(f"COMPRESSION {quote_ident(col.compression)}")
+        parts.append(f"COMPRESSION {compression_method(col.compression)}")
     if col.collation:
         parts.append(f"COLLATE {col.collation}")
     if col.generated and col.default is not None:
@@ -131,6 +210,12 @@ def column_definition(col: Column, ctx: RenderContext) -> str:
 
 
 _STORAGE_WORDS = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+_COMPRESSION_WORDS = {"p": "pglz", "l": "lz4"}
+
+
+def compression_method(value: str) -> str:
+    """The method's name; a catalog letter (snapshots written before names were read) too."""
+    return quote_ident(_COMPRESSION_WORDS.get(value, value))
 
 
 def column_followups(col: Column, ctx: RenderContext, renderer: ColumnRenderer) -> list[Statement]:
@@ -198,6 +283,47 @@ def needs_using(old_type: str, new_type: str) -> bool:
     if nb in _STRINGS:
         return False  # every type has an assignment I/O cast to the string types
     return not any(ob in family and nb in family for family in _COMPATIBLE)
+
+
+_SMALLER_INTEGERS = ("smallint", "integer", "bigint")
+# Casts between built-in types of different families (pg_cast), as (from, to); strings
+# convert to and from everything by I/O and are not listed.
+_CASTS = frozenset({
+    ("boolean", "integer"), ("integer", "boolean"),
+    ("numeric", "money"), ("integer", "money"), ("bigint", "money"), ("money", "numeric"),
+    ("integer", "bit"), ("bigint", "bit"), ("bit", "integer"), ("bit", "bigint"),
+    ("time without time zone", "interval"), ("interval", "time without time zone"),
+    ("timestamp without time zone", "time without time zone"), ("timestamp with time zone", "time without time zone"),
+    ("timestamp with time zone", "time with time zone"),
+    ("json", "jsonb"), ("jsonb", "json"),
+    *(("jsonb", t) for t in ("boolean", "numeric", "smallint", "integer", "bigint", "real", "double precision")),
+    ("macaddr", "macaddr8"), ("macaddr8", "macaddr"),
+})
+_CASTS_18 = frozenset({*(("bytea", t) for t in _SMALLER_INTEGERS), *((t, "bytea") for t in _SMALLER_INTEGERS)})
+
+
+def conversion_exists(old_type: str, new_type: str, version: int = NEWEST) -> bool:
+    """Whether PostgreSQL can convert old_type values to new_type (``USING c::new``).
+
+    A cast in pg_cast between built-in types, an I/O conversion to or from a string
+    type, or a user type (converted through text, which its input function parses).
+    A change in array dimensions converts only to a plain string type: text into an
+    array is a conversion only the user knows (``--using``).
+    """
+    ob, _, od = split_type(old_type)
+    nb, _, nd = split_type(new_type)
+    if od != nd:
+        return nd == 0 and nb in _STRINGS
+    if ob == nb or ob in _STRINGS or nb in _STRINGS or _is_user_type(ob) or _is_user_type(nb):
+        return True
+    if any(ob in family and nb in family for family in _COMPATIBLE):
+        return True
+    return (ob, nb) in _CASTS or (version >= 180000 and (ob, nb) in _CASTS_18)
+
+
+def user_using(col: Column, ctx: RenderContext) -> str | None:
+    """The USING expression the user gave for this column (``--using``), if any."""
+    return ctx.options.using.get(col.key)
 
 
 def using_expression(col_name: str, old_type: str, new_type: str) -> str:
@@ -327,6 +453,15 @@ _DEFAULT_STORAGE = {
 }
 
 
+def follows_type(col: Column, ctx: RenderContext) -> bool:
+    """A column of a table typed by the same composite on both sides: its existence and
+    type come from the type's attributes (ALTER TYPE ... CASCADE carries them), and
+    PostgreSQL refuses to add, drop or retype it on the table itself."""
+    key = col.parent_key or ""
+    before = getattr(ctx.in_target(key), "of_type", None)
+    return before is not None and before == getattr(ctx.in_source(key), "of_type", None)
+
+
 class ColumnRenderer(Renderer):
     """ADD / DROP / ALTER COLUMN on an existing table; columns of new tables are the table's."""
 
@@ -366,6 +501,11 @@ class ColumnRenderer(Renderer):
 
     def create(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Column)
+        if follows_type(obj, ctx):
+            # ADD ATTRIBUTE ... CASCADE brings it; what is the column's own comes after
+            after = (f"composite:{ctx.in_source(obj.parent_key or '').of_type}",)  # type: ignore[union-attr]
+            own = [*self._typed_options(obj), *column_followups(obj, ctx, self)] or [self.comment_statement(obj)]
+            return [s.model_copy(update={"requires": after}) for s in own]
         hazards = []
         where = column_ref(obj)
         if obj.generated == "s":
@@ -386,10 +526,25 @@ class ColumnRenderer(Renderer):
         """ADD COLUMN on a parent adds the column to the tables that inherit from it too."""
         return tuple(ctx.inherited_columns_in_source.get(obj.key, ()))
 
+    def _typed_options(self, col: Column) -> list[Statement]:
+        alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
+        out = [stmt(f"{alter} SET NOT NULL", col, "alter")] if col.not_null else []
+        if col.default is not None:
+            out.append(stmt(f"{alter} SET DEFAULT {col.default}", col, "alter"))
+        return out
+
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Column)
+        if follows_type(obj, ctx):
+            return []  # DROP ATTRIBUTE ... CASCADE takes it
+        why = f"drops column {column_ref(obj)} and its data"
+        again = ctx.in_source(obj.key)
+        if isinstance(again, Column) and again.type != obj.type and obj.table_kind != "foreign_table" \
+                and not conversion_exists(obj.type, again.type, server_version(ctx)) and user_using(obj, ctx) is None:
+            why += (f" to add it again as {again.type}: no conversion from {obj.type} exists"
+                    f" (give one with --using {obj.table_name}.{quote_ident(obj.name)}=EXPRESSION)")
         return [stmt(f"{alter_prefix(obj)} DROP COLUMN {quote_ident(obj.name)}", obj, "drop",
-                     hazard(HazardType.DATA_LOSS, f"drops column {column_ref(obj)} and its data"),
+                     hazard(HazardType.DATA_LOSS, why),
                      drops=self.takes_along(obj, ctx))]
 
     def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
@@ -444,6 +599,8 @@ class _ColumnAlter:
         self.default_done = False
         self.plain_old_default = old.default if not old.generated else None
         self.plain_new_default = new.default if not new.generated else None
+        self.given = user_using(new, ctx)
+        """The user's USING expression for this column (``--using``), if any."""
 
     def add(self, sql: str, *hz: Hazard) -> None:
         self.out.append(stmt(sql, self.new, "alter", *hz))
@@ -456,7 +613,11 @@ class _ColumnAlter:
         if not self._generated():
             return None
         if "identity" in self.changed and self.old.identity and not self.new.identity:
-            self.add(f"{self.alter} DROP IDENTITY")  # before NOT NULL can be dropped, before a default is set
+            self._identity_removed()
+        old, new = self.old, self.new
+        if "type" in self.changed and not self.foreign and not new.generated and self.given is None \
+                and not conversion_exists(old.type, new.type, self.version):
+            return None  # dropped and added: ColumnRenderer.drop says why
         if {"type", "collation"} & self.changed:
             self._type()
         if "default" in self.changed and not self.default_done:
@@ -467,6 +628,15 @@ class _ColumnAlter:
         self._not_null_and_identity()
         self._storage()
         return self.out
+
+    def _identity_removed(self) -> None:
+        """DROP IDENTITY (before NOT NULL can be dropped, before a default is set); a serial's
+        new sequence, created before, carries on where the identity left off."""
+        new = self.new
+        for seq in self.ctx.source.of_kind("sequence"):
+            if getattr(seq, "owned_by", None) == new.key and new.default and seq.qualified_name in new.default:
+                self.add(carry_value(f"{quote_literal(seq.qualified_name)}::regclass", identity_sequence_sql(self.old)))
+        self.add(f"{self.alter} DROP IDENTITY")
 
     def _generated(self) -> bool:
         """A generated expression dropped or changed in place; False when that is impossible."""
@@ -492,8 +662,14 @@ class _ColumnAlter:
         return True
 
     def _type(self) -> None:
-        """New type or collation; a plain default is dropped before and set again after."""
+        """New type or collation; a plain default is dropped before and set again after.
+
+        A typed table's column follows ALTER TYPE ... CASCADE instead; a user's USING
+        expression (``--using``) wins over the one pgsd would write.
+        """
         old, new, alter = self.old, self.new, self.alter
+        if follows_type(new, self.ctx):
+            return
         type_changed = "type" in self.changed
         if self.plain_old_default is not None and not self.default_done:
             self.add(f"{alter} DROP DEFAULT")
@@ -504,7 +680,9 @@ class _ColumnAlter:
             sql += ' COLLATE "default"'  # back to the type's own collation
         hz = []
         if type_changed and not self.foreign:
-            if not new.generated and needs_using(old.type, new.type):
+            if self.given is not None and not new.generated:
+                sql += f" USING {self.given}"
+            elif not new.generated and needs_using(old.type, new.type):
                 sql += f" USING {using_expression(new.name, old.type, new.type)}"
             if needs_rewrite(old.type, new.type, domain_bases(self.ctx.source, self.ctx.target)):
                 hz.append(hazard(HazardType.TABLE_REWRITE,
@@ -534,14 +712,26 @@ class _ColumnAlter:
         elif "not_null" in changed and not new.not_null:
             self.add(f"{alter} DROP NOT NULL")
         if adding_identity:
+            # a serial's sequence steps aside (else the identity's is named ..._seq1) and
+            # hands over where it left off; the planner drops it under its new name
+            serials = serial_sequences(old, self.ctx) if not self.foreign else []
+            for seq in serials:
+                self.add(f"ALTER SEQUENCE {seq.qualified_name} RENAME TO {quote_ident(away_name(seq.name))}")
+                self.add(f"ALTER SEQUENCE {qualified(seq.schema_name, away_name(seq.name))} OWNED BY NONE")
             how = "ALWAYS" if new.identity == "a" else "BY DEFAULT"
             self.add(f"{alter} ADD GENERATED {how} AS IDENTITY{identity_options(new.identity_sequence)}")
+            for seq in serials:
+                if old.default is not None and seq.qualified_name in old.default:
+                    renamed = qualified(seq.schema_name, away_name(seq.name))
+                    self.add(carry_value(identity_sequence_sql(new), f"{quote_literal(renamed)}::regclass"))
         elif new.identity and old.identity:
             clauses = []
             if "identity" in changed:
                 clauses.append("SET GENERATED " + ("ALWAYS" if new.identity == "a" else "BY DEFAULT"))
             if "identity_sequence" in changed:
                 clauses.extend(identity_option_changes(old, new))
+                for sql in identity_catch_up(old, new):
+                    self.add(sql)
             if clauses:
                 self.add(f"{alter} {' '.join(clauses)}")
 
@@ -559,7 +749,7 @@ class _ColumnAlter:
                 self.add(f"{alter} SET STORAGE {_DEFAULT_STORAGE[base]}")
             # else: a user type's default storage is unknown before PG 16; left as is
         if "compression" in changed and not self.foreign and self.version >= 140000:
-            self.add(f"{alter} SET COMPRESSION {quote_ident(new.compression) if new.compression else 'default'}")
+            self.add(f"{alter} SET COMPRESSION {compression_method(new.compression) if new.compression else 'default'}")
         # is_local (False -> True) has no SQL: the column simply stays as it is.
 
 COLUMNS = ColumnRenderer()

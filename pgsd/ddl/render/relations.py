@@ -15,6 +15,8 @@ from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import Renderer, hazard, stmt
 from pgsd.ddl.render.columns import (
     COLUMNS,
+    away_name,
+    bounds_catch_up,
     column_definition,
     column_followups,
     column_ref,
@@ -76,6 +78,14 @@ def _sequence_ref(column_key: str, ctx: RenderContext) -> str | None:
     return column_ref(col) if isinstance(col, Column) else None
 
 
+def _becomes_identity(seq: Sequence, ctx: RenderContext) -> bool:
+    """Whether ``seq`` is a serial's sequence, going away, whose column becomes an identity."""
+    if seq.owned_by is None or ctx.in_source(seq.key) is not None:
+        return False
+    before, after = ctx.in_target(seq.owned_by), ctx.in_source(seq.owned_by)
+    return isinstance(before, Column) and isinstance(after, Column) and bool(after.identity) and not before.identity
+
+
 class SequenceRenderer(Renderer):
     """Every option is written out on create; alters name only what changed."""
 
@@ -103,7 +113,12 @@ class SequenceRenderer(Renderer):
         return [stmt(f"ALTER SEQUENCE {obj.qualified_name} OWNED BY {ref}", obj, "alter", requires=(obj.owned_by,))]
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
-        return [stmt(f"DROP SEQUENCE {obj.qualified_name}", obj, "drop")]
+        """A serial's sequence whose column becomes an identity was renamed away by it."""
+        assert isinstance(obj, Sequence)
+        name = obj.qualified_name
+        if _becomes_identity(obj, ctx):
+            name = qualified(obj.schema_name, away_name(obj.name))
+        return [stmt(f"DROP SEQUENCE {name}", obj, "drop")]
 
     def ordering(self, action: str, old: DbObject | None, new: DbObject | None, changed: set[str],
                  ctx: RenderContext) -> list[Edge]:
@@ -131,6 +146,10 @@ class SequenceRenderer(Renderer):
             clauses.append("CYCLE" if new.cycle else "NO CYCLE")
         out = []
         if clauses:
+            regclass = f"{quote_literal(new.qualified_name)}::regclass"
+            for sql in bounds_catch_up(regclass, (old.min_value, old.max_value), (new.min_value, new.max_value),
+                                       new.increment):
+                out.append(stmt(sql, new, "alter"))
             out.append(stmt(f"ALTER SEQUENCE {new.qualified_name} {' '.join(clauses)}", new, "alter"))
         if "persistence" in changed:
             if server_version(ctx) < 150000:
@@ -464,7 +483,15 @@ class ConstraintRenderer(Renderer):
         else:
             out = [stmt(f"{alter} ADD CONSTRAINT {name} {definition}", obj, "create", *hazards)]
         out.extend(self.after_create(obj, ctx))
+        if obj.index_comment is not None:
+            out.append(self._index_comment(obj))
         return out
+
+    @staticmethod
+    def _index_comment(obj: Constraint) -> Statement:
+        text = "NULL" if obj.index_comment is None else quote_literal(obj.index_comment)
+        index = qualified(obj.schema_name, obj.index_name or obj.name)
+        return stmt(f"COMMENT ON INDEX {index} IS {text}", obj, "alter")
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Constraint)
@@ -473,10 +500,12 @@ class ConstraintRenderer(Renderer):
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         """Validation and (foreign key) deferral and enforcement in place; anything else recreates."""
         assert isinstance(old, Constraint) and isinstance(new, Constraint)
-        if changed - {"definition", "validated", "deferrable", "deferred", "enforced"}:
+        if changed - {"definition", "validated", "deferrable", "deferred", "enforced", "index_comment"}:
             return None
         if "definition" in changed and _core_definition(old.definition) != _core_definition(new.definition):
             return None
+        if "validated" in changed and old.validated and not new.validated:
+            return None  # PostgreSQL cannot un-validate: dropped and added NOT VALID again (no scan)
         alter, name = self._alter(new), quote_ident(new.name)
         out: list[Statement] = []
         if {"deferrable", "deferred"} & changed:
@@ -495,7 +524,8 @@ class ConstraintRenderer(Renderer):
         if "validated" in changed and new.validated and not old.validated and new.enforced:
             out.append(stmt(f"{alter} VALIDATE CONSTRAINT {name}", new, "alter",
                             hazard(HazardType.LONG_LOCK, f"VALIDATE scans {new.table_name} (writes continue)")))
-        # validated -> not validated has no SQL; a validated constraint already satisfies it.
+        if "index_comment" in changed and new.index_name:
+            out.append(self._index_comment(new))
         return out
 
 

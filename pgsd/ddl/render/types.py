@@ -1,21 +1,36 @@
 """User-defined types: enums, domains, composite and range types.
 
 Types are granted USAGE to PUBLIC when created, so their default ACL is ``PUBLIC=U``.
-Enums and composites change in place when PostgreSQL allows it; an enum that loses or
-reorders labels is recreated under the same name with its columns converted, because
-a plain drop and create would take every column using it along.
+Enums, domains and composites change in place when PostgreSQL allows it. When it does
+not (an enum that loses or reorders labels, a domain's base type, a range type, a
+composite attribute retyped while a table stores it), the type is *rebuilt*: the old
+one is renamed away, the new one created under the name, every column using the type
+(or its array) converted to it with ``ALTER COLUMN ... TYPE``, types built on it
+(domains over it, ranges of it, composites holding it) moved along the same way, and
+the old type dropped. A plain drop and create would take every column using it along,
+and their rows with them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import Hazard, HazardType, Statement
-from pgsd.ddl.render.base import Renderer, hazard, stmt
-from pgsd.ddl.render.columns import alter_prefix, column_ref, server_version
-from pgsd.model.names import qualified, quote_ident, quote_literal, quote_role
+from pgsd.ddl.render.base import COMMON_FIELDS, Renderer, hazard, stmt
+from pgsd.ddl.render.columns import (
+    _is_user_type,
+    alter_prefix,
+    column_ref,
+    needs_using,
+    server_version,
+    split_type,
+)
+from pgsd.model.names import default_multirange_name, qualified, quote_ident, quote_literal, quote_role
 from pgsd.model.objects import Column, CompositeType, DbObject, Domain, DomainCheck, EnumType, RangeType
 
 MAX_IDENTIFIER_BYTES = 63
+Convert = Callable[[str, bool], "str | None"]
 OLD_SUFFIX = "__pgsd_old"
 
 
@@ -73,7 +88,8 @@ def _old_name(name: str) -> str:
 def columns_using(type_name: str, ctx: RenderContext) -> list[tuple[Column, bool]]:
     """Target columns of type ``type_name`` or its array, as (column, is_array).
 
-    Inherited columns are left out: altering the parent's column converts them.
+    Inherited columns are left out: altering the parent's column converts them. So are
+    the columns of typed tables: they follow their composite type's attributes.
     """
     out = []
     names = (type_name, f"{type_name}[]")  # once: the loop sees every column of the target
@@ -82,6 +98,8 @@ def columns_using(type_name: str, ctx: RenderContext) -> list[tuple[Column, bool
             continue
         if obj.table_kind not in ("table", "foreign_table") or _inherited(obj, ctx):
             continue
+        if getattr(ctx.in_target(obj.parent_key or ""), "of_type", None):
+            continue
         out.append((obj, obj.type.endswith("[]")))
     return out
 
@@ -89,11 +107,158 @@ def columns_using(type_name: str, ctx: RenderContext) -> list[tuple[Column, bool
 def _inherited(col: Column, ctx: RenderContext) -> bool:
     if not col.is_local:
         return True
-    table = ctx.in_target(col.parent_key)
+    table = ctx.in_target(col.parent_key or "")
     for parent in getattr(table, "inherits", ()) or ():
         if ctx.in_target(f"column:{parent}.{quote_ident(col.name)}") is not None:
             return True
     return bool(getattr(table, "partition_of", None))
+
+
+def _uses(type_text: str, name: str) -> bool:
+    return type_text in (name, f"{name}[]")
+
+
+def _domain_cast_suffices(old: DbObject, new: DbObject) -> bool:
+    """A domain over built-in types: the assignment cast between the bases converts.
+
+    It also keeps a narrowing honest: ``varchar(100)`` into ``varchar(10)`` fails on a
+    long value instead of truncating it, as ``USING c::text::d`` would not.
+    """
+    if not (isinstance(old, Domain) and isinstance(new, Domain)):
+        return False
+    ob, nb = split_type(old.base_type)[0], split_type(new.base_type)[0]
+    if _is_user_type(ob) or _is_user_type(nb):
+        return False
+    return not needs_using(old.base_type, new.base_type)
+
+
+class _Rebuild:
+    """Statements that rebuild one type under its own name, and every type built on it.
+
+    ``out`` collects them in order; ``seen`` stops a cycle of types (which PostgreSQL
+    does not allow anyway) from looping.
+    """
+
+    def __init__(self, ctx: RenderContext, anchor: DbObject, hazards: tuple[Hazard, ...]) -> None:
+        self.ctx = ctx
+        self.anchor = anchor
+        self.hazards = hazards
+        self.out: list[Statement] = []
+        self.seen: set[str] = set()
+
+    def add(self, sql: str, *hz: Hazard) -> None:
+        self.out.append(stmt(sql, self.anchor, "alter", *self.hazards, *hz))
+
+    def type_(self, old: DbObject, new: DbObject, *, cast: bool = False, convert: Convert | None = None) -> None:
+        """Rebuild ``old`` (target) as ``new``; ``cast``: columns convert without USING."""
+        self.seen.add(old.key)
+        away = _old_name(old.name)
+        away_q = qualified(old.schema_name, away)
+        self._rename_away(old, away)
+        created = RENDERERS[new.kind].create(new, self.ctx)
+        self.out.extend(s.model_copy(update={"key": self.anchor.key, "action": "alter",
+                                             "hazards": (*self.hazards, *s.hazards)}) for s in created)
+        owner = new.owner if self.ctx.options.owners else old.owner
+        if owner:
+            self.add(f"ALTER TYPE {new.qualified_name} OWNER TO {quote_role(owner)}")
+        self._types_built_on(old.qualified_name)
+        self._columns(old.qualified_name, new.qualified_name, cast=cast, convert=convert)
+        if isinstance(old, RangeType) and isinstance(new, RangeType) and server_version(self.ctx) >= 140000:
+            self._columns(qualified(old.schema_name, old.multirange_name or default_multirange_name(old.name)),
+                          qualified(new.schema_name, new.multirange_name or default_multirange_name(new.name)),
+                          cast=False)
+        self.add(f"DROP TYPE {away_q}")
+
+    def _rename_away(self, old: DbObject, away: str) -> None:
+        """The type, and for a range its multirange and the constructor functions, whose
+        names the new range would otherwise collide with (they keep theirs on a rename)."""
+        self.add(f"ALTER TYPE {old.qualified_name} RENAME TO {quote_ident(away)}")
+        if not isinstance(old, RangeType):
+            return
+        schema, sub = old.schema_name, old.subtype
+        for args in (f"{sub}, {sub}", f"{sub}, {sub}, text"):
+            self.add(f"ALTER FUNCTION {qualified(schema, old.name)}({args}) RENAME TO {quote_ident(away)}")
+        if server_version(self.ctx) < 140000:
+            return
+        multirange = old.multirange_name or default_multirange_name(old.name)
+        mr_away = _old_name(multirange)
+        self.add(f"ALTER TYPE {qualified(schema, multirange)} RENAME TO {quote_ident(mr_away)}")
+        renamed = qualified(schema, away)
+        for args in ("", renamed, f"VARIADIC {renamed}[]"):
+            self.add(f"ALTER FUNCTION {qualified(schema, multirange)}({args}) RENAME TO {quote_ident(mr_away)}")
+
+    def _types_built_on(self, name: str) -> None:
+        """Domains over the type, ranges of it and composites holding it follow it.
+
+        They are rebuilt from their target definitions (which name the type, now the new
+        one); their own changes, if any, come after as usual. Ones the plan drops are
+        gone before (the planner drops dependents of a type that breaks them first).
+        """
+        for kind in ("domain", "range", "composite"):
+            for dep in self.ctx.target.of_kind(kind):
+                if dep.key in self.seen or self.ctx.in_source(dep.key) is None:
+                    continue
+                base = dep.base_type if isinstance(dep, Domain) else getattr(dep, "subtype", None)
+                if base is not None and _uses(base, name):
+                    self.type_(dep, dep)
+                elif isinstance(dep, CompositeType) and any(_uses(a.type, name) for a in dep.attributes):
+                    self._composite_holding(dep, name)
+
+    def _composite_holding(self, comp: CompositeType, name: str) -> None:
+        """ALTER ATTRIBUTE ... CASCADE when no table column stores the composite (typed
+        tables follow it), else rebuild the composite too."""
+        if columns_using(comp.qualified_name, self.ctx):
+            self.type_(comp, comp)
+            return
+        self.seen.add(comp.key)
+        for attr in comp.attributes:
+            if _uses(attr.type, name):
+                sql = f"ALTER TYPE {comp.qualified_name} ALTER ATTRIBUTE {quote_ident(attr.name)} TYPE {attr.type}"
+                self.add(sql + (f" COLLATE {attr.collation}" if attr.collation else "") + " CASCADE")
+
+    def _columns(self, name: str, new_name: str, *, cast: bool, convert: Convert | None = None) -> None:
+        """Every column of the type (or its array) converted in place, its default dropped
+        around the conversion (it is typed with the old type) and put back from the source."""
+        ctx = self.ctx
+        for col, is_array in columns_using(name, ctx):
+            source = ctx.in_source(col.key)
+            if source is None:
+                continue  # the plan drops this column before the type is rebuilt
+            alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
+            if isinstance(source, Column):
+                default = source.default if source.type == col.type and not source.generated else None
+            else:
+                default = col.default if not col.generated else None
+            if col.default is not None and not col.generated:
+                self.add(f"{alter} DROP DEFAULT")
+            suffix = "[]" if is_array else ""
+            expression = convert(col.name, is_array) if convert is not None else None
+            if expression is None:
+                expression = f"{quote_ident(col.name)}::text{suffix}::{new_name}{suffix}"
+            using = "" if cast or col.table_kind == "foreign_table" else f" USING {expression}"
+            hz = () if col.table_kind == "foreign_table" else (
+                hazard(HazardType.TABLE_REWRITE, f"converting {column_ref(col)} to the rebuilt {new_name} rewrites "
+                       f"{col.table_name}"),)
+            if expression.startswith("NULL::"):
+                hz = (*hz, hazard(HazardType.DATA_LOSS, f"the values of {column_ref(col)} cannot be converted to "
+                                  f"the rebuilt {new_name}: the column is emptied"))
+                self.out.append(stmt(f"{alter} TYPE {new_name}{suffix}{using}", col, "alter", *self.hazards, *hz))
+            else:
+                self.add(f"{alter} TYPE {new_name}{suffix}{using}", *hz)
+            if default is not None:
+                self.add(f"{alter} SET DEFAULT {default}")
+
+
+def rebuild(old: DbObject, new: DbObject, ctx: RenderContext, *hazards: Hazard,
+            convert: Convert | None = None) -> list[Statement]:
+    """The statements that rebuild ``old`` as ``new`` in place, keeping every column's rows.
+
+    ``convert(column, is_array)`` may give the USING expression for the type's own
+    columns (None: through text).
+    """
+    work = _Rebuild(ctx, new, tuple(hazards))
+    work.type_(old, new, cast=_domain_cast_suffices(old, new), convert=convert)
+    return work.out
 
 
 class EnumRenderer(TypeRenderer):
@@ -129,52 +294,15 @@ class EnumRenderer(TypeRenderer):
                 for clause in enum_additions(old.labels, new.labels)]
 
     def _recreate(self, old: EnumType, new: EnumType, ctx: RenderContext) -> list[Statement]:
-        """Rename the old type away, create the new one, convert every column through text.
-
-        Column defaults are dropped around the conversion (they are typed with the old
-        enum) and put back from the source when the column is still there.
-        """
+        """Rebuild the enum; its columns convert through text."""
         name = new.qualified_name
-        old_name = qualified(new.schema_name, _old_name(new.name))
         removed = [label for label in old.labels if label not in new.labels]
         hz: tuple[Hazard, ...] = ()
         if removed:
             gone = ", ".join(quote_literal(label) for label in removed)
             hz = (hazard(HazardType.DATA_LOSS,
                          f"enum {name} loses labels {gone}: rows holding them make the conversion fail"),)
-
-        def add(sql: str, action: str = "alter") -> None:
-            out.append(stmt(sql, new, action, *hz))
-
-        out: list[Statement] = []
-        add(f"ALTER TYPE {name} RENAME TO {quote_ident(_old_name(new.name))}")
-        labels = ", ".join(quote_literal(label) for label in new.labels)
-        add(f"CREATE TYPE {name} AS ENUM ({labels})")
-        for col, is_array in columns_using(name, ctx):
-            source = ctx.in_source(col.key)
-            if source is None:
-                continue  # the plan drops this column before the enum is rebuilt
-            alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
-            if isinstance(source, Column):
-                default = source.default if source.type == col.type and not source.generated else None
-            else:
-                default = col.default if not col.generated else None
-            if col.default is not None and not col.generated:
-                add(f"{alter} DROP DEFAULT")
-            suffix = "[]" if is_array else ""
-            using = "" if col.table_kind == "foreign_table" else \
-                f" USING {quote_ident(col.name)}::text{suffix}::{name}{suffix}"
-            add(f"{alter} TYPE {name}{suffix}{using}")
-            if default is not None:
-                add(f"{alter} SET DEFAULT {default}")
-        add(f"DROP TYPE {old_name}")
-        owner = new.owner if ctx.options.owners else old.owner
-        if owner:
-            add(f"ALTER TYPE {name} OWNER TO {quote_role(owner)}")
-        if new.comment is not None:
-            out.append(self.comment_statement(new))
-        out.extend(self.grant_statements(None, new))
-        return out
+        return rebuild(old, new, ctx, *hz)
 
 
 # --------------------------------------------------------------------------- domains
@@ -217,10 +345,23 @@ class DomainRenderer(TypeRenderer):
         return stmt(f"COMMENT ON CONSTRAINT {quote_ident(check.name)} ON DOMAIN {obj.qualified_name} IS {text}",
                     obj, "alter")
 
+    @staticmethod
+    def _rebuilt(changed: set[str]) -> bool:
+        return bool(changed - {"default", "not_null", "checks"} - COMMON_FIELDS)
+
+    def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
+        return self._rebuilt(changed)
+
+    def alter(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
+        """A new base type or collation rebuilds the domain, its columns converted in place."""
+        if self._rebuilt(changed):
+            return rebuild(old, new, ctx)
+        return super().alter(old, new, changed, ctx)
+
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
-        """Default, NOT NULL and checks (matched by name) in place; base type or collation recreate."""
+        """Default, NOT NULL and checks (matched by name) in place."""
         assert isinstance(old, Domain) and isinstance(new, Domain)
-        if changed - {"default", "not_null", "checks"}:
+        if self._rebuilt(changed):
             return None
         alter = f"ALTER DOMAIN {new.qualified_name}"
         out: list[Statement] = []
@@ -267,7 +408,18 @@ class CompositeRenderer(TypeRenderer):
     def create(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, CompositeType)
         body = ", ".join(_attribute(a) for a in obj.attributes)
-        return self.finish(stmt(f"CREATE TYPE {obj.qualified_name} AS ({body})", obj, "create"), obj, ctx)
+        out = self.finish(stmt(f"CREATE TYPE {obj.qualified_name} AS ({body})", obj, "create"), obj, ctx)
+        return out + self._attribute_comments(obj, ())
+
+    @staticmethod
+    def _attribute_comments(obj: CompositeType, old: tuple[tuple[str, str], ...]) -> list[Statement]:
+        """COMMENT ON COLUMN type.attribute for every comment that differs from ``old``."""
+        before, after = dict(old), dict(obj.attribute_comments)
+        out = []
+        for name in [a.name for a in obj.attributes if before.get(a.name) != after.get(a.name)]:
+            text = quote_literal(after[name]) if name in after else "NULL"
+            out.append(stmt(f"COMMENT ON COLUMN {obj.qualified_name}.{quote_ident(name)} IS {text}", obj, "alter"))
+        return out
 
     @staticmethod
     def _retyped(old: CompositeType, new: CompositeType) -> list[str]:
@@ -281,47 +433,99 @@ class CompositeRenderer(TypeRenderer):
         return bool(self._retyped(old, new)) or any(a.name not in kept for a in old.attributes)
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
-        """DROP/ADD/ALTER ATTRIBUTE, when the final attribute order can come out right.
+        """DROP/ADD/ALTER ATTRIBUTE ... CASCADE when PostgreSQL can do it in place; else a rebuild.
 
         ADD ATTRIBUTE appends, so the kept attributes must keep their relative order and
-        every new one must come after them. PostgreSQL refuses to retype an attribute
-        while a table column stores the type (recreate then); dropping one loses the
-        values stored in such columns.
+        every new one must come after them; PostgreSQL refuses to retype an attribute
+        while a table column stores the type. Otherwise a composite that table columns
+        store is rebuilt, each value converted attribute by attribute (``ROW(...)``); one
+        that typed tables use, and no column stores, is recreated. CASCADE carries every
+        in-place change to the typed tables. Dropping an attribute loses the values
+        stored in it.
         """
         assert isinstance(old, CompositeType) and isinstance(new, CompositeType)
-        if changed - {"attributes"}:
+        if changed - {"attributes", "attribute_comments"}:
             return None
-        before = {a.name: a for a in old.attributes}
-        kept = [a.name for a in new.attributes if a.name in before]
-        if kept != [a.name for a in old.attributes if a.name in {x.name for x in new.attributes}]:
-            return None
-        if [a.name for a in new.attributes[: len(kept)]] != kept:
-            return None
+        if "attributes" not in changed:
+            return self._attribute_comments(new, old.attribute_comments)
         stored = [col for col, _ in columns_using(new.qualified_name, ctx)]
+        if not self._in_place(old, new, stored):
+            typed = any(getattr(t, "of_type", None) == old.qualified_name for t in ctx.target.of_kind("table"))
+            return None if typed or not stored else self._rebuild(old, new, stored, ctx)
+        before = {a.name: a for a in old.attributes}
         retyped = self._retyped(old, new)
-        if retyped and stored:
-            return None
         alter = f"ALTER TYPE {new.qualified_name}"
         out: list[Statement] = []
         for attr in old.attributes:
             if attr.name not in {a.name for a in new.attributes}:
-                hz = [hazard(HazardType.DATA_LOSS, f"drops attribute {attr.name} of {new.qualified_name} stored in "
-                             + ", ".join(column_ref(c) for c in stored))] if stored else []
-                out.append(stmt(f"{alter} DROP ATTRIBUTE {quote_ident(attr.name)}", new, "alter", *hz))
+                hz = [self._loses(attr.name, new, stored)] if stored else []
+                out.append(stmt(f"{alter} DROP ATTRIBUTE {quote_ident(attr.name)} CASCADE", new, "alter", *hz))
         for attr in new.attributes:
             if attr.name in retyped:
                 sql = f"{alter} ALTER ATTRIBUTE {quote_ident(attr.name)} TYPE {attr.type}"
-                out.append(stmt(sql + (f" COLLATE {attr.collation}" if attr.collation else ""), new, "alter"))
+                sql += f" COLLATE {attr.collation}" if attr.collation else ""
+                out.append(stmt(sql + " CASCADE", new, "alter"))
             elif attr.name not in before:
-                out.append(stmt(f"{alter} ADD ATTRIBUTE {_attribute(attr)}", new, "alter"))
-        return out
+                out.append(stmt(f"{alter} ADD ATTRIBUTE {_attribute(attr)} CASCADE", new, "alter"))
+        kept = {a.name for a in new.attributes}
+        return out + self._attribute_comments(new, tuple((n, c) for n, c in old.attribute_comments if n in kept))
+
+    def _in_place(self, old: CompositeType, new: CompositeType, stored: list[Column]) -> bool:
+        before = {a.name for a in old.attributes}
+        after = {a.name for a in new.attributes}
+        kept = [a.name for a in new.attributes if a.name in before]
+        if kept != [a.name for a in old.attributes if a.name in after]:
+            return False
+        if [a.name for a in new.attributes[: len(kept)]] != kept:
+            return False
+        return not (self._retyped(old, new) and stored)
+
+    @staticmethod
+    def _loses(name: str, comp: CompositeType, stored: list[Column]) -> Hazard:
+        return hazard(HazardType.DATA_LOSS, f"drops attribute {name} of {comp.qualified_name} stored in "
+                      + ", ".join(column_ref(c) for c in stored))
+
+    def _rebuild(self, old: CompositeType, new: CompositeType, stored: list[Column],
+                 ctx: RenderContext) -> list[Statement]:
+        kept = {a.name for a in new.attributes}
+        hz = [self._loses(a.name, new, stored) for a in old.attributes if a.name not in kept]
+        before = {a.name: a for a in old.attributes}
+
+        same_shape = [a.name for a in old.attributes] == [a.name for a in new.attributes]
+
+        def convert(column: str, is_array: bool) -> str | None:
+            if is_array:
+                # through text when the attributes keep their names and order; else no
+                # conversion exists (a subquery over the elements is not allowed here)
+                return None if same_shape else f"NULL::{new.qualified_name}[]"
+            fields = []
+            for attr in new.attributes:
+                was = before.get(attr.name)
+                if was is None:
+                    fields.append(f"NULL::{attr.type}")
+                    continue
+                value = f"({quote_ident(column)}).{quote_ident(attr.name)}"
+                if was.type != attr.type:
+                    through_text = _is_user_type(split_type(was.type)[0]) and _is_user_type(split_type(attr.type)[0])
+                    value += f"::text::{attr.type}" if through_text else f"::{attr.type}"
+                fields.append(value)
+            return f"ROW({', '.join(fields)})::{new.qualified_name}"
+
+        return rebuild(old, new, ctx, *hz, convert=convert)
 
 
 # --------------------------------------------------------------------------- range types
 
 
 class RangeRenderer(TypeRenderer):
-    """Range types cannot be altered: any change recreates."""
+    """Range types cannot be altered: any change rebuilds the type, columns converted."""
+
+    def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
+        return bool(changed - COMMON_FIELDS)
+
+    def alter_specific(self, old: DbObject, new: DbObject, changed: set[str],
+                       ctx: RenderContext) -> list[Statement] | None:
+        return rebuild(old, new, ctx)
 
     def create(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, RangeType)

@@ -330,7 +330,11 @@ def test_identity_kind_and_options():
               identity_sequence=(("cache", "5"), ("cycle", "true"), ("increment", "2"), ("minvalue", "5"),
                                  ("start", "10")))
     new = col("id", identity="a", not_null=True, identity_sequence=(("maxvalue", "1000"),))
+    seq = "pg_get_serial_sequence('s.t', 'id')::regclass"
     assert sqls(alter(old, new)) == [
+        # a lower MAXVALUE: a value already past it moves to it first (else PostgreSQL refuses)
+        f"SELECT setval({seq}, 1000, true) FROM pg_sequences WHERE format('%I.%I', schemaname, sequencename)"
+        f"::regclass = {seq} AND coalesce(last_value, start_value) > 1000",
         "ALTER TABLE s.t ALTER COLUMN id SET GENERATED ALWAYS SET INCREMENT BY 1 SET NO MINVALUE"
         " SET MAXVALUE 1000 SET START WITH 1 SET CACHE 1 SET NO CYCLE"]
 

@@ -1,0 +1,10 @@
+CREATE TYPE address AS (street text, city text);
+COMMENT ON COLUMN address.street IS 'street and number';
+COMMENT ON COLUMN address.city IS 'town';
+CREATE TYPE point2 AS (y int, x bigint);
+COMMENT ON COLUMN point2.x IS 'across';
+COMMENT ON COLUMN point2.y IS 'up';
+CREATE DOMAIN code AS varchar(9);
+COMMENT ON DOMAIN code IS 'short code';
+CREATE TABLE shops (id int PRIMARY KEY, addr address, at point2, c code);
+INSERT INTO shops VALUES (2, '(High St,Shelbyville)', '(3,4)', 'abcd');

@@ -1,0 +1,2 @@
+CREATE TABLE items (id int PRIMARY KEY, price numeric);
+INSERT INTO items VALUES (3, 7);
