@@ -27,8 +27,8 @@ class PgsdApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit pgsd (running catalog reads are cancelled)."),
         Binding("question_mark", "help", "Help", id="help", tooltip="List every key binding."),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit pgsd (running catalog reads are cancelled)."),
     ]
 
     def __init__(
@@ -107,6 +107,8 @@ class PgsdApp(App[int]):
     # ------------------------------------------------------------------ command palette
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every described binding of the screen and the focused
+        widget, each titled with its key (``Export (e)``) so the palette teaches the keys."""
         yield from super().get_system_commands(screen)
         seen = {"quit", "help"}
         sources = [(screen, getattr(screen, "BINDINGS", []))]
@@ -118,5 +120,12 @@ class PgsdApp(App[int]):
                 if not isinstance(b, Binding) or not b.description or b.id in seen or b.action.startswith("cursor"):
                     continue
                 seen.add(b.id or b.action)
-                yield SystemCommand(b.description, b.tooltip, partial(node.run_action, b.action))
-        yield SystemCommand("Help", "List every key binding.", self.action_help)
+                if screen.check_action(b.action.partition("(")[0], ()) is False:
+                    continue  # hidden from the footer too: nothing to act on yet
+                yield SystemCommand(f"{b.description} ({self.key_names(b)})", b.tooltip,
+                                    partial(node.run_action, b.action))
+        yield SystemCommand("Help (?)", "List every key binding.", self.action_help)
+
+    def key_names(self, binding: Binding) -> str:
+        """Every key of a binding as the footer shows it: ``n / ]``."""
+        return " / ".join(self.get_key_display(Binding(k.strip(), binding.action)) for k in binding.key.split(","))

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from pgsd import errors
@@ -98,6 +98,7 @@ class ProfileModal(ModalScreen[str | None]):
                 yield Button("Save", variant="primary", id="profile-save")
                 yield Button("Test", id="profile-test")
                 yield Button("Cancel", id="profile-cancel")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#field-label" if self.profile else "#field-name", Input).focus()
@@ -209,6 +210,7 @@ class PasswordModal(ModalScreen[str | None]):
         with Vertical(classes="dialog", id="password-dialog"):
             yield Static(f"Password for [b]{escape(self.profile_name)}[/] ({escape(self.where)})")
             yield Input(password=True, id="password-input")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
