@@ -56,10 +56,14 @@ class PgsdApp(App[int]):
 
     # ------------------------------------------------------------------ navigation
 
+    PARKED = "comparison"
+    """The comparison left with ``o``: kept, so that Esc on the connections comes back to it."""
+
     def open_compare(self, source: str, target: str, *, source_name: str | None = None,
                      target_name: str | None = None) -> None:
         from pgsd.tui.screens.compare import CompareScreen
 
+        self._drop_parked()
         self.push_screen(
             CompareScreen(source, target, backend=self.backend, source_name=source_name, target_name=target_name)
         )
@@ -67,9 +71,48 @@ class PgsdApp(App[int]):
     def open_connections(self) -> None:
         from pgsd.tui.screens.connections import ConnectionsScreen
 
+        from pgsd.tui.screens.compare import CompareScreen
+
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ConnectionsScreen):
-            self._cancel_loads(self.screen)
+            screen = self.screen
+            if isinstance(screen, CompareScreen) and self.parked_comparison in (None, screen):
+                if self.parked_comparison is None:
+                    self.install_screen(screen, self.PARKED)
+            else:
+                self._cancel_loads(screen)
             self.pop_screen()
+        self.screen.refresh_bindings()
+
+    @property
+    def parked_comparison(self) -> Screen | None:
+        return self._installed_screens.get(self.PARKED)  # type: ignore[return-value]
+
+    def back_to_comparison(self) -> bool:
+        """Return to the comparison left with ``o``; False when there is none."""
+        screen = self.parked_comparison
+        if screen is None or screen in self.screen_stack:
+            return False
+        self.push_screen(screen)
+        return True
+
+    def _drop_parked(self) -> None:
+        screen = self.parked_comparison
+        if screen is not None and screen not in self.screen_stack:
+            self.uninstall_screen(self.PARKED)
+            self._cancel_loads(screen)
+            screen.remove()
+
+    def profile_badge(self, name: str) -> tuple[str, str] | None:
+        """(label, colour) of the saved profile ``name``, as the connections screen loaded it."""
+        from pgsd.tui.screens.connections import ConnectionsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ConnectionsScreen):
+                profile = screen.profiles.get(name)
+                if profile is not None:
+                    label, colour = getattr(profile, "label", ""), getattr(profile, "colour", "")
+                    return (label, colour) if label or colour else None
+        return None
 
     def action_help(self) -> None:
         from pgsd.tui.screens.help import HelpScreen
@@ -78,8 +121,9 @@ class PgsdApp(App[int]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        for screen in self.screen_stack:
-            self._cancel_loads(screen)
+        for screen in [*self.screen_stack, self.parked_comparison]:
+            if screen is not None:
+                self._cancel_loads(screen)
         self.exit(0)
 
     @staticmethod

@@ -161,7 +161,7 @@ def shorten(label: str, width: int, differs_at: int | None = None) -> str:
 
 def common_prefix(a: str, b: str) -> int:
     """How many leading characters ``a`` and ``b`` share."""
-    return len(commonprefix([a, b]))
+    return len(commonprefix([a, b]))  # noqa: RUF071 - character by character is what is meant
 
 
 # ------------------------------------------------------------------------------ rows

@@ -252,3 +252,47 @@ async def test_long_names_are_cut_with_an_ellipsis_and_stay_distinct() -> None:
         assert len(cut) >= 4
         assert len(set(cut)) == len(cut)  # no two cut names look the same
         assert all(len(line) <= width for line in lines)
+
+
+# ------------------------------------------------------------------ 7. which side is what
+
+
+async def test_header_shows_profile_label_colour_and_snapshot(store) -> None:  # noqa: ANN001
+    backend = fake_backend()
+    app = PgsdApp(backend=backend, profile_store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        connections = app.screen
+        connections.query_one("#source-input", Input).value = "staging"
+        connections.query_one("#target-input", Input).value = "prod"
+        await pilot.press("c")
+        screen = await open_compare(pilot)
+        source = screen.query_one("#header-source").text
+        target = screen.query_one("#header-target").text
+        assert "Staging" in source and "green" in source
+        assert "Production" in target and "red" in target
+        assert "snapshot" not in source + target
+        # o leaves for the connections; Esc there comes back to the same comparison, as it was.
+        tree = screen.query_one(ObjectTree)
+        tree.select_key("view:shop.review_stats")
+        await pilot.press("o")
+        assert app.screen is connections
+        assert "Back" in footer_keys(connections)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and tree.current_key == "view:shop.review_stats"
+        assert len(backend.loads) == 1
+        # A new comparison from the connections replaces the parked one.
+        await pilot.press("o")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen) and app.screen is not screen
+        assert app.parked_comparison is None
+
+
+async def test_a_snapshot_side_says_so_in_the_header() -> None:
+    app = PgsdApp("before.json", "tgt", backend=fake_backend())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compare(pilot)
+        assert "snapshot" in str(screen.query_one("#header-source").render())
+        assert "snapshot" not in str(screen.query_one("#header-target").render())

@@ -144,9 +144,18 @@ class CompareScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(SideHeader).show(self.source_name, None, self.target_name, None)
+        self._show_sides(None, None)
         self.query_one("#body").display = False
         self.load()
+
+    def _show_sides(self, source: Snapshot | None, target: Snapshot | None) -> None:
+        """The header: each side's name (in its profile's colour, with its label) and what it is."""
+        badge = getattr(self.app, "profile_badge", lambda _name: None)
+        self.query_one(SideHeader).show(
+            self.source_name, source, self.target_name, target,
+            snapshots=(is_snapshot_file(self.source_text), is_snapshot_file(self.target_text)),
+            badges=(badge(self.source_name), badge(self.target_name)),
+        )
 
     # ------------------------------------------------------------------ loading
 
@@ -198,7 +207,7 @@ class CompareScreen(Screen[None]):
         self._defs = (self.backend.definitions(event.source), self.backend.definitions(event.target))
         self.comparison += 1
         self.plan = None
-        self.query_one(SideHeader).show(self.source_name, event.source, self.target_name, event.target)
+        self._show_sides(event.source, event.target)
         self.query_one(LoadProgress).display = False
         self.query_one("#body").display = True
         tree = self.query_one(ObjectTree)
@@ -441,7 +450,7 @@ class CompareScreen(Screen[None]):
         self.source_text, self.target_text = self.target_text, self.source_text
         self.source_name, self.target_name = self.target_name, self.source_name
         if self.source_snap is None or self.target_snap is None:
-            self.query_one(SideHeader).show(self.source_name, None, self.target_name, None)
+            self._show_sides(None, None)
             self.load()
             return
         self._compare(self.target_snap, self.source_snap)

@@ -39,6 +39,8 @@ class ConnectionsScreen(Screen[None]):
                 tooltip="Delete the highlighted profile (and its keyring entry)."),
         Binding("x", "test_profile", "Test", id="test-profile",
                 tooltip="Connect with the highlighted profile and show the server version, role and warnings."),
+        Binding("escape", "back", "Back", id="back-to-comparison",
+                tooltip="Return to the comparison left with o (as it was)."),
     ]
 
     def __init__(self, *, store: object | None = None, backend: Backend) -> None:
@@ -110,6 +112,15 @@ class ConnectionsScreen(Screen[None]):
         if not self.profiles or table.cursor_row < 0 or table.cursor_row >= table.row_count:
             return None
         return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            parked = getattr(self.app, "parked_comparison", None)
+            return parked is not None and parked not in self.app.screen_stack
+        return True
+
+    def action_back(self) -> None:
+        self.app.back_to_comparison()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ choose and compare
 
