@@ -69,9 +69,8 @@ class PgsdApp(App[int]):
         )
 
     def open_connections(self) -> None:
-        from pgsd.tui.screens.connections import ConnectionsScreen
-
         from pgsd.tui.screens.compare import CompareScreen
+        from pgsd.tui.screens.connections import ConnectionsScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ConnectionsScreen):
             screen = self.screen

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from pgsd.tui.widgets.title_bar import TitleBar
 
 from pgsd.model.snapshot import Snapshot
+from pgsd.tui.widgets.title_bar import TitleBar
 
 WARN = "⚠"
 
@@ -25,7 +25,9 @@ def side_markup(role: str, name: str, snap: Snapshot | None, *, versions_differ:
     """
     label, colour = badge or ("", "")
     style = f"b {colour}" if colour and _is_colour(colour) else "b"
-    parts = [f"[{style}]{escape(name)}[/]" + (f" [{style} reverse] {escape(label)} [/]" if label else "")] if name else []
+    parts = []
+    if name:
+        parts.append(f"[{style}]{escape(name)}[/]" + (f" [{style} reverse] {escape(label)} [/]" if label else ""))
     if snapshot:
         taken = f" taken {escape(snap.taken_at[:16].replace('T', ' '))}" if snap is not None and snap.taken_at else ""
         parts.append(f"[b $warning]snapshot[/]{taken}")
