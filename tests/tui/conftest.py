@@ -50,6 +50,12 @@ def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
+@pytest.fixture(autouse=True)
+def _private_pgpass(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The profile form may write a ~/.pgpass line: never the real one."""
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "pgpass"))
+
+
 @pytest.fixture
 def store(tmp_path) -> ProfileStore:  # noqa: ANN001
     """A profiles file with three profiles (no passwords anywhere)."""

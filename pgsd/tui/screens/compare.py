@@ -353,7 +353,8 @@ class CompareScreen(Screen[None]):
         ddl = self.query_one(DdlPane)
         if self.changes is None:
             return
-        ddl.hint = "p: this object" if self.scope == "selection" else "p: whole selection"
+        on_object = self.query_one(ObjectTree).current_entry is not None
+        ddl.hint = ("p: this object" if self.scope == "selection" else "p: whole selection") if on_object else ""
         if self._showing_selection_plan():
             if self.plan is None:
                 ddl.set_title("Plan for the selection (planning…)")

@@ -73,7 +73,7 @@ class DefinitionPane(Vertical):
 
     def _show_title(self, unified_mode: bool) -> None:
         if self._title:
-            hint = "u: side by side" if unified_mode else "u: unified"
+            hint = "u: split" if unified_mode else "u: unified"
             self.query_one("#definition-title", TitleBar).update(f"{self._title}  [dim]{hint}[/]")
 
     def _refresh_views(self, empty: bool = False) -> None:
