@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -213,6 +214,7 @@ class CompareScreen(Screen[None]):
         tree = self.query_one(ObjectTree)
         tree.set_index(event.index)
         self._show_state_toggles()
+        self.call_after_refresh(self._show_state_toggles)  # again once the panes have their width
         self._selection_changed()
         tree.focus()
         self.refresh_bindings()
@@ -313,10 +315,16 @@ class CompareScreen(Screen[None]):
                 shown.append(f"[@click=screen.toggle_state('{state}')][{STATE_COLOURS[state]}]{text}[/][/]")
             else:
                 hidden.append(f"[@click=screen.toggle_state('{state}')]{text}[/]")
-        line = "[dim]1-4[/] " + (" ".join(shown) if shown else "[dim]nothing shown[/]")
-        if hidden:
-            line += " [dim]· hidden " + " ".join(hidden) + "[/]"
-        self.query_one("#state-toggles", TitleBar).update(line)
+        toggles = self.query_one("#state-toggles", TitleBar)
+        room = toggles.content_region.width or 1000  # (0 before the first layout)
+        line = ""
+        for prefix, word in (("[dim]1-4[/] ", "hidden"), ("", "hidden"), ("", "off")):
+            line = prefix + (" ".join(shown) if shown else "[dim]nothing shown[/]")
+            if hidden:
+                line += f" [dim]· {word} " + " ".join(hidden) + "[/]"
+            if Content.from_markup(line).cell_length <= room:
+                break
+        toggles.update(line)
 
     # ------------------------------------------------------------------ detail panes
 

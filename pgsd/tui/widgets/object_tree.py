@@ -340,7 +340,7 @@ class ObjectTree(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         line = y + self.scroll_offset.y
-        width = self.size.width
+        width = self.scrollable_content_region.width or self.size.width  # less the scrollbar, when shown
         if line >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         is_cursor = line == self.cursor
