@@ -163,7 +163,8 @@ class PgsdApp(App[int]):
                 if not isinstance(b, Binding) or not b.description or b.id in seen or b.action.startswith("cursor"):
                     continue
                 seen.add(b.id or b.action)
-                if screen.check_action(b.action.partition("(")[0], ()) is False:
+                can_act = getattr(screen, "can_act", None)
+                if can_act is not None and can_act(b.action.partition("(")[0]) is False:
                     continue  # hidden from the footer too: nothing to act on yet
                 yield SystemCommand(f"{b.description} ({self.key_names(b)})", b.tooltip,
                                     partial(node.run_action, b.action))

@@ -123,7 +123,9 @@ async def test_down_from_the_filter_goes_into_the_tree() -> None:
     app = PgsdApp("src", "tgt", backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
-        await pilot.press("slash", *"review", "down")
+        await pilot.press("slash", *"review")
+        assert not {"Export", "Copy", "Refresh", "Swap"} & set(footer_keys(screen))  # typing: letters are text
+        await pilot.press("down")
         tree = screen.query_one(ObjectTree)
         assert tree.has_focus
         assert screen.query_one("#filter", Input).value == "review"

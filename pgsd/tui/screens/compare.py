@@ -94,6 +94,10 @@ class CompareScreen(Screen[None]):
     NEEDS_COMPARISON = frozenset({"export", "copy", "toggle_all", "toggle_state", "toggle_unified", "toggle_scope"})
     """Actions with nothing to act on before the first comparison: hidden from the footer until then."""
 
+    TYPED_KEYS = frozenset({"toggle_state", "toggle_all", "export", "copy", "toggle_unified", "toggle_scope",
+                            "refresh", "swap", "connections"})
+    """Letter and digit commands: a field being typed into takes these keys, so the footer hides them."""
+
     def __init__(self, source: str, target: str, *, backend: Backend,
                  source_name: str | None = None, target_name: str | None = None) -> None:
         super().__init__()
@@ -120,7 +124,13 @@ class CompareScreen(Screen[None]):
         self.last_export: Path | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide what cannot act yet (no comparison); show Copy dimmed while the plan is being made."""
+        """Hide what cannot act yet (no comparison, or typing in the filter); Copy is dimmed while planning."""
+        if action in self.TYPED_KEYS and isinstance(self.focused, Input):
+            return False
+        return self.can_act(action)
+
+    def can_act(self, action: str) -> bool | None:
+        """Whether ``action`` has something to act on (the palette asks this too)."""
         if action in self.NEEDS_COMPARISON and self.changes is None:
             return False
         if action == "copy" and self.plan is None:
