@@ -47,6 +47,11 @@ async def test_without_a_keyring_a_keyring_profile_is_refused(store, pgpass) -> 
         source.value = "keyring"
         await pilot.pause()
         assert "No keyring here" in str(form.query_one("#password-note").render())
+        form.query_one("#field-password", Input).value = "hunter2"
+        await pilot.press("ctrl+t")  # the test may connect, but says what Save will do
+        await settle(pilot)
+        assert "Save will refuse" in str(form.query_one("#error-password").render())
+        form.query_one("#field-password", Input).value = ""
         await pilot.press("ctrl+s")  # no password typed: the CLI refuses this profile too
         await pilot.pause()
         assert app.screen is form

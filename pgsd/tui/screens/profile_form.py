@@ -246,6 +246,10 @@ class ProfileModal(ModalScreen[str | None]):
         if profile is None:
             return
         password = self.query_one("#field-password", Input).value or None
+        if profile.password_source == "keyring" and self.keyring_problem:
+            # The typed password may well connect now, but nothing could give it back later.
+            self._error("password", f"Save will refuse this: no keyring here ({self.keyring_problem}); "
+                        "choose ~/.pgpass, PGPASSWORD or ask each time")
         self.query_one("#profile-test-result", Static).update("Connecting…")
         self._test(profile, password)
 
