@@ -68,6 +68,12 @@ async def test_side_by_side_lines_face_their_counterparts() -> None:
         assert target[after] == source[after]
         assert screen.query_one("#definition-target", SqlView).marks[stable] == "filler"
         assert "u: unified" in str(screen.query_one("#definition-title").render())
+        # Aligned sides scroll together.
+        source_view = screen.query_one("#definition-source", SqlView)
+        source_view.scroll_to(x=4, y=2, animate=False)
+        await pilot.pause()
+        assert source_view.scroll_offset.x == 4
+        assert screen.query_one("#definition-target", SqlView).scroll_offset == source_view.scroll_offset
 
 
 # ------------------------------------------------------------------ 2. keys in sight

@@ -8,6 +8,8 @@ columns, unified below (the 80-column case).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
@@ -48,6 +50,14 @@ class DefinitionPane(Vertical):
         if self.unified_view is not None:
             return self.unified_view
         return self.size.width < SIDE_BY_SIDE_MIN
+
+    def on_mount(self) -> None:
+        # The two sides are aligned line for line, so they scroll together.
+        source = self.query_one("#definition-source", SqlView)
+        target = self.query_one("#definition-target", SqlView)
+        for one, other in ((source, target), (target, source)):
+            self.watch(one, "scroll_y", _follow(other, "y"), init=False)
+            self.watch(one, "scroll_x", _follow(other, "x"), init=False)
 
     def toggle_unified(self) -> None:
         self.unified_view = not self.is_unified
@@ -92,7 +102,8 @@ class DefinitionPane(Vertical):
         if unified_mode:
             lines = unified(source or "", target or "")
             text = "\n".join(f"{mark} {line}" for mark, line in lines)
-            marks = {i: ("added" if mark == ADDED else "removed") for i, (mark, _) in enumerate(lines) if mark in (ADDED, REMOVED)}
+            marks = {i: ("added" if mark == ADDED else "removed")
+                     for i, (mark, _) in enumerate(lines) if mark in (ADDED, REMOVED)}
             if source is None:
                 text = "-- not in the source: the plan drops it\n" + text
                 marks = {i + 1: m for i, m in marks.items()}
@@ -115,3 +126,12 @@ class DefinitionPane(Vertical):
             else:
                 tgt_view.show(diff.target, {i: "removed" for i in diff.target_changed}
                               | {i: "filler" for i in diff.target_filler})
+
+
+def _follow(view: SqlView, axis: str) -> Callable[[float], None]:
+    """A watcher that scrolls ``view`` to the same place on ``axis``."""
+
+    def follow(value: float) -> None:
+        view.scroll_to(**{axis: value}, animate=False)
+
+    return follow
