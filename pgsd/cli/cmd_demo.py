@@ -36,7 +36,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       help="print the plan that makes v1 match v2 instead of opening the app")
     mode.add_argument("--stop", action="store_true", help="stop a demo server left running by --keep")
     p.add_argument("--keep", action="store_true",
-                   help="leave the server running and print its connection strings, to try the CLI on it")
+                   help="do not open the app: leave the server running and print its connection strings, "
+                   "to try the CLI (or `pgsd tui`) on it; pgsd demo --stop stops it")
     p.set_defaults(run=run)
 
 

@@ -18,7 +18,11 @@ from pgsd.workflow import SnapshotSide, parse_side, read_snapshot_file, side_inf
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("info", help="show the server version, role and permissions of a database")
+    p = sub.add_parser("info", help="show the server version, role and permissions of a database",
+                       description="Connect to SOURCE and print what pgsd would work with there: the server "
+                       "version, the role and whether it is a superuser, the schemas it can read, and "
+                       "warnings about objects its permissions hide. For a snapshot file, print the facts "
+                       "recorded when it was taken (no connection is made).")
     p.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print the facts as JSON")
     add_connection_options(p)

@@ -23,7 +23,7 @@ from pgsd.errors import PgsdError, ProfileError
 from pgsd.profiles import PASSWORD_SOURCES, secrets
 
 if TYPE_CHECKING:
-    from pgsd.profiles.store import Profile, ProfileStore
+    from pgsd.profiles.store import Profile
 
 
 def _store():  # noqa: ANN202 - the module
@@ -134,11 +134,10 @@ def run_add(args: argparse.Namespace) -> int:
     profile = _store().make_profile(args.name, **fields, password_source=source,
                                     **_present(label=args.label, colour=args.colour))
     password = _given_password(spec, args, source)
-    if source == "keyring":
-        secrets.require_backend(args.name, existing=False)
-        if password is None and not args.password_stdin and sys.stdin.isatty():
-            password = _ask_new_password(profile)
-    _save_with_password(store, profile, password, replace=False)
+    secrets.require_keyring_for(args.name, source, previous=None, new_password=password is not None)
+    if source == "keyring" and password is None and not args.password_stdin and sys.stdin.isatty():
+        password = _ask_new_password(profile)
+    secrets.save_with_password(store, profile, password, replace=False)
     stored = " (password in the keyring)" if password else ""
     output.note(f"saved profile {profile.name}: {profile.describe()}{stored}")
     return 0
@@ -155,10 +154,9 @@ def run_edit(args: argparse.Namespace) -> int:
     if profile.connection_fields() != old.connection_fields():
         profile = profile.with_changes(server_version=None)  # perhaps another server now
     password = _given_password(spec, args, source)
+    secrets.require_keyring_for(profile.name, source, previous=old.password_source, new_password=args.password)
     if source == "keyring":
         switching = old.password_source != "keyring"
-        if switching or args.password:
-            secrets.require_backend(profile.name)
         if password is None and (args.password or switching) and not args.password_stdin:
             if sys.stdin.isatty():
                 password = _ask_new_password(profile)
@@ -167,7 +165,7 @@ def run_edit(args: argparse.Namespace) -> int:
     elif args.password:
         raise ProfileError(f"--password: profile {profile.name} uses password_source={source}, "
                            "which stores no password; add --password-source keyring")
-    _save_with_password(store, profile, password, replace=True)
+    secrets.save_with_password(store, profile, password, replace=True)
     if old.password_source == "keyring" and source != "keyring":
         _forget_password(profile.name)  # no secret outlives the profile's use of it
     output.note(f"saved profile {profile.name}: {profile.describe()}")
@@ -212,31 +210,14 @@ def _given_password(spec: ConnectionSpec, args: argparse.Namespace, source: str)
     password = spec.password.get_secret_value() if spec.password is not None else None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n") or None
-    if password is not None and source != "keyring":
-        raise ProfileError(
-            f"a password was given but password_source={source} stores none (pgsd never writes "
-            "passwords to the profiles file); leave it out, or use --password-source keyring"
-        )
+    if password is not None:
+        secrets.refuse_unkept_password(source, instead="leave it out, or use --password-source keyring")
     return password
 
 
 def _ask_new_password(profile: Profile) -> str | None:
     answer = getpass.getpass(f"Password for {profile.name} ({profile.describe()}), empty for none: ")
     return answer or None
-
-
-def _save_with_password(store: ProfileStore, profile: Profile, password: str | None, *, replace: bool) -> None:
-    """Keyring first, then the file; undo the keyring write if the file write fails."""
-    if password is None:
-        store.add(profile, replace=replace)
-        return
-    secrets.set_password(profile.name, password, existing=replace)
-    try:
-        store.add(profile, replace=replace)
-    except BaseException:
-        if not replace:
-            _forget_password(profile.name)
-        raise
 
 
 def _forget_password(name: str) -> bool:

@@ -10,6 +10,7 @@ imported lazily so commands that never touch a profile do not pay for its backen
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from pgsd.errors import ProfileError, SecretStoreUnavailable
@@ -69,6 +70,47 @@ def require_backend(profile: str, *, existing: bool = True) -> None:
     why = backend_problem()
     if why is not None:
         raise unavailable(profile, why, existing=existing)
+
+
+# ------------------------------------------------------------------ the rules every front end follows
+# (`pgsd profiles add/edit` and the app's profile form call these; neither has its own copy)
+
+
+def refuse_unkept_password(source: str, *, instead: str) -> None:
+    """A password was given for a profile: only the keyring keeps one, so refuse it for any other source.
+
+    ``instead`` says what the user can do (a CLI option, or the form's field).
+    """
+    if source != "keyring":
+        raise ProfileError(
+            f"a password was given but password_source={source} stores none (pgsd never writes "
+            f"passwords to the profiles file); {instead}"
+        )
+
+
+def require_keyring_for(profile: str, source: str, *, previous: str | None, new_password: bool) -> None:
+    """Refuse a keyring profile that could never get its password: no usable keyring here.
+
+    Checked when the profile starts using the keyring (``previous`` is None for a new
+    profile, else its old source) or a new password is to be stored in it.
+    """
+    if source == "keyring" and (previous != "keyring" or new_password):
+        require_backend(profile, existing=previous is not None)
+
+
+def save_with_password(store: Any, profile: Any, password: str | None, *, replace: bool) -> None:
+    """Keyring first, then the profiles file; undo the keyring write if the file write fails."""
+    if password is None:
+        store.add(profile, replace=replace)
+        return
+    set_password(profile.name, password, existing=replace)
+    try:
+        store.add(profile, replace=replace)
+    except BaseException:
+        if not replace:
+            with contextlib.suppress(ProfileError):
+                delete_password(profile.name)
+        raise
 
 
 def set_password(profile: str, password: str, *, existing: bool = True) -> None:

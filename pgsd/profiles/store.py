@@ -282,8 +282,8 @@ class ProfileStore:
             os.close(fd)
 
 
-def write_private(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically, mode 0600; errors become ProfileError."""
+def write_private(path: Path, text: str, *, what: str | None = None) -> None:
+    """Replace ``path`` with ``text`` atomically, mode 0600; errors become ProfileError naming ``what``."""
     _ensure_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
@@ -303,7 +303,7 @@ def write_private(path: Path, text: str) -> None:
             _unlink_quietly(tmp)
             raise
     except OSError as e:
-        raise ProfileError(f"cannot write profiles file {path}: {e.strerror or e}") from None
+        raise ProfileError(f"cannot write {what or f'profiles file {path}'}: {e.strerror or e}") from None
     _fsync_dir(path.parent)
 
 

@@ -28,8 +28,8 @@ class PgsdApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit pgsd (running catalog reads are cancelled)."),
         Binding("question_mark", "help", "Help", id="help", tooltip="List every key binding."),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit pgsd (running catalog reads are cancelled)."),
     ]
 
     def __init__(
@@ -59,20 +59,62 @@ class PgsdApp(App[int]):
 
     # ------------------------------------------------------------------ navigation
 
+    PARKED = "comparison"
+    """The comparison left with ``o``: kept, so that Esc on the connections comes back to it."""
+
     def open_compare(self, source: Side, target: Side, *, source_name: str | None = None,
                      target_name: str | None = None) -> None:
         from pgsd.tui.screens.compare import CompareScreen
 
+        self._drop_parked()
         self.push_screen(
             CompareScreen(source, target, backend=self.backend, source_name=source_name, target_name=target_name)
         )
 
     def open_connections(self) -> None:
+        from pgsd.tui.screens.compare import CompareScreen
         from pgsd.tui.screens.connections import ConnectionsScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ConnectionsScreen):
-            self._cancel_loads(self.screen)
+            screen = self.screen
+            if isinstance(screen, CompareScreen) and self.parked_comparison in (None, screen):
+                if self.parked_comparison is None:
+                    self.install_screen(screen, self.PARKED)
+            else:
+                self._cancel_loads(screen)
             self.pop_screen()
+        self.screen.refresh_bindings()
+
+    @property
+    def parked_comparison(self) -> Screen | None:
+        return self._installed_screens.get(self.PARKED)  # type: ignore[return-value]
+
+    def back_to_comparison(self) -> bool:
+        """Return to the comparison left with ``o``; False when there is none."""
+        screen = self.parked_comparison
+        if screen is None or screen in self.screen_stack:
+            return False
+        self.push_screen(screen)
+        return True
+
+    def _drop_parked(self) -> None:
+        screen = self.parked_comparison
+        if screen is not None and screen not in self.screen_stack:
+            self.uninstall_screen(self.PARKED)
+            self._cancel_loads(screen)
+            screen.remove()
+
+    def profile_badge(self, name: str) -> tuple[str, str] | None:
+        """(label, colour) of the saved profile ``name``, as the connections screen loaded it."""
+        from pgsd.tui.screens.connections import ConnectionsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ConnectionsScreen):
+                profile = screen.profiles.get(name)
+                if profile is not None:
+                    label, colour = getattr(profile, "label", ""), getattr(profile, "colour", "")
+                    return (label, colour) if label or colour else None
+        return None
 
     def action_help(self) -> None:
         from pgsd.tui.screens.help import HelpScreen
@@ -81,8 +123,9 @@ class PgsdApp(App[int]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        for screen in self.screen_stack:
-            self._cancel_loads(screen)
+        for screen in [*self.screen_stack, self.parked_comparison]:
+            if screen is not None:
+                self._cancel_loads(screen)
         self.exit(0)
 
     @staticmethod
@@ -110,6 +153,8 @@ class PgsdApp(App[int]):
     # ------------------------------------------------------------------ command palette
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every described binding of the screen and the focused
+        widget, each titled with its key (``Export (e)``) so the palette teaches the keys."""
         yield from super().get_system_commands(screen)
         seen = {"quit", "help"}
         sources = [(screen, getattr(screen, "BINDINGS", []))]
@@ -121,5 +166,13 @@ class PgsdApp(App[int]):
                 if not isinstance(b, Binding) or not b.description or b.id in seen or b.action.startswith("cursor"):
                     continue
                 seen.add(b.id or b.action)
-                yield SystemCommand(b.description, b.tooltip, partial(node.run_action, b.action))
-        yield SystemCommand("Help", "List every key binding.", self.action_help)
+                can_act = getattr(screen, "can_act", None)
+                if can_act is not None and can_act(b.action.partition("(")[0]) is False:
+                    continue  # hidden from the footer too: nothing to act on yet
+                yield SystemCommand(f"{b.description} ({self.key_names(b)})", b.tooltip,
+                                    partial(node.run_action, b.action))
+        yield SystemCommand("Help (?)", "List every key binding.", self.action_help)
+
+    def key_names(self, binding: Binding) -> str:
+        """Every key of a binding as the footer shows it: ``n / ]``."""
+        return " / ".join(self.get_key_display(Binding(k.strip(), binding.action)) for k in binding.key.split(","))

@@ -106,25 +106,58 @@ REMOVED = "-"
 
 @dataclass(frozen=True)
 class SideBySide:
-    """Both texts, and for each the 0-based lines that differ from the other side."""
+    """Both texts aligned on their diff, line for line.
+
+    ``source`` and ``target`` have the same number of lines: where one side has lines
+    the other has not, the other gets blank filler lines, so every line faces its
+    counterpart (as delta, difftastic and lazygit show it).
+    """
 
     source: str
     target: str
     source_changed: frozenset[int]
+    """Aligned lines whose source text differs from the target's."""
     target_changed: frozenset[int]
+    filler: frozenset[int] = frozenset()
+    """Aligned lines that are filler on one side (in ``source_filler`` / ``target_filler``)."""
+    source_filler: frozenset[int] = frozenset()
+    target_filler: frozenset[int] = frozenset()
 
 
 def side_by_side(source: str, target: str) -> SideBySide:
+    """Align the two definitions on the line diff, padding the shorter side of each change."""
     a = target.splitlines()
     b = source.splitlines()
-    target_changed: set[int] = set()
+    src_lines: list[str] = []
+    tgt_lines: list[str] = []
     source_changed: set[int] = set()
+    target_changed: set[int] = set()
+    source_filler: set[int] = set()
+    target_filler: set[int] = set()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
+            src_lines.extend(b[j1:j2])
+            tgt_lines.extend(a[i1:i2])
             continue
-        target_changed.update(range(i1, i2))
-        source_changed.update(range(j1, j2))
-    return SideBySide(source, target, frozenset(source_changed), frozenset(target_changed))
+        height = max(i2 - i1, j2 - j1)
+        for k in range(height):
+            line = len(src_lines)
+            if j1 + k < j2:
+                src_lines.append(b[j1 + k])
+                source_changed.add(line)
+            else:
+                src_lines.append("")
+                source_filler.add(line)
+            if i1 + k < i2:
+                tgt_lines.append(a[i1 + k])
+                target_changed.add(line)
+            else:
+                tgt_lines.append("")
+                target_filler.add(line)
+    return SideBySide(
+        "\n".join(src_lines), "\n".join(tgt_lines), frozenset(source_changed), frozenset(target_changed),
+        frozenset(source_filler | target_filler), frozenset(source_filler), frozenset(target_filler),
+    )
 
 
 def unified(source: str, target: str) -> list[tuple[str, str]]:

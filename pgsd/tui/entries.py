@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from os.path import commonprefix
 
 from pgsd.diff.changes import ChangeSet
 from pgsd.model.kinds import DISPLAY_RANK, KIND_LABELS
@@ -123,6 +124,38 @@ def _entry(obj: DbObject, status: str, textual_only: bool) -> Entry:
         search=obj.display_name.lower(),
         parent=obj.parent_key,
     )
+
+
+ELLIPSIS = "…"
+
+
+def shorten(label: str, width: int, differs_at: int | None = None) -> str:
+    """``label`` in at most ``width`` cells, cut with ``…`` where the cut loses the least.
+
+    Without more to go on the cut keeps a short head and a longer tail (names mostly
+    differ at their end). ``differs_at`` is where the label first differs from its most
+    alike neighbour in the list (``payments_2024_01_…`` and ``payments_2024_02_…`` differ
+    at 15): the cut then keeps that place in sight, so two cut names never look the same.
+    """
+    if len(label) <= width:
+        return label
+    if width <= 1:
+        return ELLIPSIS[:width]
+    keep = width - 1
+    head = keep // 3
+    if differs_at is not None and head <= differs_at < len(label) - (keep - head):
+        start = max(differs_at - 1, 0)
+        if len(label) - start <= keep - 1:
+            head = keep - (len(label) - start)
+        elif keep >= 6:
+            head = min(3, keep // 4)
+            return label[:head] + ELLIPSIS + label[start:start + keep - head - 1] + ELLIPSIS
+    return label[:head] + ELLIPSIS + label[len(label) - (keep - head):]
+
+
+def common_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share."""
+    return len(commonprefix([a, b]))  # noqa: RUF071 - character by character is what is meant
 
 
 # ------------------------------------------------------------------------------ rows

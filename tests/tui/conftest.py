@@ -7,8 +7,8 @@ import inspect
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerFailed
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerFailed
 
 from pgsd.profiles.store import Profile, ProfileStore
 
@@ -48,6 +48,12 @@ def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cursors do not blink in tests, so pictures do not depend on timing."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture(autouse=True)
+def _private_pgpass(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The profile form may write a ~/.pgpass line: never the real one."""
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "pgpass"))
 
 
 @pytest.fixture

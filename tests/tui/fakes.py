@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pgsd import errors
+from pgsd.connect import ConnectionSpec
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Hazard, HazardType, Plan, Statement
 from pgsd.diff.changes import ChangeSet, diff_snapshots
@@ -21,10 +22,12 @@ from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Dependency, Snapshot
 from pgsd.tui.backend import ServerReport
 from pgsd.tui.definitions import field_listing
-from pgsd.workflow import ComparisonRequest, Loaded, Side, SnapshotSide
+from pgsd.workflow import ComparisonRequest, DatabaseSide, Loaded, Side
 
-SRC, TGT = SnapshotSide("src"), SnapshotSide("tgt")
-"""The two sides the fake backend knows: it answers them with its source and target snapshots."""
+SRC = DatabaseSide(spec=ConnectionSpec.parse("dbname=src"), profile="src")
+TGT = DatabaseSide(spec=ConnectionSpec.parse("dbname=tgt"), profile="tgt")
+"""The two sides the fake backend knows (two databases, named like profiles): it answers
+them with its source and target snapshots."""
 
 
 def server(version: str = "18.1", num: int = 180001, user: str = "app", **kw: object) -> ServerInfo:

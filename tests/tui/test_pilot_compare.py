@@ -291,7 +291,7 @@ async def test_command_palette_offers_the_screen_actions() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
         titles = {c.title for c in app.get_system_commands(screen)}
-        assert {"Export", "Refresh", "Swap", "Copy", "Filter", "Help", "Include"} <= titles
+        assert {"Export (e)", "Refresh (r)", "Swap (s)", "Copy (y)", "Filter (/)", "Help (?)", "Include (space)"} <= titles
 
 
 async def test_works_in_80_by_24() -> None:

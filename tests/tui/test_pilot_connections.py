@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from pgsd import errors
 from pgsd.tui.app import PgsdApp
@@ -117,6 +117,8 @@ async def test_password_without_keyring_is_refused_not_written(store) -> None:  
         await pilot.press("n")
         form = app.screen
         form.query_one("#field-name", Input).value = "secret"
+        form.query_one("#field-password_source", Select).value = "keyring"
+        await pilot.pause()
         form.query_one("#field-password", Input).value = "hunter2"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ProfileModal)

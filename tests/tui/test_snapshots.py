@@ -58,3 +58,30 @@ def test_help_screen(snap_compare) -> None:  # noqa: ANN001
         await pilot.pause()
 
     assert snap_compare(compare_app(), terminal_size=(120, 40), run_before=open_help)
+
+
+def test_profile_form_50_rows(snap_compare, store) -> None:  # noqa: ANN001
+    """The whole form in sight, the password field saying where a password goes (no keyring here)."""
+    async def open_form(pilot) -> None:  # noqa: ANN001
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+
+    app = PgsdApp(backend=fake_backend(canned=True), profile_store=store)
+    assert snap_compare(app, terminal_size=(100, 50), run_before=open_form)
+
+
+def test_failed_load(snap_compare) -> None:  # noqa: ANN001
+    """The bars give their place to the failure and what to do; Export and Copy are not offered."""
+    from pgsd import errors
+
+    backend = fake_backend(canned=True, load_error=errors.ConnectionFailed(
+        "cannot reach postgresql://app@db1:5432/shop: connection refused (is the server running?)"))
+    app = PgsdApp(SRC, TGT, backend=backend)
+
+    async def failed(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=failed)

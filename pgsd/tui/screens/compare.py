@@ -8,12 +8,14 @@ so a refresh or a swap keeps the user's choices.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -31,11 +33,12 @@ from pgsd.tui.messages import ComparisonLoaded, PlanExported, PlanReady, SidePro
 from pgsd.tui.screens.export import ExportModal, ExportRequest
 from pgsd.tui.widgets.ddl_pane import DdlPane, hazard_text
 from pgsd.tui.widgets.definition_pane import DefinitionPane
+from pgsd.tui.widgets.filter_input import FilterInput
 from pgsd.tui.widgets.load_progress import LoadProgress
 from pgsd.tui.widgets.object_tree import ObjectTree
 from pgsd.tui.widgets.side_header import SideHeader
 from pgsd.tui.widgets.title_bar import TitleBar
-from pgsd.workflow import CancelToken, ComparisonRequest, Side
+from pgsd.workflow import CancelToken, ComparisonRequest, DatabaseSide, Side, SnapshotSide
 
 STATE_COLOURS = {"added": "$text-success", "removed": "$text-error", "changed": "$text-warning", "identical": "$text-muted"}
 
@@ -47,29 +50,39 @@ class CompareScreen(Screen[None]):
     """Nothing is focused while the catalogs are read (keys go to the screen's bindings)."""
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the objects by name."),
+        Binding("slash", "filter", "Filter", id="filter",
+                tooltip="Filter the objects by name (↓ or Enter: back to the tree)."),
         Binding("escape", "cancel", "Cancel", show=False, id="cancel",
                 tooltip="Cancel reading the catalogs; otherwise leave or clear the filter."),
-        Binding("e", "export", "Export", id="export-plan", tooltip="Write the plan of the selection to a file."),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Read both sides again."),
-        Binding("s", "swap", "Swap", id="swap", tooltip="Swap source and target."),
-        Binding("y", "copy", "Copy", show=False, id="copy-ddl", tooltip="Copy the plan of the selection to the clipboard."),
-        Binding("u", "toggle_unified", "Unified", show=False, id="toggle-unified",
-                tooltip="Show the definitions side by side or as one unified diff."),
-        Binding("p", "toggle_scope", "Plan scope", show=False, id="toggle-plan-scope",
-                tooltip="Show the plan of the object under the cursor or of the whole selection."),
-        Binding("a", "toggle_all", "All/none", show=False, id="toggle-all",
-                tooltip="Include every change, or leave every change out."),
-        Binding("1", "toggle_state('added')", "Added", show=False, id="show-added", tooltip="Show or hide added objects."),
+        Binding("1", "toggle_state('added')", "Added", show=False, id="show-added",
+                tooltip="Show or hide added objects."),
         Binding("2", "toggle_state('removed')", "Removed", show=False, id="show-removed",
                 tooltip="Show or hide removed objects."),
         Binding("3", "toggle_state('changed')", "Changed", show=False, id="show-changed",
                 tooltip="Show or hide changed objects."),
         Binding("4", "toggle_state('identical')", "Identical", show=False, id="show-identical",
                 tooltip="Show or hide identical objects."),
+        Binding("a", "toggle_all", "All/none", show=False, id="toggle-all",
+                tooltip="Include every change, or leave every change out."),
+        Binding("e", "export", "Export", id="export-plan", tooltip="Write the plan of the selection to a file."),
+        Binding("y", "copy", "Copy", id="copy-ddl",
+                tooltip="Copy the plan of the selection through the terminal's clipboard (OSC 52)."),
+        Binding("u", "toggle_unified", "Unified", show=False, id="toggle-unified",
+                tooltip="Show the definitions side by side or as one unified diff."),
+        Binding("p", "toggle_scope", "Plan scope", show=False, id="toggle-plan-scope",
+                tooltip="Show the plan of the object under the cursor or of the whole selection."),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Read both sides again (the cursor stays put)."),
+        Binding("s", "swap", "Swap", id="swap", tooltip="Swap source and target."),
         Binding("o", "connections", "Connections", show=False, id="open-connections",
-                tooltip="Go to the saved connections."),
+                tooltip="Go to the saved connections (Esc there comes back here)."),
     ]
+
+    NEEDS_COMPARISON = frozenset({"export", "copy", "toggle_all", "toggle_state", "toggle_unified", "toggle_scope"})
+    """Actions with nothing to act on before the first comparison: hidden from the footer until then."""
+
+    TYPED_KEYS = frozenset({"toggle_state", "toggle_all", "export", "copy", "toggle_unified", "toggle_scope",
+                            "refresh", "swap", "connections"})
+    """Letter and digit commands: a field being typed into takes these keys, so the footer hides them."""
 
     def __init__(self, source: Side, target: Side, *, backend: Backend,
                  source_name: str | None = None, target_name: str | None = None) -> None:
@@ -99,6 +112,20 @@ class CompareScreen(Screen[None]):
         self._defs: tuple[DefinitionSource, DefinitionSource] | None = None
         self.last_export: Path | None = None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what cannot act yet (no comparison, or typing in the filter); Copy is dimmed while planning."""
+        if action in self.TYPED_KEYS and isinstance(self.focused, Input):
+            return False
+        return self.can_act(action)
+
+    def can_act(self, action: str) -> bool | None:
+        """Whether ``action`` has something to act on (the palette asks this too)."""
+        if action in self.NEEDS_COMPARISON and self.changes is None:
+            return False
+        if action == "copy" and self.plan is None:
+            return None
+        return True
+
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
@@ -106,19 +133,38 @@ class CompareScreen(Screen[None]):
         yield LoadProgress(id="progress")
         with Horizontal(id="body"):
             with Vertical(id="tree-pane"):
-                yield Input(placeholder="/ filter by name", id="filter")
+                yield FilterInput(placeholder="/ filter by name", id="filter")
                 yield TitleBar("", id="state-toggles")
                 yield ObjectTree(id="tree")
             with Vertical(id="detail-pane"):
                 yield DefinitionPane(id="definition")
                 yield DdlPane(id="ddl")
         yield TitleBar("", id="totals")
-        yield Footer()
+        # Compact and without the palette key (ctrl+p is in ? Help), so the keys fit in 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(SideHeader).show(self.source_name, None, self.target_name, None)
+        self._show_sides(None, None)
         self.query_one("#body").display = False
         self.load()
+
+    def _show_sides(self, source: Snapshot | None, target: Snapshot | None) -> None:
+        """The header: each side's name (in its profile's colour, with its label) and what it is."""
+        self.query_one(SideHeader).show(
+            self.source_name, source, self.target_name, target,
+            snapshots=self._snapshot_sides(),
+            badges=(self._badge(self.source_side, self.source_name), self._badge(self.target_side, self.target_name)),
+        )
+
+    def _badge(self, side: Side, name: str) -> tuple[str, str] | None:
+        """(label, colour) of a profile's side: from the side itself, else as the connections screen has it."""
+        if isinstance(side, DatabaseSide) and (side.label or side.colour):
+            return side.label or "", side.colour or ""
+        badge = getattr(self.app, "profile_badge", None)
+        return badge(name) if badge is not None else None
+
+    def _snapshot_sides(self) -> tuple[bool, bool]:
+        return isinstance(self.source_side, SnapshotSide), isinstance(self.target_side, SnapshotSide)
 
     # ------------------------------------------------------------------ loading
 
@@ -130,7 +176,8 @@ class CompareScreen(Screen[None]):
         """Read both sides (again) in a worker; progress replaces the panes meanwhile."""
         self._token = CancelToken()
         progress = self.query_one(LoadProgress)
-        progress.reset(f"Reading {self.source_name} and {self.target_name}…")
+        progress.reset(f"Reading {self.source_name} and {self.target_name}…",
+                       snapshots=self._snapshot_sides())
         progress.display = True
         self.query_one("#body").display = False
         self._load(self.source_side, self.target_side, self._token)
@@ -176,14 +223,16 @@ class CompareScreen(Screen[None]):
         self._defs = (self.backend.definitions(event.source), self.backend.definitions(event.target))
         self.comparison += 1
         self.plan = None
-        self.query_one(SideHeader).show(self.source_name, event.source, self.target_name, event.target)
+        self._show_sides(event.source, event.target)
         self.query_one(LoadProgress).display = False
         self.query_one("#body").display = True
         tree = self.query_one(ObjectTree)
         tree.set_index(event.index)
         self._show_state_toggles()
+        self.call_after_refresh(self._show_state_toggles)  # again once the panes have their width
         self._selection_changed()
         tree.focus()
+        self.refresh_bindings()
         warnings = [w for s in (event.source, event.target) for w in (s.server.warnings if s.server else ())]
         warnings += [w for s in (event.source, event.target) for w in s.warnings]
         if warnings:
@@ -210,7 +259,9 @@ class CompareScreen(Screen[None]):
         else:
             self.set_focus(None)
             what = "Cancelled" if isinstance(error, errors.Cancelled) else "Could not read the catalogs"
-            progress.stopped(f"{what}: press r to try again, o for the connections")
+            first = (str(error or "").strip().splitlines() or [""])[0]
+            progress.failed(what, first or what, "Press [b]r[/] to try again, [b]o[/] for the connections.")
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ selection
 
@@ -227,6 +278,7 @@ class CompareScreen(Screen[None]):
         self.generation += 1
         self.plan = None
         self._by_key = None
+        self.refresh_bindings()
         self._show_totals()
         self._plan_selection(self.changes, self.plan_options, set(self.selected), self.generation)
         self._show_plan_pane()
@@ -267,14 +319,27 @@ class CompareScreen(Screen[None]):
         self.query_one("#totals", TitleBar).update(f"{counts}  " + " · ".join(parts))
 
     def _show_state_toggles(self) -> None:
+        """``+6 -2 ~2 · hidden =7``: the hidden states are said in words, not drawn struck through
+        (not every terminal draws strikethrough); each count is clickable, like keys 1-4."""
         tree = self.query_one(ObjectTree)
         totals = self.index.totals
-        items = []
-        for i, state in enumerate(STATES, 1):
+        shown, hidden = [], []
+        for state in STATES:
             text = f"{MARKERS[state]}{totals[state]}"
-            style = STATE_COLOURS[state] if state in tree.states else "dim strike"
-            items.append(f"[@click=screen.toggle_state('{state}')][{style}]{text}[/][/]")
-        self.query_one("#state-toggles", TitleBar).update(" ".join(items) + "  [dim]1-4[/]")
+            if state in tree.states:
+                shown.append(f"[@click=screen.toggle_state('{state}')][{STATE_COLOURS[state]}]{text}[/][/]")
+            else:
+                hidden.append(f"[@click=screen.toggle_state('{state}')]{text}[/]")
+        toggles = self.query_one("#state-toggles", TitleBar)
+        room = toggles.content_region.width or 1000  # (0 before the first layout)
+        line = ""
+        for prefix, word in (("[dim]1-4[/] ", "hidden"), ("", "hidden"), ("", "off")):
+            line = prefix + (" ".join(shown) if shown else "[dim]nothing shown[/]")
+            if hidden:
+                line += f" [dim]· {word} " + " ".join(hidden) + "[/]"
+            if Content.from_markup(line).cell_length <= room:
+                break
+        toggles.update(line)
 
     # ------------------------------------------------------------------ detail panes
 
@@ -311,6 +376,8 @@ class CompareScreen(Screen[None]):
         ddl = self.query_one(DdlPane)
         if self.changes is None:
             return
+        on_object = self.query_one(ObjectTree).current_entry is not None
+        ddl.hint = ("p: this object" if self.scope == "selection" else "p: whole selection") if on_object else ""
         if self._showing_selection_plan():
             if self.plan is None:
                 ddl.set_title("Plan for the selection (planning…)")
@@ -358,6 +425,7 @@ class CompareScreen(Screen[None]):
             return  # a newer selection is being planned
         self.plan = event.plan
         self._by_key = None
+        self.refresh_bindings()
         self._show_totals()
         self._show_plan_pane()
 
@@ -407,18 +475,30 @@ class CompareScreen(Screen[None]):
         self.source_name, self.target_name = self.target_name, self.source_name
         self.files = {("target" if role == "source" else "source"): path for role, path in self.files.items()}
         if self.source_snap is None or self.target_snap is None:
-            self.query_one(SideHeader).show(self.source_name, None, self.target_name, None)
+            self._show_sides(None, None)
             self.load()
             return
         self._compare(self.target_snap, self.source_snap)
         self.notify(f"Source is now {self.source_name}; target {self.target_name}.", title="Swapped", markup=False)
 
     def action_copy(self) -> None:
+        """Send the plan to the terminal's clipboard, and say plainly that it may not arrive.
+
+        The only clipboard a terminal app can reach is the terminal's own, through the
+        OSC 52 escape; many terminals (and tmux without ``set-clipboard on``) ignore it
+        and nothing tells the app, so the message offers the file export instead.
+        """
         if self.plan is None:
             self.notify("The plan is not ready yet.", severity="warning")
             return
         self.app.copy_to_clipboard(self.plan.to_sql())
-        self.notify(f"Copied {len(self.plan.statements)} statement(s) to the clipboard.", title="Copied")
+        n = len(self.plan.statements)
+        where = "tmux (it needs set-clipboard on)" if os.environ.get("TMUX") else "your terminal"
+        self.notify(
+            f"Sent {n} statement{'s' if n != 1 else ''} to the terminal clipboard (OSC 52). "
+            f"If nothing arrives, {where} does not pass it on: press e to write a file instead.",
+            title="Copy sent", markup=False, timeout=8,
+        )
 
     def action_connections(self) -> None:
         self.app.open_connections()  # type: ignore[attr-defined]

@@ -40,7 +40,15 @@ class ConnectionsScreen(Screen[None]):
                 tooltip="Delete the highlighted profile (and its keyring entry)."),
         Binding("x", "test_profile", "Test", id="test-profile",
                 tooltip="Connect with the highlighted profile and show the server version, role and warnings."),
+        Binding("i", "type_source", "Type", id="type-source",
+                tooltip="Type a source (a URI, a conninfo string or a snapshot file); Tab goes on to the target."),
+        Binding("escape", "back", "Back", id="back-to-comparison",
+                tooltip="Return to the comparison left with o (as it was)."),
     ]
+
+    LETTER_ACTIONS = frozenset({"use_as", "compare", "new_profile", "edit_profile", "delete_profile",
+                                "test_profile", "type_source"})
+    """Single-letter commands: never while the user types into a field (the footer hides them then)."""
 
     def __init__(self, *, store: object | None = None, backend: Backend) -> None:
         super().__init__()
@@ -63,10 +71,15 @@ class ConnectionsScreen(Screen[None]):
                 yield Static("Saved connections", classes="pane-title")
                 yield DataTable(id="profiles", cursor_type="row", zebra_stripes=True)
                 with Horizontal(classes="button-row"):
-                    yield Button("New", id="new-profile")
-                    yield Button("Edit", id="edit-profile")
-                    yield Button("Delete", id="delete-profile", variant="error")
-                    yield Button("Test", id="test-profile")
+                    # For the mouse: the keys n e d x do the same, and Tab goes from the list
+                    # straight to the Source and Target fields.
+                    for label, button_id, variant in (
+                        ("New", "new-profile", "default"), ("Edit", "edit-profile", "default"),
+                        ("Delete", "delete-profile", "error"), ("Test", "test-profile", "default"),
+                    ):
+                        button = Button(label, id=button_id, variant=variant)  # type: ignore[arg-type]
+                        button.can_focus = False
+                        yield button
             with Vertical(id="compare-form"):
                 yield Label("Source — the schema you want", classes="field-label")
                 yield Input(placeholder="profile, postgresql:// URI or snapshot .json", id="source-input")
@@ -111,6 +124,20 @@ class ConnectionsScreen(Screen[None]):
         if not self.profiles or table.cursor_row < 0 or table.cursor_row >= table.row_count:
             return None
         return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.LETTER_ACTIONS and isinstance(self.focused, Input):
+            return False
+        if action == "back":
+            parked = getattr(self.app, "parked_comparison", None)
+            return parked is not None and parked not in self.app.screen_stack
+        return True
+
+    def action_type_source(self) -> None:
+        self.query_one("#source-input", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.back_to_comparison()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ choose and compare
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from pgsd.ddl.context import PlanOptions
 from pgsd.workflow import ComparisonRequest
@@ -84,6 +84,7 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Write", variant="primary", id="export-write")
                 yield Button("Cancel", id="export-cancel")
+        yield Footer(compact=True, show_command_palette=False)  # the dialog's keys, not the screen's below
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 SECTIONS: list[tuple[str, str]] = [
     ("Everywhere", "pgsd.tui.app:PgsdApp"),
@@ -63,6 +63,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(LEGEND, id="help-legend")
                 yield Static(self._table(), id="help-table")
             yield Static("[dim]Esc closes · ↑↓ scroll[/]", id="help-hint")
+        yield Footer(compact=True, show_command_palette=False)
 
     def _table(self) -> Table:
         table = Table(box=None, show_header=False, expand=True, padding=(0, 1))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from pgsd.tui.widgets.title_bar import TitleBar
 
 from pgsd.ddl.plan import HazardType, Plan
 from pgsd.tui.widgets.sql_view import SqlView
+from pgsd.tui.widgets.title_bar import TitleBar
 
 DANGER = {HazardType.DATA_LOSS, HazardType.TABLE_REWRITE}
 
@@ -33,13 +33,22 @@ def hazard_text(plan: Plan) -> str:
 class DdlPane(Vertical):
     """The DDL a plan runs, syntax-highlighted, hazards marked inline and summed up."""
 
+    hint = ""
+    """A key hint shown dimmed after the title (``p: whole selection``)."""
+
+    def _set_title(self, title: str) -> None:
+        from rich.markup import escape
+
+        text = escape(title) + (f"  [dim]{escape(self.hint)}[/]" if self.hint else "")
+        self.query_one("#ddl-title", TitleBar).update(text)
+
     def compose(self) -> ComposeResult:
         yield TitleBar("Plan", id="ddl-title", classes="pane-title")
         yield SqlView(id="ddl-sql")
         yield TitleBar("", id="hazard-bar")
 
     def show_plan(self, title: str, plan: Plan) -> None:
-        self.query_one("#ddl-title", TitleBar).update(title)
+        self._set_title(title)
         sql = plan.to_sql() if plan.statements else "-- nothing to do\n"
         self.query_one("#ddl-sql", SqlView).show(sql)
         bar = self.query_one("#hazard-bar", TitleBar)
@@ -47,11 +56,11 @@ class DdlPane(Vertical):
         bar.set_class(bool(plan.hazard_counts()), "-hazardous")
 
     def show_message(self, title: str, message: str) -> None:
-        self.query_one("#ddl-title", TitleBar).update(title)
+        self._set_title(title)
         self.query_one("#ddl-sql", SqlView).show(message)
         bar = self.query_one("#hazard-bar", TitleBar)
         bar.update("")
         bar.remove_class("-hazardous")
 
     def set_title(self, title: str) -> None:
-        self.query_one("#ddl-title", TitleBar).update(title)
+        self._set_title(title)

@@ -1,10 +1,12 @@
-"""LoadProgress: what each side is doing while the catalogs are read (Esc cancels)."""
+"""LoadProgress: what each side is doing while the catalogs are read (Esc cancels), or why it stopped."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
+
+HINT = "[dim]Esc cancels (the server queries are cancelled too)[/]"
 
 
 class LoadProgress(Vertical):
@@ -17,13 +19,19 @@ class LoadProgress(Vertical):
                 yield Static(side, classes="progress-side")
                 yield ProgressBar(id=f"progress-{side}", show_eta=False)
                 yield Static("waiting", id=f"progress-{side}-step", classes="progress-step")
-        yield Static("[dim]Esc cancels (the server queries are cancelled too)[/]", id="progress-hint")
+        yield Static(HINT, id="progress-hint")
 
-    def reset(self, title: str) -> None:
+    def reset(self, title: str, *, snapshots: tuple[bool, bool] = (False, False)) -> None:
+        """Start again: each side is connecting (a server) or reading its file (a snapshot)."""
         self.query_one("#progress-title", Static).update(title)
-        for side in ("source", "target"):
+        for side, snapshot in zip(("source", "target"), snapshots, strict=True):
             self.query_one(f"#progress-{side}", ProgressBar).update(total=None, progress=0)
-            self.query_one(f"#progress-{side}-step", Static).update("connecting")
+            step = "reading the snapshot" if snapshot else "connecting"
+            self.query_one(f"#progress-{side}-step", Static).update(step)
+        for row in self.query(".progress-row"):
+            row.display = True
+        self.query_one("#progress-hint", Static).update(HINT)
+        self.remove_class("-failed")
 
     def step(self, side: str, step: str, done: int, total: int) -> None:
         if side not in ("source", "target"):
@@ -34,3 +42,15 @@ class LoadProgress(Vertical):
 
     def stopped(self, title: str) -> None:
         self.query_one("#progress-title", Static).update(title)
+
+    def failed(self, title: str, error: str, hint: str) -> None:
+        """The read ended: the bars stop and give their place to what went wrong and what to do."""
+        from rich.markup import escape
+
+        self.query_one("#progress-title", Static).update(title)
+        for side in ("source", "target"):
+            self.query_one(f"#progress-{side}", ProgressBar).update(total=1, progress=0)
+        for row in self.query(".progress-row"):
+            row.display = False
+        self.query_one("#progress-hint", Static).update(f"[$error]✗ {escape(error)}[/]\n\n{hint}")
+        self.add_class("-failed")

@@ -22,7 +22,19 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from pgsd.tui.entries import KIND_ROW, MARKERS, OBJECT_ROW, SCHEMA_ROW, STATES, DiffIndex, Entry, Row, flatten
+from pgsd.tui.entries import (
+    KIND_ROW,
+    MARKERS,
+    OBJECT_ROW,
+    SCHEMA_ROW,
+    STATES,
+    DiffIndex,
+    Entry,
+    Row,
+    common_prefix,
+    flatten,
+    shorten,
+)
 
 CHECKBOX_X = 4
 """Column of an object row's check box (clicking it toggles the object)."""
@@ -58,6 +70,14 @@ class ObjectTree(ScrollView, can_focus=True):
         Binding("space", "toggle_selection", "Include", id="toggle-change",
                 tooltip="Include the change under the cursor in the plan, or leave it out "
                 "(on a group: every change in it)."),
+        Binding("n,right_square_bracket", "next_change(1)", "Next", id="tree-next-change",
+                tooltip="Move to the next added, removed or changed object."),
+        Binding("N,left_square_bracket", "next_change(-1)", "Previous change", show=False,
+                id="tree-previous-change", tooltip="Move to the previous added, removed or changed object."),
+        Binding("minus", "collapse_all", "Collapse all", show=False, id="tree-collapse-all",
+                tooltip="Close every kind group (schemas stay open, with their counts)."),
+        Binding("plus,equals_sign", "expand_all", "Expand all", show=False, id="tree-expand-all",
+                tooltip="Open every group."),
     ]
 
     @dataclass
@@ -102,10 +122,17 @@ class ObjectTree(ScrollView, can_focus=True):
     # ---------------------------------------------------------------- data in
 
     def set_index(self, index: DiffIndex) -> None:
+        """Show a new comparison; the cursor stays on the same object (or group) when it is still there.
+
+        A refresh or a swap compares the same objects again, so the user's place and the
+        groups they closed are kept; a first comparison starts at the top.
+        """
+        keep = self.current_key
         self.diff_index = index
-        self.collapsed = set()
-        self.cursor = 0
-        self._rebuild(keep=None)
+        if not self.rows:
+            self.collapsed = set()
+            self.cursor = 0
+        self._rebuild(keep=keep if keep in index.by_key else None)  # else the same group, if any
 
     def set_selection(self, selected: frozenset[str], pulled: frozenset[str]) -> None:
         self.selected = selected
@@ -210,6 +237,26 @@ class ObjectTree(ScrollView, can_focus=True):
     def action_edge(self, end: int) -> None:
         self._move(len(self.rows) - 1 if end else 0)
 
+    def action_next_change(self, direction: int) -> None:
+        """Move to the next (1) or previous (-1) object that the plan can act on."""
+        line = self.cursor + direction
+        while 0 <= line < len(self.rows):
+            entry = self.rows[line].entry
+            if entry is not None and entry.plannable:
+                self._move(line)
+                return
+            line += direction
+        self.app.bell()
+
+    def action_collapse_all(self) -> None:
+        kinds = {f"{schema}/{kind}" for schema, groups in self.diff_index.groups.items() for kind in groups}
+        self.collapsed = (self.collapsed - set(self.diff_index.groups)) | kinds
+        self._rebuild(keep=None)
+
+    def action_expand_all(self) -> None:
+        self.collapsed = set()
+        self._rebuild(keep=self.current_key)
+
     def action_collapse(self) -> None:
         row = self.current_row
         if row is None:
@@ -293,7 +340,7 @@ class ObjectTree(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         line = y + self.scroll_offset.y
-        width = self.size.width
+        width = self.scrollable_content_region.width or self.size.width  # less the scrollbar, when shown
         if line >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         is_cursor = line == self.cursor
@@ -302,6 +349,17 @@ class ObjectTree(ScrollView, can_focus=True):
         if strip is None or strip.cell_length != width:
             strip = self._cache[key] = self._render_row(line, width, is_cursor)
         return strip
+
+    def _differs_at(self, line: int) -> int | None:
+        """Where this object's label first differs from its neighbours' in the same group (for cutting)."""
+        row = self.rows[line]
+        assert row.entry is not None
+        shared = [
+            common_prefix(row.entry.label, other.entry.label)
+            for other in (self.rows[i] for i in (line - 1, line + 1) if 0 <= i < len(self.rows))
+            if other.entry is not None and other.group == row.group
+        ]
+        return max(shared) if shared else None
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"object-tree--{name}", partial=True)
@@ -326,19 +384,23 @@ class ObjectTree(ScrollView, can_focus=True):
             status_style = self._style(e.status)
             segs.append(Segment(MARKERS[e.status] + " ", status_style))
             label_style = self._style("dim") if (e.status == "identical" or e.textual_only) else Style()
-            segs.append(Segment(e.label, label_style))
-            if e.textual_only:
-                segs.append(Segment("  (same meaning)", self._style("dim")))
+            note = "  (same meaning)" if e.textual_only else ""
+            room = width - 10 - len(note)
+            if len(e.label) > room and note:
+                note, room = "", room + len(note)
+            segs.append(Segment(shorten(e.label, max(room, 4), self._differs_at(line)), label_style))
+            if note:
+                segs.append(Segment(note, self._style("dim")))
         else:
             indent = "" if row.type == SCHEMA_ROW else "  "
             arrow = "▸ " if row.collapsed else "▾ "
             group_style = self._style("group")
+            counts = [(state, f" {MARKERS[state]}{n}") for state, n in zip(STATES, row.counts, strict=True) if n]
+            room = width - len(indent + arrow) - sum(len(t) for _, t in counts)
             segs.append(Segment(indent + arrow, group_style))
-            segs.append(Segment(row.label, group_style))
-            for state, n in zip(STATES, row.counts):
-                if n:
-                    segs.append(Segment(" "))
-                    segs.append(Segment(f"{MARKERS[state]}{n}", self._style(state)))
+            segs.append(Segment(shorten(row.label, max(room, 4)), group_style))
+            for state, text in counts:
+                segs.append(Segment(text, self._style(state)))
         segs = Segment.adjust_line_length(segs, width, style=Style())
         if is_cursor:
             # The cursor's colours win over the markers', so the line reads on any theme.

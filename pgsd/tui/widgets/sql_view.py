@@ -1,8 +1,8 @@
 """SqlView: read-only, syntax-highlighted SQL with whole-line marks (diff lines, hazards).
 
 A TextArea (virtualised, tree-sitter highlighting) that adds its own highlight names on
-top of the SQL ones: ``pgsd.added`` / ``pgsd.removed`` / ``pgsd.changed`` backgrounds for
-lines given in ``marks``, and ``pgsd.hazard`` for every ``-- hazard`` comment line. Two
+top of the SQL ones: ``pgsd.added`` / ``pgsd.removed`` / ``pgsd.changed`` / ``pgsd.filler``
+backgrounds for lines given in ``marks``, and ``pgsd.hazard`` for every ``-- hazard`` comment line. Two
 themes (dark and light) follow the app theme.
 """
 
@@ -25,6 +25,7 @@ def _themes() -> tuple[TextAreaTheme, TextAreaTheme]:
             "pgsd.added": Style(bgcolor="#1d4026"),
             "pgsd.removed": Style(bgcolor="#4d1f26"),
             "pgsd.changed": Style(bgcolor="#45391a"),
+            "pgsd.filler": Style(bgcolor="#2b2b2b"),
             "pgsd.hazard": Style(color="#ff9e80", bold=True),
         },
     )
@@ -35,6 +36,7 @@ def _themes() -> tuple[TextAreaTheme, TextAreaTheme]:
             "pgsd.added": Style(bgcolor="#cdf2d5"),
             "pgsd.removed": Style(bgcolor="#f9d0d3"),
             "pgsd.changed": Style(bgcolor="#f7ecc0"),
+            "pgsd.filler": Style(bgcolor="#ececec"),
             "pgsd.hazard": Style(color="#b3261e", bold=True),
         },
     )
