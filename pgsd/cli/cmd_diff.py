@@ -2,7 +2,7 @@
 
 stdout carries only the result (SQL, summary or JSON); progress, the coverage report
 and warnings go to stderr, so ``pgsd diff a b > migration.sql`` is always clean. The
-exit code follows diff(1): 0 identical, 1 differences found, 2 error (130 on Ctrl-C),
+exit code follows diff(1): 0 identical, 1 differences found, 2 error (128 + signal when stopped),
 and an unexpected crash is an error (2), never "differences" and never "identical".
 Two gates for CI change it after the result is written: ``--strict-coverage`` exits 2
 when a side holds kinds pgsd does not compare, ``--fail-on HAZARD,...`` exits 3
@@ -55,8 +55,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="print the DDL that makes TARGET match SOURCE",
         description="Compare SOURCE (the desired schema) with TARGET (the database to change) "
         "and print the DDL that makes TARGET match SOURCE.",
-        epilog="Exit codes: 0 identical, 1 differences found, 2 error (or --strict-coverage with kinds not "
-        "compared), 3 the plan has a hazard named in --fail-on, 130 interrupted.",
+        epilog="Exit codes: 0 identical, 1 differences found, 2 error (also when the result could not be "
+        "written, or --strict-coverage with kinds not compared), 3 the plan has a hazard named in --fail-on, "
+        "141 stdout closed by its reader (broken pipe), 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.",
     )
     p.add_argument("source", metavar="SOURCE", help=f"the desired state: {SOURCE_HELP}")
     p.add_argument("target", metavar="TARGET", help=f"the database to change: {SOURCE_HELP}")
