@@ -117,7 +117,7 @@ def run_list(args: argparse.Namespace) -> int:
     rows = [("NAME", "LABEL", "SERVER", "PASSWORD", "VERSION")]
     rows += [(p.name, p.label, p.describe(), p.password_source, p.server_version or "") for p in profiles.values()]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    output.result("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows))
+    output.result("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows))
     return 0
 
 

@@ -47,7 +47,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     ``pgsd --help`` or a mistyped command still get the whole parser (and its list of
     commands).
     """
-    modules = COMMAND_MODULES
+    modules: tuple[str, ...] = COMMAND_MODULES
     first = argv[0] if argv else None
     if first is not None and f"pgsd.cli.cmd_{first}" in COMMAND_MODULES:
         modules = (f"pgsd.cli.cmd_{first}",)

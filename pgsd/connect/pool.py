@@ -285,7 +285,7 @@ class ReadSession:
             # a reader that stops early cancels the query here, not whenever the
             # generator happens to be collected
             with self._answering():
-                rows_of_query.close()
+                rows_of_query.close()  # type: ignore[attr-defined]  # a generator: it has close()
 
     def _cursor_chunks(self, query: str, params: tuple | dict | None, step: str,
                        size: int) -> Iterator[tuple[tuple[str, ...], list[tuple]]]:

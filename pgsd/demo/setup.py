@@ -54,8 +54,8 @@ def sample_digest() -> str:
 def database_uri(admin_uri: str, dbname: str) -> str:
     """A copy-pasteable URI for `dbname` on the server `admin_uri` points at (no password)."""
     params = conninfo_to_dict(admin_uri)
-    user = quote(params.get("user") or "postgres", safe="")
-    host = params.get("host") or ""
+    user = quote(str(params.get("user") or "postgres"), safe="")
+    host = str(params.get("host") or "")
     port = params.get("port")
     if host.startswith("/") or not host:
         uri = f"postgresql://{user}@/{quote(dbname, safe='')}"
@@ -108,7 +108,8 @@ def prepare_databases(admin_uri: str, *, lock_timeout_s: int = 120) -> DemoDatab
             raise DemoSetupFailed(
                 f"another pgsd demo has been setting up the sample databases for {lock_timeout_s} s; try again"
             ) from None
-        alone = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (_LOCK_SPACE, _USE_LOCK)).fetchone()[0]
+        row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (_LOCK_SPACE, _USE_LOCK)).fetchone()
+        alone = row is not None and row[0]
         rebuilt = alone or not _complete(conn, digest)
         if rebuilt:
             # Alone: nobody is looking at them. Not alone but incomplete or from another
@@ -150,7 +151,7 @@ def _load(conn: psycopg.Connection, admin_uri: str, dbname: str, filename: str, 
     try:
         # One simple-protocol query: the whole file runs as one implicit transaction.
         with psycopg.connect(admin_uri, dbname=dbname, autocommit=True, application_name="pgsd demo") as db:
-            db.execute(text)  # type: ignore[arg-type] - trusted, packaged SQL without parameters
+            db.execute(text)  # trusted, packaged SQL without parameters
     except psycopg.Error as e:
         raise DemoSetupFailed(f"loading {filename} into {dbname} failed: {_reason(e)}") from None
     conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(ident, sql.Literal(_MARK + digest)))

@@ -13,6 +13,7 @@ from functools import partial
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 
 from pgsd import errors
 from pgsd.tui.backend import Backend, LiveBackend
@@ -157,7 +158,7 @@ class PgsdApp(App[int]):
         widget, each titled with its key (``Export (e)``) so the palette teaches the keys."""
         yield from super().get_system_commands(screen)
         seen = {"quit", "help"}
-        sources = [(screen, getattr(screen, "BINDINGS", []))]
+        sources: list[tuple[Widget, list]] = [(screen, getattr(screen, "BINDINGS", []))]
         focused = screen.focused
         if focused is not None:
             sources.append((focused, getattr(focused, "BINDINGS", [])))

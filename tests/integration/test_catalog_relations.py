@@ -505,7 +505,7 @@ def test_query_count_does_not_grow_with_tables(new_db, pg_server, monkeypatch):
     small, large = new_db(), new_db()
     pg_server.execute(small, _tables_sql(10))
     pg_server.execute(large, _tables_sql(300))
-    n_small, s_small = _count_queries(small, monkeypatch)
+    n_small, _s_small = _count_queries(small, monkeypatch)
     n_large, s_large = _count_queries(large, monkeypatch)
     assert n_small == n_large
     assert sum(o.kind == "table" for o in s_large.objects) == 300

@@ -182,9 +182,9 @@ def test_read_session_cannot_write(new_db):
     dsn = new_db()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (id int)")
-    with SidePool(ConnectionSpec.parse(dsn)) as pool, pool.read_session() as session:
-        with pytest.raises(errors.PgsdError) as e:
-            session.fetch("INSERT INTO public.t VALUES (1)", step="write attempt")
+    with SidePool(ConnectionSpec.parse(dsn)) as pool, pool.read_session() as session, \
+            pytest.raises(errors.PgsdError) as e:
+        session.fetch("INSERT INTO public.t VALUES (1)", step="write attempt")
     assert "read-only" in str(e.value)
 
 

@@ -251,12 +251,7 @@ TABLE_OBJECTS_SQL = [
 def test_table_objects_create_alter_drop(env):
     member = env.role("App User")
     source, target = env.db(), env.db()
-    run(source, TABLE_OBJECTS_SQL + [
-        'CREATE TRIGGER "on update" BEFORE UPDATE OF a ON s."Order" FOR EACH ROW WHEN (NEW.a > 0) '
-        "EXECUTE FUNCTION s.touch()",
-        'CREATE RULE "no delete" AS ON DELETE TO s."Order" DO INSTEAD NOTHING',
-        'CREATE STATISTICS s."AB" (ndistinct, dependencies) ON a, b FROM s."Order"',
-    ])
+    run(source, [*TABLE_OBJECTS_SQL, 'CREATE TRIGGER "on update" BEFORE UPDATE OF a ON s."Order" FOR EACH ROW WHEN (NEW.a > 0) ' "EXECUTE FUNCTION s.touch()", 'CREATE RULE "no delete" AS ON DELETE TO s."Order" DO INSTEAD NOTHING', 'CREATE STATISTICS s."AB" (ndistinct, dependencies) ON a, b FROM s."Order"'])
     trig_def = one(source, """SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'on update'""")
     rule_def = one(source, """SELECT pg_get_ruledef(oid) FROM pg_rewrite WHERE rulename = 'no delete'""")
     stats_def = one(source, """SELECT pg_get_statisticsobjdef(oid) FROM pg_statistic_ext WHERE stxname = 'AB'""")

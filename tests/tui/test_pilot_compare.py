@@ -158,7 +158,7 @@ async def test_export_writes_the_plan(tmp_path) -> None:  # noqa: ANN001
         assert "CREATE TABLE shop.reviews" in text and "CREATE VIEW shop.review_stats" in text
         assert "DROP TABLE shop.legacy_carts" not in text.replace("--   DROP", "")  # safe: withheld
         assert "withheld" in text
-        [(title, message, _)] = [n for n in notifications(app) if n[0] == "Plan exported"]
+        [(_title, message, _)] = [n for n in notifications(app) if n[0] == "Plan exported"]
         assert str(out) in message
         assert screen.plan_options.safe
         # A second export to the same file needs "Replace".

@@ -116,7 +116,7 @@ def test_symlink_target_is_replaced_not_the_link(tmp_path: Path):
 def test_unwritable_destinations(tmp_path: Path):
     with pytest.raises(ExportFailed, match="does not exist"):
         check_writable(tmp_path / "missing" / "m.sql")
-    with pytest.raises(ExportFailed, match="No such file|no such file"):
+    with pytest.raises(ExportFailed, match=r"No such file|no such file"):
         write_atomic(tmp_path / "missing" / "m.sql", "x")
     with pytest.raises(ExportFailed, match="is a directory"):
         write_atomic(tmp_path, "x", force=True)
@@ -173,7 +173,7 @@ def test_safe_lists_withheld_statements_as_comments_only():
 
 
 def test_a_newline_in_a_snapshot_origin_cannot_become_a_statement():
-    source, target = pair()
+    source, _target = pair()
     evil = source.model_copy(update={"origin": "x\nDROP DATABASE prod;\n--", "warnings": ("a\nDROP ROLE x;",)})
     changes = diff_snapshots(source=evil, target=evil)
     text = render("sql", changes, build_plan(changes), generated_at=NOW, pgsd_version="1")

@@ -79,7 +79,7 @@ def test_snapshot_json_written_in_pieces_reads_back_whole():
     """json_chunks streams objects and dependencies in batches; the text must parse to
     what model_dump_json gives, including names that look like JSON separators."""
     odd = 'x"], ["y'
-    objects = tuple(Table(schema_name="s", name=f"t{i}") for i in range(5)) + (Table(schema_name="s", name=odd),)
+    objects = (*tuple(Table(schema_name="s", name=f"t{i}") for i in range(5)), Table(schema_name="s", name=odd))
     deps = tuple(Dependency(f"table:s.t{i}", f"schema:{odd}") for i in range(5))
     snap = Snapshot(objects=objects, dependencies=deps, warnings=("w",))
     text = "".join(snap.json_chunks(batch=2))

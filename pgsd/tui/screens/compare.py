@@ -40,7 +40,8 @@ from pgsd.tui.widgets.side_header import SideHeader
 from pgsd.tui.widgets.title_bar import TitleBar
 from pgsd.workflow import CancelToken, ComparisonRequest, DatabaseSide, Side, SnapshotSide
 
-STATE_COLOURS = {"added": "$text-success", "removed": "$text-error", "changed": "$text-warning", "identical": "$text-muted"}
+STATE_COLOURS = {"added": "$text-success", "removed": "$text-error", "changed": "$text-warning",
+                 "identical": "$text-muted"}
 
 
 class CompareScreen(Screen[None]):

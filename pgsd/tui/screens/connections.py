@@ -13,11 +13,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from pgsd import errors
+from pgsd.profiles.store import Profile
 from pgsd.tui.backend import Backend, ServerReport
 from pgsd.tui.messages import ServerTested
 from pgsd.tui.screens.confirm import ConfirmModal
@@ -54,7 +56,7 @@ class ConnectionsScreen(Screen[None]):
         super().__init__()
         self._store = store
         self.backend = backend
-        self.profiles: dict[str, object] = {}
+        self.profiles: dict[str, Profile] = {}
 
     @property
     def store(self):  # noqa: ANN201 - ProfileStore
@@ -123,7 +125,7 @@ class ConnectionsScreen(Screen[None]):
         table = self.query_one("#profiles", DataTable)
         if not self.profiles or table.cursor_row < 0 or table.cursor_row >= table.row_count:
             return None
-        return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+        return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.LETTER_ACTIONS and isinstance(self.focused, Input):
@@ -253,10 +255,11 @@ class ConnectionsScreen(Screen[None]):
             self.app.show_error(e)  # type: ignore[attr-defined]
             return
         if side.asks_password:
-            self.app.push_screen(
-                PasswordModal(name, side.describe()),
-                lambda pw: pw is not None and self._test(name, side.with_password(pw)),
-            )
+            def test_with(pw: str | None) -> None:
+                if pw is not None:
+                    self._test(name, side.with_password(pw))
+
+            self.app.push_screen(PasswordModal(name, side.describe()), test_with)
         else:
             self._test(name, side)
 

@@ -39,7 +39,7 @@ def binding_rows(app) -> list[tuple[str, list[tuple[str, str, str]]]]:  # noqa: 
     for title, path in SECTIONS:
         cls = _load(path)
         rows = []
-        for b in cls.BINDINGS:
+        for b in getattr(cls, "BINDINGS", ()):
             if not isinstance(b, Binding):
                 continue
             keys = ", ".join(app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))

@@ -132,6 +132,9 @@ def _follow(view: SqlView, axis: str) -> Callable[[float], None]:
     """A watcher that scrolls ``view`` to the same place on ``axis``."""
 
     def follow(value: float) -> None:
-        view.scroll_to(**{axis: value}, animate=False)
+        if axis == "x":
+            view.scroll_to(x=value, animate=False)
+        else:
+            view.scroll_to(y=value, animate=False)
 
     return follow

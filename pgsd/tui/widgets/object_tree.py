@@ -263,7 +263,10 @@ class ObjectTree(ScrollView, can_focus=True):
             return
         if row.type == OBJECT_ROW or (row.collapsed and row.type == KIND_ROW):
             # go to the header of the group this line is in
-            parent_type, parent_group = (KIND_ROW, row.group) if row.type == OBJECT_ROW else (SCHEMA_ROW, row.group.split("/")[0])
+            if row.type == OBJECT_ROW:
+                parent_type, parent_group = KIND_ROW, row.group
+            else:
+                parent_type, parent_group = SCHEMA_ROW, row.group.split("/")[0]
             for i in range(self.cursor - 1, -1, -1):
                 r = self.rows[i]
                 if r.type == parent_type and r.group == parent_group:
@@ -298,6 +301,7 @@ class ObjectTree(ScrollView, can_focus=True):
         row = self.current_row
         if row is None:
             return
+        keys: tuple[str, ...]
         if row.entry is not None:
             keys = (row.entry.key,) if row.entry.plannable else ()
         else:

@@ -97,7 +97,7 @@ class SideHeader(Vertical):
             side_markup("source", source_name, source, snapshot=snapshots[0], badge=badges[0]))
         self.query_one("#header-target", TitleBar).update(
             side_markup("target", target_name, target, versions_differ=differ, snapshot=snapshots[1], badge=badges[1]))
-        tips = []
+        tips: list[str] = []
         for snap in (source, target):
             if snap is not None:
                 if snap.server is not None:

@@ -91,6 +91,6 @@ class SqlView(TextArea):
         highlights = self._highlights
         for line, mark in self.marks.items():
             highlights[line].append((0, None, f"pgsd.{mark}"))
-        for i, line in enumerate(self.document.lines):
-            if line.startswith(HAZARD_PREFIX):
+        for i, text in enumerate(self.document.lines):
+            if text.startswith(HAZARD_PREFIX):
                 highlights[i].append((0, None, "pgsd.hazard"))
