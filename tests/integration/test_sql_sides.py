@@ -95,7 +95,7 @@ def test_missing_roles_are_named_and_created_only_when_asked(tmp_path: Path, pg_
     try:
         assert main(["snapshot", str(sql_file), "--shadow", pg_server.admin_dsn]) == 2
         err = capsys.readouterr().err
-        assert f"roles that do not exist on server " in err and role in err and "--create-roles" in err
+        assert "roles that do not exist on server " in err and role in err and "--create-roles" in err
         assert main(["snapshot", str(sql_file), "--shadow", pg_server.admin_dsn, "--create-roles"]) == 0
         out, err = capsys.readouterr()
         assert f"created role {role} (NOLOGIN)" in err
