@@ -166,7 +166,37 @@ def test_git_errors_are_one_line(tmp_path: Path, pg_server: PgServer, monkeypatc
 
 def test_empty_or_missing_directories_are_one_line(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    with pytest.raises(errors.PgsdError, match="holds no .sql files"):
+    with pytest.raises(errors.PgsdError, match=r"holds no \.sql files"):
         read_sides({"source": SqlSide(kind="dir", path=str(tmp_path / "empty"))})
     with pytest.raises(SqlLoadFailed, match="does not exist"):
         read_sides({"source": SqlSide(kind="file", path=str(tmp_path / "nope.sql"))})
+
+
+def test_dump_directory_rules(tmp_path: Path, pg_server: PgServer, new_db,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    dsn = new_db()
+    pg_server.execute(dsn, 'CREATE SCHEMA "we/ird"; CREATE TABLE "we/ird"."../t" (a int); CREATE TABLE "we/ird".gone (a int);')
+    shadow = ["--shadow", pg_server.admin_dsn]
+    out = tmp_path / "dump"
+    assert main(["dump", dsn, "--out", str(out), *shadow]) == 0
+    first = sorted(p.name for p in out.iterdir())
+    assert first == ["0001_schema_we_ird.sql", "0002_table_we_ird_.___t.sql", "0003_table_we_ird_.gone.sql",
+                     "pgsd-dump.json"]
+    capsys.readouterr()
+
+    # a non-empty directory needs --force; nothing is written meanwhile
+    (out / "mine.sql").write_text("-- the user's own file\n")
+    assert main(["dump", dsn, "--out", str(out), *shadow]) == 2
+    assert "is not empty: use --force" in capsys.readouterr().err
+
+    # --force: the dropped table's file goes (it was pgsd's), the user's file stays
+    pg_server.execute(dsn, 'DROP TABLE "we/ird".gone')
+    assert main(["dump", dsn, "--out", str(out), "--force", *shadow]) == 0
+    assert "removed 1 left from an earlier dump" in capsys.readouterr().err
+    now = sorted(p.name for p in out.iterdir())
+    assert "mine.sql" in now and not any("gone" in n for n in now) and len(now) == 4
+
+    # a file where the directory should be
+    (tmp_path / "file").write_text("x")
+    assert main(["dump", dsn, "--out", str(tmp_path / "file"), *shadow]) == 2
+    assert "is not a directory" in capsys.readouterr().err
