@@ -16,6 +16,7 @@ import pytest
 from pgsd import errors
 from pgsd.cli.main import main
 from pgsd.workflow import compare, read_sides
+from pgsd.workflow.scratch import choose_place, find_bindir, scratch_database
 from pgsd.workflow.sides import ShadowChoice, SqlSide, parse_side
 from pgsd.workflow.sqlside import SqlLoadFailed
 from tests.pg import PgServer
@@ -200,3 +201,20 @@ def test_dump_directory_rules(tmp_path: Path, pg_server: PgServer, new_db,
     (tmp_path / "file").write_text("x")
     assert main(["dump", dsn, "--out", str(tmp_path / "file"), *shadow]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(find_bindir(15) is None, reason="no PostgreSQL 15 binaries on this machine")
+def test_a_warning_when_another_major_version_parsed_the_sql(tmp_path: Path, pg_server: PgServer,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    sql_file = _write(tmp_path, {"t.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"}) / "t.sql"
+    shadow_major = pg_server.version_num // 10000
+    with scratch_database(choose_place(dsn=None, major=15), purpose="pg15") as db:
+        with psycopg.connect(db.spec.conninfo(), autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        code = main(["diff", str(sql_file), db.spec.conninfo(), "--shadow", pg_server.admin_dsn])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert f"(PostgreSQL {shadow_major}." in out.splitlines()[2]
+    warning = (f"warning: the source SQL was parsed by PostgreSQL {shadow_major}, the target is PostgreSQL 15: "
+               "give --shadow DSN of a PostgreSQL 15 server for an exact match")
+    assert (warning in err) == (shadow_major != 15)
