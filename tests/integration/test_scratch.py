@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -63,8 +66,17 @@ def test_major_mismatch_on_a_given_server_is_a_warning(pg_server: PgServer) -> N
         assert db.warnings == []
 
 
-def test_embedded_server_is_used_without_binaries_of_that_major(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+@pytest.fixture
+def private_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The demo server's cache outside pytest's tmp tree: as root, the wheel runs PostgreSQL as an
+    unprivileged user, and pytest closes /tmp/pytest-of-root to everyone else (see test_demo.py)."""
+    path = Path(tempfile.mkdtemp(prefix="pgsd-scratch-test-"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(path))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_embedded_server_is_used_without_binaries_of_that_major(private_cache: Path) -> None:
     place = choose_place(dsn=None, major=9)  # no PostgreSQL 9 binaries anywhere
     assert place.kind == "embedded"
     with scratch_database(place, purpose="shadow") as db:
