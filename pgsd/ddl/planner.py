@@ -40,6 +40,7 @@ KIND_RANK = {
     for i, k in enumerate(
         (
             "schema", "extension", "collation", "enum", "domain", "composite", "range",
+            "text_search_parser", "text_search_template", "text_search_dictionary", "text_search_configuration",
             "foreign_data_wrapper", "server", "user_mapping", "sequence", "table", "foreign_table",
             "column", "constraint", "index", "function", "view", "materialized_view", "trigger",
             "rule", "policy", "statistics", "event_trigger", "publication", "default_privilege",

@@ -638,6 +638,60 @@ class DefaultPrivilege(DbObject):
         return f"for {self.name}{where} on {self.object_type}"
 
 
+# --------------------------------------------------------------------------- text search
+# References are stored as the catalog prints them, schema-qualified so that two databases
+# print one reference alike: a function as regproc output (``prsd_start`` for a built-in,
+# ``s.f`` for a user function); a parser, template or dictionary as its quoted qualified
+# name (``pg_catalog.simple``).
+
+
+class TextSearchParser(DbObject):
+    """Five C functions (``CREATE TEXT SEARCH PARSER`` needs a superuser); no owner, no grants."""
+
+    kind: Literal["text_search_parser"] = "text_search_parser"
+    start: str
+    gettoken: str
+    end: str
+    lextypes: str
+    headline: str | None = None
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH PARSER"
+
+
+class TextSearchTemplate(DbObject):
+    """A dictionary template: an optional init and a lexize function (superuser only)."""
+
+    kind: Literal["text_search_template"] = "text_search_template"
+    init: str | None = None
+    lexize: str
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH TEMPLATE"
+
+
+class TextSearchDictionary(DbObject):
+    kind: Literal["text_search_dictionary"] = "text_search_dictionary"
+    template: str
+    """Quoted qualified name of the template (``pg_catalog.snowball``)."""
+    options: tuple[str, ...] = ()
+    """Template options as ``name = 'value'``, sorted by name."""
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH DICTIONARY"
+
+
+class TextSearchMapping(BaseModel):
+    """One token type of a configuration and the dictionaries it consults, in order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    token: str
+    dictionaries: tuple[str, ...] = ()
+
+
+class TextSearchConfiguration(DbObject):
+    kind: Literal["text_search_configuration"] = "text_search_configuration"
+    parser: str
+    """Quoted qualified name of the parser (``pg_catalog."default"``)."""
+    mappings: tuple[TextSearchMapping, ...] = ()
+    """Sorted by token type alias."""
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH CONFIGURATION"
+
+
 AnyObject = Annotated[
     Union[
         Schema,
@@ -666,6 +720,10 @@ AnyObject = Annotated[
         UserMapping,
         Publication,
         DefaultPrivilege,
+        TextSearchParser,
+        TextSearchTemplate,
+        TextSearchDictionary,
+        TextSearchConfiguration,
     ],
     Field(discriminator="kind"),
 ]
@@ -709,4 +767,8 @@ KIND_LABELS: dict[str, str] = {
     "user_mapping": "user mapping",
     "publication": "publication",
     "default_privilege": "default privileges",
+    "text_search_parser": "text search parser",
+    "text_search_template": "text search template",
+    "text_search_dictionary": "text search dictionary",
+    "text_search_configuration": "text search configuration",
 }

@@ -32,41 +32,17 @@ SELECT 'operator_family' AS kind, count(*) AS n
       AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_opfamily'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
 UNION ALL
-SELECT 'text_search_configuration' AS kind, count(*) AS n
-    FROM pg_ts_config x JOIN pg_namespace n ON n.oid = x.cfgnamespace
+SELECT CASE WHEN x.typisdefined THEN 'base_type' ELSE 'shell_type' END AS kind, count(*) AS n
+    FROM pg_type x JOIN pg_namespace n ON n.oid = x.typnamespace
     WHERE x.oid >= 16384
+      AND (x.typtype = 'b' OR (x.typtype = 'p' AND NOT x.typisdefined))
+      AND x.typrelid = 0
       AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
       AND n.nspname !~ '^pg_(toast_)?temp_'
       AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
       AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_ts_config'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
-SELECT 'text_search_dictionary' AS kind, count(*) AS n
-    FROM pg_ts_dict x JOIN pg_namespace n ON n.oid = x.dictnamespace
-    WHERE x.oid >= 16384
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
-      AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_ts_dict'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
-SELECT 'text_search_parser' AS kind, count(*) AS n
-    FROM pg_ts_parser x JOIN pg_namespace n ON n.oid = x.prsnamespace
-    WHERE x.oid >= 16384
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
-      AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_ts_parser'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
-SELECT 'text_search_template' AS kind, count(*) AS n
-    FROM pg_ts_template x JOIN pg_namespace n ON n.oid = x.tmplnamespace
-    WHERE x.oid >= 16384
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
-      AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_ts_template'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
+    GROUP BY x.typisdefined
 UNION ALL
 SELECT 'conversion' AS kind, count(*) AS n
     FROM pg_conversion x JOIN pg_namespace n ON n.oid = x.connamespace

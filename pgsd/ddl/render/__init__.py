@@ -16,6 +16,7 @@ _MODULES = (
     "pgsd.ddl.render.table_objects",
     "pgsd.ddl.render.foreign",
     "pgsd.ddl.render.privileges",
+    "pgsd.ddl.render.text_search",
 )
 
 
