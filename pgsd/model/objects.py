@@ -692,6 +692,71 @@ class TextSearchConfiguration(DbObject):
     SQL_KIND: ClassVar[str] = "TEXT SEARCH CONFIGURATION"
 
 
+# --------------------------------------------------------------------------- casts, languages, conversions, transforms
+# Casts and transforms have no name of their own: their identity is what they join. Types
+# are format_type output, functions regprocedure output (``s.f(integer)``), both printed
+# with search_path = pg_catalog so built-ins are bare and user objects schema-qualified.
+
+
+class Cast(DbObject):
+    """``name`` is ``source AS target``; database-wide, no owner, no grants."""
+
+    kind: Literal["cast"] = "cast"
+    source: str
+    target: str
+    method: str = "f"
+    """f function, i inout, b binary coercible (WITHOUT FUNCTION)."""
+    function: str | None = None
+    """regprocedure of the cast function (method f)."""
+    context: str = "e"
+    """e explicit only, a assignment, i implicit."""
+    SQL_KIND: ClassVar[str] = "CAST"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return f"({self.source} AS {self.target})"
+
+
+class Language(DbObject):
+    kind: Literal["language"] = "language"
+    trusted: bool = False
+    handler: str | None = None
+    """regproc of the call handler."""
+    inline: str | None = None
+    validator: str | None = None
+    SQL_KIND: ClassVar[str] = "LANGUAGE"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class Conversion(DbObject):
+    kind: Literal["conversion"] = "conversion"
+    source_encoding: str
+    target_encoding: str
+    function: str
+    """regproc of the conversion function."""
+    is_default: bool = False
+    SQL_KIND: ClassVar[str] = "CONVERSION"
+
+
+class Transform(DbObject):
+    """``name`` is ``type LANGUAGE language``; database-wide, no owner, no grants."""
+
+    kind: Literal["transform"] = "transform"
+    type: str
+    language: str
+    from_sql: str | None = None
+    """regprocedure of the FROM SQL function."""
+    to_sql: str | None = None
+    SQL_KIND: ClassVar[str] = "TRANSFORM"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return f"FOR {self.type} LANGUAGE {quote_ident(self.language)}"
+
+
 AnyObject = Annotated[
     Union[
         Schema,
@@ -724,6 +789,10 @@ AnyObject = Annotated[
         TextSearchTemplate,
         TextSearchDictionary,
         TextSearchConfiguration,
+        Cast,
+        Language,
+        Conversion,
+        Transform,
     ],
     Field(discriminator="kind"),
 ]
@@ -771,4 +840,8 @@ KIND_LABELS: dict[str, str] = {
     "text_search_template": "text search template",
     "text_search_dictionary": "text search dictionary",
     "text_search_configuration": "text search configuration",
+    "cast": "cast",
+    "language": "procedural language",
+    "conversion": "conversion",
+    "transform": "transform",
 }

@@ -44,30 +44,6 @@ SELECT CASE WHEN x.typisdefined THEN 'base_type' ELSE 'shell_type' END AS kind, 
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
     GROUP BY x.typisdefined
 UNION ALL
-SELECT 'conversion' AS kind, count(*) AS n
-    FROM pg_conversion x JOIN pg_namespace n ON n.oid = x.connamespace
-    WHERE x.oid >= 16384
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
-      AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_conversion'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
-SELECT 'cast' AS kind, count(*) AS n
-    FROM pg_cast x
-    WHERE x.oid >= 16384
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
-SELECT 'language' AS kind, count(*) AS n
-    FROM pg_language x
-    WHERE x.oid >= 16384
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_language'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
-SELECT 'transform' AS kind, count(*) AS n
-    FROM pg_transform x
-    WHERE x.oid >= 16384
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_transform'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
 SELECT 'access_method' AS kind, count(*) AS n
     FROM pg_am x
     WHERE x.oid >= 16384

@@ -17,6 +17,7 @@ _MODULES = (
     "pgsd.ddl.render.foreign",
     "pgsd.ddl.render.privileges",
     "pgsd.ddl.render.text_search",
+    "pgsd.ddl.render.extending",
 )
 
 
