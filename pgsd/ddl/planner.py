@@ -41,7 +41,7 @@ KIND_RANK = {
         (
             "schema", "extension", "collation", "enum", "domain", "composite", "range",
             "text_search_parser", "text_search_template", "text_search_dictionary", "text_search_configuration",
-            "language", "conversion",
+            "language", "conversion", "operator", "operator_family", "operator_class",
             "foreign_data_wrapper", "server", "user_mapping", "sequence", "table", "foreign_table",
             "column", "constraint", "index", "function", "view", "materialized_view", "trigger",
             "rule", "policy", "statistics", "event_trigger", "publication", "default_privilege",

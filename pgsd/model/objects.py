@@ -757,6 +757,94 @@ class Transform(DbObject):
         return f"FOR {self.type} LANGUAGE {quote_ident(self.language)}"
 
 
+# --------------------------------------------------------------------------- operators
+
+
+class Operator(DbObject):
+    """Identity: schema, symbol and operand types (``NONE`` for a prefix operator's left)."""
+
+    kind: Literal["operator"] = "operator"
+    left: str = "NONE"
+    right: str = "NONE"
+    """format_type of the operands."""
+    function: str
+    """regproc of the implementing function."""
+    result: str = "boolean"
+    commutator: str | None = None
+    """Qualified symbol (``s.=~``) of the commutator, whose operands are these swapped."""
+    negator: str | None = None
+    restrict: str | None = None
+    join: str | None = None
+    hashes: bool = False
+    merges: bool = False
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"result"})
+    SQL_KIND: ClassVar[str] = "OPERATOR"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return f"{quote_ident(self.schema_name or 'public')}.{self.name}"
+
+    @cached_name
+    def signature(self) -> str:
+        return f"{self.qualified_name}({self.left}, {self.right})"
+
+    @cached_name
+    def key(self) -> str:
+        return f"operator:{self.signature}"
+
+    @cached_name
+    def display_name(self) -> str:
+        return self.signature
+
+
+class OperatorMember(BaseModel):
+    """An operator (pg_amop) or support function (pg_amproc) of an operator class or family."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    member: str
+    """``operator`` or ``function``."""
+    number: int
+    """Strategy or support function number."""
+    left: str
+    right: str
+    """The operand types it is registered for (format_type)."""
+    target: str
+    """The operator (qualified symbol) or the function (regprocedure)."""
+    order_by: str | None = None
+    """For an ordering operator: the qualified btree family it sorts by."""
+
+
+class _AccessMethodObject(DbObject):
+    method: str
+    """The index access method (``btree``, ``gist``, ...)."""
+
+    @cached_name
+    def key(self) -> str:
+        return f"{self.kind}:{self.qualified_name} USING {quote_ident(self.method)}"
+
+    @cached_name
+    def display_name(self) -> str:
+        return f"{self.qualified_name} USING {quote_ident(self.method)}"
+
+
+class OperatorFamily(_AccessMethodObject):
+    kind: Literal["operator_family"] = "operator_family"
+    members: tuple[OperatorMember, ...] = ()
+    """Loose members (ALTER OPERATOR FAMILY ... ADD), not those of its classes."""
+    SQL_KIND: ClassVar[str] = "OPERATOR FAMILY"
+
+
+class OperatorClass(_AccessMethodObject):
+    kind: Literal["operator_class"] = "operator_class"
+    type: str
+    family: str
+    """Qualified name of its family."""
+    is_default: bool = False
+    storage: str | None = None
+    members: tuple[OperatorMember, ...] = ()
+    SQL_KIND: ClassVar[str] = "OPERATOR CLASS"
+
+
 AnyObject = Annotated[
     Union[
         Schema,
@@ -793,6 +881,9 @@ AnyObject = Annotated[
         Language,
         Conversion,
         Transform,
+        Operator,
+        OperatorFamily,
+        OperatorClass,
     ],
     Field(discriminator="kind"),
 ]
@@ -844,4 +935,7 @@ KIND_LABELS: dict[str, str] = {
     "language": "procedural language",
     "conversion": "conversion",
     "transform": "transform",
+    "operator": "operator",
+    "operator_family": "operator family",
+    "operator_class": "operator class",
 }

@@ -24,7 +24,7 @@ KIND_ORDER = (
     "function", "trigger", "rule", "policy", "statistics", "event_trigger", "foreign_data_wrapper",
     "server", "user_mapping", "publication", "default_privilege",
     "text_search_parser", "text_search_template", "text_search_dictionary", "text_search_configuration",
-    "cast", "language", "conversion", "transform",
+    "cast", "language", "conversion", "transform", "operator", "operator_family", "operator_class",
 )
 _KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 

@@ -89,10 +89,45 @@ def test_coverage_counts_unmodelled_kinds(db):
     s = snap(dsn)
     # hstore's own operators and casts are extension members; the range's implicit cast
     # to its multirange is internal: neither is counted. Text search configurations and
-    # casts are compared, so not counted; a shell type is not compared, so counted.
-    assert s.not_compared == {"operator": 1, "shell_type": 1}
+    # casts and operators are compared, so not counted; a shell type is not compared, so counted.
+    assert s.not_compared == {"shell_type": 1}
     keys = {o.key for o in s.objects}
-    assert {"text_search_configuration:public.my_cfg", "cast:(public.pair AS text)"} <= keys
+    assert {"text_search_configuration:public.my_cfg", "cast:(public.pair AS text)",
+            "operator:public.=~=(text, text)"} <= keys
     assert not any(k.startswith("cast:") and "hstore" in k for k in keys)
     s = snap(dsn, Filters(exclude_schemas=("public",)))
     assert s.not_compared == {}
+
+
+def test_edges_of_operators_and_text_search(db):
+    """pg_depend rows of the operator and text search catalogs become edges, members included."""
+    dsn, run = db
+    run(
+        """
+        CREATE SCHEMA s;
+        CREATE FUNCTION s.lt(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN $1 > $2;
+        CREATE FUNCTION s.cmp(int, int) RETURNS int LANGUAGE sql IMMUTABLE RETURN btint4cmp($2, $1);
+        CREATE OPERATOR s.<< (LEFTARG = int, RIGHTARG = int, FUNCTION = s.lt);
+        CREATE OPERATOR FAMILY s.rev USING btree;
+        CREATE OPERATOR CLASS s.rev FOR TYPE int USING btree FAMILY s.rev AS
+            OPERATOR 1 s.<<, FUNCTION 1 s.cmp(int, int);
+        CREATE TEXT SEARCH DICTIONARY s.d (TEMPLATE = simple);
+        CREATE TEXT SEARCH CONFIGURATION s.c (PARSER = default);
+        ALTER TEXT SEARCH CONFIGURATION s.c ADD MAPPING FOR word WITH s.d;
+        CREATE TABLE s.t (n int, body text, cfg regconfig DEFAULT 's.c');
+        CREATE INDEX t_rev ON s.t (n s.rev);
+        CREATE INDEX t_fts ON s.t USING gin (to_tsvector('s.c'::regconfig, body));
+        """
+    )
+    edges = set(snap(dsn).edges())
+    expected = {
+        ("operator:s.<<(integer, integer)", "function:s.lt(integer, integer)"),
+        ("operator_class:s.rev USING btree", "operator:s.<<(integer, integer)"),
+        ("operator_class:s.rev USING btree", "function:s.cmp(integer, integer)"),
+        ("operator_class:s.rev USING btree", "operator_family:s.rev USING btree"),
+        ("index:s.t_rev", "operator_class:s.rev USING btree"),
+        ("text_search_configuration:s.c", "text_search_dictionary:s.d"),
+        ("index:s.t_fts", "text_search_configuration:s.c"),
+        ("column:s.t.cfg", "text_search_configuration:s.c"),
+    }
+    assert expected <= edges, expected - edges

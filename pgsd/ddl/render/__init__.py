@@ -18,6 +18,7 @@ _MODULES = (
     "pgsd.ddl.render.privileges",
     "pgsd.ddl.render.text_search",
     "pgsd.ddl.render.extending",
+    "pgsd.ddl.render.operators",
 )
 
 
