@@ -39,7 +39,7 @@ KIND_RANK = {
     k: i
     for i, k in enumerate(
         (
-            "schema", "extension", "collation", "enum", "domain", "composite", "range",
+            "schema", "extension", "collation", "shell_type", "base_type", "enum", "domain", "composite", "range",
             "text_search_parser", "text_search_template", "text_search_dictionary", "text_search_configuration",
             "language", "conversion", "operator", "operator_family", "operator_class",
             "foreign_data_wrapper", "server", "user_mapping", "sequence", "table", "foreign_table",
@@ -50,7 +50,7 @@ KIND_RANK = {
 }
 # pg_class (relations and their row types) and pg_type share names within a schema.
 RELATION_KINDS = frozenset({"table", "foreign_table", "view", "materialized_view", "sequence", "index", "composite"})
-TYPE_KINDS = frozenset({"enum", "domain", "composite", "range"})
+TYPE_KINDS = frozenset({"enum", "domain", "composite", "range", "shell_type", "base_type"})
 PHASE = {"drop": 0, "alter": 1, "create": 2}
 CONSTRAINT_RANK = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
 

@@ -845,6 +845,54 @@ class OperatorClass(_AccessMethodObject):
     SQL_KIND: ClassVar[str] = "OPERATOR CLASS"
 
 
+# --------------------------------------------------------------------------- base and shell types
+
+
+class ShellType(DbObject):
+    """``CREATE TYPE name``: a name reserved for a base type not (yet) defined.
+
+    Every base type comes with its shell: its input/output functions depend on the shell,
+    the base type on those functions, so the plan creates shell, functions, full type.
+    """
+
+    kind: Literal["shell_type"] = "shell_type"
+    SQL_KIND: ClassVar[str] = "TYPE"
+
+
+class BaseType(DbObject):
+    """A type defined by its input/output functions (``CREATE TYPE name (INPUT = ...)``).
+
+    Functions are regproc text (``s.t_in``, or bare for a built-in).
+    """
+
+    kind: Literal["base_type"] = "base_type"
+    input: str
+    output: str
+    receive: str | None = None
+    send: str | None = None
+    typmod_in: str | None = None
+    typmod_out: str | None = None
+    analyze: str | None = None
+    subscript: str | None = None
+    internal_length: int = -1
+    """-1 VARIABLE, -2 a C string."""
+    passed_by_value: bool = False
+    alignment: str = "i"
+    """c char, s int2, i int4, d double."""
+    storage: str = "p"
+    """p plain, e external, m main, x extended."""
+    category: str = "U"
+    preferred: bool = False
+    default: str | None = None
+    element: str | None = None
+    delimiter: str = ","
+    collatable: bool = False
+    functions: tuple[str, ...] = ()
+    """Keys of its support functions (those the DROP TYPE ... CASCADE of the type takes along)."""
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"functions"})
+    SQL_KIND: ClassVar[str] = "TYPE"
+
+
 AnyObject = Annotated[
     Union[
         Schema,
@@ -884,6 +932,8 @@ AnyObject = Annotated[
         Operator,
         OperatorFamily,
         OperatorClass,
+        ShellType,
+        BaseType,
     ],
     Field(discriminator="kind"),
 ]
@@ -938,4 +988,6 @@ KIND_LABELS: dict[str, str] = {
     "operator": "operator",
     "operator_family": "operator family",
     "operator_class": "operator class",
+    "shell_type": "shell type",
+    "base_type": "base type",
 }

@@ -83,20 +83,22 @@ def test_coverage_counts_unmodelled_kinds(db):
         CREATE TEXT SEARCH CONFIGURATION public.my_cfg (COPY = pg_catalog.simple);
         CREATE TYPE public.span AS RANGE (subtype = int4);
         CREATE TYPE public.later;
+        CREATE ACCESS METHOD heap_again TYPE TABLE HANDLER heap_tableam_handler;
         CREATE EXTENSION hstore;
         """
     )
     s = snap(dsn)
     # hstore's own operators and casts are extension members; the range's implicit cast
     # to its multirange is internal: neither is counted. Text search configurations and
-    # casts and operators are compared, so not counted; a shell type is not compared, so counted.
-    assert s.not_compared == {"shell_type": 1}
+    # casts, operators and shell types are compared, so not counted; an access method is
+    # not compared, so counted.
+    assert s.not_compared == {"access_method": 1}
     keys = {o.key for o in s.objects}
     assert {"text_search_configuration:public.my_cfg", "cast:(public.pair AS text)",
-            "operator:public.=~=(text, text)"} <= keys
+            "operator:public.=~=(text, text)", "shell_type:public.later"} <= keys
     assert not any(k.startswith("cast:") and "hstore" in k for k in keys)
     s = snap(dsn, Filters(exclude_schemas=("public",)))
-    assert s.not_compared == {}
+    assert s.not_compared == {"access_method": 1}
 
 
 def test_edges_of_operators_and_text_search(db):
@@ -131,3 +133,29 @@ def test_edges_of_operators_and_text_search(db):
         ("column:s.t.cfg", "text_search_configuration:s.c"),
     }
     assert expected <= edges, expected - edges
+
+
+def test_base_type_support_functions_depend_on_its_shell(db):
+    """The type <-> support function cycle is cut at the shell: shell, functions, type."""
+    dsn, run = db
+    run(
+        """
+        CREATE TYPE public.n4;
+        CREATE FUNCTION public.n4_in(cstring) RETURNS public.n4 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+        CREATE FUNCTION public.n4_out(public.n4) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+        CREATE TYPE public.n4 (INPUT = public.n4_in, OUTPUT = public.n4_out, INTERNALLENGTH = 4, PASSEDBYVALUE);
+        CREATE FUNCTION public.n4_twice(public.n4) RETURNS text LANGUAGE sql RETURN $1::text || $1::text;
+        CREATE TABLE public.t (v public.n4);
+        """
+    )
+    edges = set(snap(dsn).edges())
+    expected = {
+        ("function:public.n4_in(cstring)", "shell_type:public.n4"),
+        ("function:public.n4_out(public.n4)", "shell_type:public.n4"),
+        ("base_type:public.n4", "function:public.n4_in(cstring)"),
+        ("base_type:public.n4", "function:public.n4_out(public.n4)"),
+        ("function:public.n4_twice(public.n4)", "base_type:public.n4"),
+        ("column:public.t.v", "base_type:public.n4"),
+    }
+    assert expected <= edges, expected - edges
+    assert ("function:public.n4_in(cstring)", "base_type:public.n4") not in edges

@@ -12,6 +12,7 @@ LOADERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("pgsd.catalog.loaders.namespaces", "load_collations", "collations", ("collations",)),
     ("pgsd.catalog.loaders.types", "load_types", "types",
      ("types_enum", "types_domain", "types_composite", "types_range")),
+    ("pgsd.catalog.loaders.base_types", "load_base_types", "base types", ("base_types",)),
     ("pgsd.catalog.loaders.relations", "load_sequences", "sequences", ("sequences",)),
     ("pgsd.catalog.loaders.relations", "load_tables", "tables", ("tables",)),
     ("pgsd.catalog.loaders.relations", "load_columns", "columns", ("columns",)),

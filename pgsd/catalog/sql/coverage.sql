@@ -3,23 +3,10 @@
 -- extension members, and objects created implicitly with another (an internal 'i'
 -- dependency, e.g. a base type's array type). Kinds that live in a schema honour the
 -- schema filters; database-wide kinds (access methods, subscriptions, security labels)
--- do not. Shell types (CREATE TYPE name, not yet defined) and base types (defined with
--- input/output functions) are counted apart. Members added to a built-in operator family
+-- do not. Members added to a built-in operator family
 -- (ALTER OPERATOR FAMILY pg_catalog.x ADD ...) are counted, as the family is not compared.
 -- pg_subscription is only partly readable by non-superusers: only subdbid (granted to
 -- PUBLIC on every version) is referenced.
-SELECT CASE WHEN x.typisdefined THEN 'base_type' ELSE 'shell_type' END AS kind, count(*) AS n
-    FROM pg_type x JOIN pg_namespace n ON n.oid = x.typnamespace
-    WHERE x.oid >= 16384
-      AND (x.typtype = 'b' OR (x.typtype = 'p' AND NOT x.typisdefined))
-      AND x.typrelid = 0
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (cardinality(%(include_schemas)s::text[]) = 0 OR n.nspname = ANY(%(include_schemas)s::text[]))
-      AND NOT (n.nspname = ANY(%(exclude_schemas)s::text[]))
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-    GROUP BY x.typisdefined
-UNION ALL
 SELECT 'access_method' AS kind, count(*) AS n
     FROM pg_am x
     WHERE x.oid >= 16384

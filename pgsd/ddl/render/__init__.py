@@ -19,6 +19,7 @@ _MODULES = (
     "pgsd.ddl.render.text_search",
     "pgsd.ddl.render.extending",
     "pgsd.ddl.render.operators",
+    "pgsd.ddl.render.base_types",
 )
 
 

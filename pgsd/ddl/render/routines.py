@@ -98,6 +98,9 @@ class FunctionRenderer(Renderer):
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Function)
+        if any(obj.key in t.functions and ctx.in_source(t.key) is None  # type: ignore[attr-defined]
+               for t in ctx.target.of_kind("base_type")):
+            return []  # the support function of a dropped base type: DROP TYPE ... CASCADE takes it (base_types)
         return [stmt(f"DROP {self.object_ref(obj)}", obj, "drop")]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str],
