@@ -32,7 +32,25 @@ def run(args: argparse.Namespace) -> int:
     where, info = open_info(args.source, args)
     _remember_version(args.source, info)
     print_info(where, info, as_json=args.json)
+    if not args.json:
+        output.result(not_compared_line(args.source, args, info))
     return 0
+
+
+def not_compared_line(source: str, args: argparse.Namespace, info: ServerInfo) -> str:
+    """``coverage:   not compared: 1 access method`` for the kinds of object this database
+    holds that pgsd does not compare (the coverage query every snapshot runs), or a line
+    saying that everything it holds is compared."""
+    from pgsd.catalog.context import LoadContext
+    from pgsd.catalog.loaders.coverage import load_coverage
+    from pgsd.cli.sources import pool_settings
+    from pgsd.connect.pool import SidePool
+    from pgsd.export.render import coverage_line
+    from pgsd.workflow import resolve_spec
+
+    with SidePool(resolve_spec(source), "source", pool_settings(args)) as pool, pool.read_session() as session:
+        counts = load_coverage(LoadContext(session=session, server=info))
+    return f"coverage:   {coverage_line(Snapshot(not_compared=counts)) or 'every object is compared'}"
 
 
 def print_info(where: str, info: ServerInfo, *, as_json: bool = False) -> None:
