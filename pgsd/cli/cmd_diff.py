@@ -103,6 +103,8 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
                    help="only objects whose name or schema.name matches (repeatable)")
     g.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="leave out objects whose name or schema.name matches (repeatable)")
+    g.add_argument("--roles", action="store_true",
+                   help="compare the cluster's roles too: attributes, memberships, settings (never passwords)")
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:

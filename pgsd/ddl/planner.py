@@ -39,7 +39,7 @@ KIND_RANK = {
     k: i
     for i, k in enumerate(
         (
-            "schema", "extension", "collation", "shell_type", "base_type", "enum", "domain", "composite", "range",
+            "role", "schema", "extension", "collation", "shell_type", "base_type", "enum", "domain", "composite", "range",
             "text_search_parser", "text_search_template", "text_search_dictionary", "text_search_configuration",
             "language", "conversion", "operator", "operator_family", "operator_class",
             "foreign_data_wrapper", "server", "user_mapping", "sequence", "table", "foreign_table",

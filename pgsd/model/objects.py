@@ -893,6 +893,40 @@ class BaseType(DbObject):
     SQL_KIND: ClassVar[str] = "TYPE"
 
 
+# --------------------------------------------------------------------------- roles (cluster-wide, opt-in)
+
+
+class Role(DbObject):
+    """A role of the cluster, read only with ``--roles`` (never its password).
+
+    ``settings`` are its ``ALTER ROLE ... SET`` defaults for every database,
+    ``database_settings`` those for the database the snapshot was read from.
+    """
+
+    kind: Literal["role"] = "role"
+    superuser: bool = False
+    create_db: bool = False
+    create_role: bool = False
+    inherit: bool = True
+    login: bool = False
+    replication: bool = False
+    bypass_rls: bool = False
+    connection_limit: int = -1
+    valid_until: str | None = None
+    member_of: tuple[str, ...] = ()
+    """Roles it is a member of, sorted."""
+    admin_of: tuple[str, ...] = ()
+    """Those of member_of it holds WITH ADMIN OPTION."""
+    settings: tuple[str, ...] = ()
+    """``name=value``, sorted."""
+    database_settings: tuple[str, ...] = ()
+    SQL_KIND: ClassVar[str] = "ROLE"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
 AnyObject = Annotated[
     Union[
         Schema,
@@ -934,6 +968,7 @@ AnyObject = Annotated[
         OperatorClass,
         ShellType,
         BaseType,
+        Role,
     ],
     Field(discriminator="kind"),
 ]
@@ -990,4 +1025,5 @@ KIND_LABELS: dict[str, str] = {
     "operator_class": "operator class",
     "shell_type": "shell type",
     "base_type": "base type",
+    "role": "role",
 }

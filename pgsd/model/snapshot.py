@@ -29,9 +29,12 @@ class Filters(BaseModel):
     include_objects: tuple[str, ...] = ()
     """Globs on object names (``orders*``) or qualified names (``shop.orders*``)."""
     exclude_objects: tuple[str, ...] = ()
+    roles: bool = False
+    """Read the cluster's roles too (``--roles``): attributes, memberships, settings."""
 
     def is_empty(self) -> bool:
-        return not (self.include_schemas or self.exclude_schemas or self.include_objects or self.exclude_objects)
+        return not (self.include_schemas or self.exclude_schemas or self.include_objects or self.exclude_objects
+                    or self.roles)
 
 
 class Dependency(NamedTuple):

@@ -25,7 +25,7 @@ KIND_ORDER = (
     "server", "user_mapping", "publication", "default_privilege",
     "text_search_parser", "text_search_template", "text_search_dictionary", "text_search_configuration",
     "cast", "language", "conversion", "transform", "operator", "operator_family", "operator_class",
-    "shell_type", "base_type",
+    "shell_type", "base_type", "role",
 )
 _KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 

@@ -7,6 +7,7 @@ its OIDs. The queries are listed so that a side's queries can run ahead of its l
 """
 
 LOADERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("pgsd.catalog.loaders.roles", "load_roles", "roles", ("roles",)),
     ("pgsd.catalog.loaders.namespaces", "load_schemas", "schemas", ("schemas",)),
     ("pgsd.catalog.loaders.namespaces", "load_extensions", "extensions", ("extensions",)),
     ("pgsd.catalog.loaders.namespaces", "load_collations", "collations", ("collations",)),

@@ -20,6 +20,7 @@ _MODULES = (
     "pgsd.ddl.render.extending",
     "pgsd.ddl.render.operators",
     "pgsd.ddl.render.base_types",
+    "pgsd.ddl.render.roles",
 )
 
 
