@@ -2,8 +2,8 @@
 -- say what a comparison did not look at. Not counted: system objects (OID < 16384),
 -- extension members, and objects created implicitly with another (an internal 'i'
 -- dependency, e.g. a base type's array type). Kinds that live in a schema honour the
--- schema filters; database-wide kinds (access methods, subscriptions, security labels)
--- do not. Members added to a built-in operator family
+-- schema filters; database-wide kinds (access methods, subscriptions, security labels,
+-- large objects) do not. Members added to a built-in operator family
 -- (ALTER OPERATOR FAMILY pg_catalog.x ADD ...) are counted, as the family is not compared.
 -- pg_subscription is only partly readable by non-superusers: only subdbid (granted to
 -- PUBLIC on every version) is referenced.
@@ -25,3 +25,6 @@ UNION ALL
 SELECT 'security_label' AS kind, count(*) AS n
     FROM pg_seclabel x
     WHERE x.objoid >= 16384
+UNION ALL
+SELECT 'large_object' AS kind, count(*) AS n
+    FROM pg_largeobject_metadata x
