@@ -15,7 +15,7 @@ from pgsd.cli.sources import SOURCE_HELP, add_connection_options, pool_settings
 from pgsd.errors import PgsdError
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
-from pgsd.workflow import SnapshotSide, parse_side, read_snapshot_file, side_info
+from pgsd.workflow import DatabaseSide, SnapshotSide, parse_side, read_snapshot_file, side_info
 from pgsd.workflow.sides import SqlSide
 
 
@@ -37,11 +37,29 @@ def run(args: argparse.Namespace) -> int:
         return _snapshot_info(side.path, read_snapshot_file(side.path), as_json=args.json)
     if isinstance(side, SqlSide):
         raise PgsdError(f"{side.describe()} is not a database: pgsd snapshot {args.source} shows what it holds")
+    if isinstance(side, DatabaseSide):
+        side = side.with_password_from()  # asked once, for the facts and the coverage query
     info, stats = side_info(side, pool_settings(args))  # a profile's version is remembered
     if args.verbose:
         output.note(stats.line())
     print_info(side.describe(), info, as_json=args.json)
+    if not args.json and isinstance(side, DatabaseSide):
+        output.result(not_compared_line(side, args, info))
     return 0
+
+
+def not_compared_line(side: DatabaseSide, args: argparse.Namespace, info: ServerInfo) -> str:
+    """``coverage:   not compared: 1 access method`` for the kinds of object this database
+    holds that pgsd does not compare (the coverage query every snapshot runs), or a line
+    saying that everything it holds is compared."""
+    from pgsd.catalog.context import LoadContext
+    from pgsd.catalog.loaders.coverage import load_coverage
+    from pgsd.connect.pool import SidePool
+    from pgsd.export.render import coverage_line
+
+    with SidePool(side.spec, "source", pool_settings(args)) as pool, pool.read_session() as session:
+        counts = load_coverage(LoadContext(session=session, server=info))
+    return f"coverage:   {coverage_line(Snapshot(not_compared=counts)) or 'every object is compared'}"
 
 
 def print_info(where: str, info: ServerInfo, *, as_json: bool = False) -> None:

@@ -81,6 +81,8 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
                         "(repeatable)")
     g.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="leave out objects whose name or schema.name matches (repeatable)")
+    g.add_argument("--roles", action="store_true",
+                   help="compare the cluster's roles too: attributes, memberships, settings (never passwords)")
 
 
 def add_comparison_options(p: argparse.ArgumentParser) -> None:
@@ -98,6 +100,7 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
         exclude_schemas=tuple(getattr(args, "exclude_schema", None) or ()),
         include_objects=tuple(getattr(args, "include", None) or ()),
         exclude_objects=tuple(getattr(args, "exclude", None) or ()),
+        roles=getattr(args, "roles", False),
     )
 
 

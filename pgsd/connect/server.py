@@ -17,13 +17,15 @@ def _query(name: str) -> str:
 
 
 CATALOG_TABLES = (
-    "pg_aggregate", "pg_am", "pg_attrdef", "pg_attribute", "pg_cast", "pg_class", "pg_collation",
-    "pg_constraint", "pg_conversion", "pg_database", "pg_default_acl", "pg_depend", "pg_description",
-    "pg_enum", "pg_event_trigger", "pg_extension", "pg_foreign_data_wrapper", "pg_foreign_server",
-    "pg_foreign_table", "pg_index", "pg_inherits", "pg_language", "pg_namespace", "pg_opclass",
-    "pg_operator", "pg_opfamily", "pg_policy", "pg_proc", "pg_publication", "pg_publication_namespace",
-    "pg_publication_rel", "pg_range", "pg_rewrite", "pg_sequence", "pg_statistic_ext", "pg_tablespace",
-    "pg_transform", "pg_trigger", "pg_ts_config", "pg_ts_dict", "pg_ts_parser", "pg_ts_template", "pg_type",
+    "pg_aggregate", "pg_am", "pg_amop", "pg_amproc", "pg_attrdef", "pg_attribute", "pg_auth_members",
+    "pg_cast", "pg_class", "pg_collation", "pg_constraint", "pg_conversion", "pg_database",
+    "pg_db_role_setting", "pg_default_acl", "pg_depend", "pg_description", "pg_enum", "pg_event_trigger",
+    "pg_extension", "pg_foreign_data_wrapper", "pg_foreign_server", "pg_foreign_table", "pg_index",
+    "pg_inherits", "pg_language", "pg_largeobject_metadata", "pg_namespace", "pg_opclass", "pg_operator",
+    "pg_opfamily", "pg_policy", "pg_proc", "pg_publication", "pg_publication_namespace", "pg_publication_rel",
+    "pg_range", "pg_rewrite", "pg_seclabel", "pg_sequence", "pg_shdescription", "pg_statistic_ext",
+    "pg_tablespace", "pg_transform", "pg_trigger", "pg_ts_config", "pg_ts_config_map", "pg_ts_dict",
+    "pg_ts_parser", "pg_ts_template", "pg_type",
 )
 """The catalog tables pgsd's queries read whose columns every role may read unless an
 administrator revoked them (pg_subscription and pg_user_mapping keep secrets, so they

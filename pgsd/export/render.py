@@ -88,7 +88,7 @@ def plural(n: int, word: str) -> str:
 
 
 def coverage_line(snapshot: Snapshot) -> str | None:
-    """``not compared: 3 operators, 1 cast`` for kinds pgsd found but does not model."""
+    """``not compared: 2 access methods, 1 large object`` for kinds pgsd found but does not model."""
     found = {k: n for k, n in sorted(snapshot.not_compared.items()) if n}
     if not found:
         return None

@@ -642,6 +642,295 @@ class DefaultPrivilege(DbObject):
         return f"for {self.name}{where} on {self.object_type}"
 
 
+# --------------------------------------------------------------------------- text search
+# References are stored as the catalog prints them, schema-qualified so that two databases
+# print one reference alike: a function as regproc output (``prsd_start`` for a built-in,
+# ``s.f`` for a user function); a parser, template or dictionary as its quoted qualified
+# name (``pg_catalog.simple``).
+
+
+class TextSearchParser(DbObject):
+    """Five C functions (``CREATE TEXT SEARCH PARSER`` needs a superuser); no owner, no grants."""
+
+    kind: Literal["text_search_parser"] = "text_search_parser"
+    start: str
+    gettoken: str
+    end: str
+    lextypes: str
+    headline: str | None = None
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH PARSER"
+
+
+class TextSearchTemplate(DbObject):
+    """A dictionary template: an optional init and a lexize function (superuser only)."""
+
+    kind: Literal["text_search_template"] = "text_search_template"
+    init: str | None = None
+    lexize: str
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH TEMPLATE"
+
+
+class TextSearchDictionary(DbObject):
+    kind: Literal["text_search_dictionary"] = "text_search_dictionary"
+    template: str
+    """Quoted qualified name of the template (``pg_catalog.snowball``)."""
+    options: tuple[str, ...] = ()
+    """Template options as ``name = 'value'``, sorted by name."""
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH DICTIONARY"
+
+
+class TextSearchMapping(BaseModel):
+    """One token type of a configuration and the dictionaries it consults, in order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    token: str
+    dictionaries: tuple[str, ...] = ()
+
+
+class TextSearchConfiguration(DbObject):
+    kind: Literal["text_search_configuration"] = "text_search_configuration"
+    parser: str
+    """Quoted qualified name of the parser (``pg_catalog."default"``)."""
+    mappings: tuple[TextSearchMapping, ...] = ()
+    """Sorted by token type alias."""
+    SQL_KIND: ClassVar[str] = "TEXT SEARCH CONFIGURATION"
+
+
+# --------------------------------------------------------------------------- casts, languages, conversions, transforms
+# Casts and transforms have no name of their own: their identity is what they join. Types
+# are format_type output, functions regprocedure output (``s.f(integer)``), both printed
+# with search_path = pg_catalog so built-ins are bare and user objects schema-qualified.
+
+
+class Cast(DbObject):
+    """``name`` is ``source AS target``; database-wide, no owner, no grants."""
+
+    kind: Literal["cast"] = "cast"
+    source: str
+    target: str
+    method: str = "f"
+    """f function, i inout, b binary coercible (WITHOUT FUNCTION)."""
+    function: str | None = None
+    """regprocedure of the cast function (method f)."""
+    context: str = "e"
+    """e explicit only, a assignment, i implicit."""
+    SQL_KIND: ClassVar[str] = "CAST"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return f"({self.source} AS {self.target})"
+
+
+class Language(DbObject):
+    kind: Literal["language"] = "language"
+    trusted: bool = False
+    handler: str | None = None
+    """regproc of the call handler."""
+    inline: str | None = None
+    validator: str | None = None
+    SQL_KIND: ClassVar[str] = "LANGUAGE"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
+class Conversion(DbObject):
+    kind: Literal["conversion"] = "conversion"
+    source_encoding: str
+    target_encoding: str
+    function: str
+    """regproc of the conversion function."""
+    is_default: bool = False
+    SQL_KIND: ClassVar[str] = "CONVERSION"
+
+
+class Transform(DbObject):
+    """``name`` is ``type LANGUAGE language``; database-wide, no owner, no grants."""
+
+    kind: Literal["transform"] = "transform"
+    type: str
+    language: str
+    from_sql: str | None = None
+    """regprocedure of the FROM SQL function."""
+    to_sql: str | None = None
+    SQL_KIND: ClassVar[str] = "TRANSFORM"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return f"FOR {self.type} LANGUAGE {quote_ident(self.language)}"
+
+
+# --------------------------------------------------------------------------- operators
+
+
+class Operator(DbObject):
+    """Identity: schema, symbol and operand types (``NONE`` for a prefix operator's left)."""
+
+    kind: Literal["operator"] = "operator"
+    left: str = "NONE"
+    right: str = "NONE"
+    """format_type of the operands."""
+    function: str
+    """regproc of the implementing function."""
+    result: str = "boolean"
+    commutator: str | None = None
+    """Qualified symbol (``s.=~``) of the commutator, whose operands are these swapped."""
+    negator: str | None = None
+    restrict: str | None = None
+    join: str | None = None
+    hashes: bool = False
+    merges: bool = False
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"result"})
+    SQL_KIND: ClassVar[str] = "OPERATOR"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return f"{quote_ident(self.schema_name or 'public')}.{self.name}"
+
+    @cached_name
+    def signature(self) -> str:
+        return f"{self.qualified_name}({self.left}, {self.right})"
+
+    @cached_name
+    def key(self) -> str:
+        return f"operator:{self.signature}"
+
+    @cached_name
+    def display_name(self) -> str:
+        return self.signature
+
+
+class OperatorMember(BaseModel):
+    """An operator (pg_amop) or support function (pg_amproc) of an operator class or family."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    member: str
+    """``operator`` or ``function``."""
+    number: int
+    """Strategy or support function number."""
+    left: str
+    right: str
+    """The operand types it is registered for (format_type)."""
+    target: str
+    """The operator (qualified symbol) or the function (regprocedure)."""
+    order_by: str | None = None
+    """For an ordering operator: the qualified btree family it sorts by."""
+
+
+class _AccessMethodObject(DbObject):
+    method: str
+    """The index access method (``btree``, ``gist``, ...)."""
+
+    @cached_name
+    def key(self) -> str:
+        return f"{self.kind}:{self.qualified_name} USING {quote_ident(self.method)}"
+
+    @cached_name
+    def display_name(self) -> str:
+        return f"{self.qualified_name} USING {quote_ident(self.method)}"
+
+
+class OperatorFamily(_AccessMethodObject):
+    kind: Literal["operator_family"] = "operator_family"
+    members: tuple[OperatorMember, ...] = ()
+    """Loose members (ALTER OPERATOR FAMILY ... ADD), not those of its classes."""
+    SQL_KIND: ClassVar[str] = "OPERATOR FAMILY"
+
+
+class OperatorClass(_AccessMethodObject):
+    kind: Literal["operator_class"] = "operator_class"
+    type: str
+    family: str
+    """Qualified name of its family."""
+    is_default: bool = False
+    storage: str | None = None
+    members: tuple[OperatorMember, ...] = ()
+    SQL_KIND: ClassVar[str] = "OPERATOR CLASS"
+
+
+# --------------------------------------------------------------------------- base and shell types
+
+
+class ShellType(DbObject):
+    """``CREATE TYPE name``: a name reserved for a base type not (yet) defined.
+
+    Every base type comes with its shell: its input/output functions depend on the shell,
+    the base type on those functions, so the plan creates shell, functions, full type.
+    """
+
+    kind: Literal["shell_type"] = "shell_type"
+    SQL_KIND: ClassVar[str] = "TYPE"
+
+
+class BaseType(DbObject):
+    """A type defined by its input/output functions (``CREATE TYPE name (INPUT = ...)``).
+
+    Functions are regproc text (``s.t_in``, or bare for a built-in).
+    """
+
+    kind: Literal["base_type"] = "base_type"
+    input: str
+    output: str
+    receive: str | None = None
+    send: str | None = None
+    typmod_in: str | None = None
+    typmod_out: str | None = None
+    analyze: str | None = None
+    subscript: str | None = None
+    internal_length: int = -1
+    """-1 VARIABLE, -2 a C string."""
+    passed_by_value: bool = False
+    alignment: str = "i"
+    """c char, s int2, i int4, d double."""
+    storage: str = "p"
+    """p plain, e external, m main, x extended."""
+    category: str = "U"
+    preferred: bool = False
+    default: str | None = None
+    element: str | None = None
+    delimiter: str = ","
+    collatable: bool = False
+    functions: tuple[str, ...] = ()
+    """Keys of its support functions (those the DROP TYPE ... CASCADE of the type takes along)."""
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"functions"})
+    SQL_KIND: ClassVar[str] = "TYPE"
+
+
+# --------------------------------------------------------------------------- roles (cluster-wide, opt-in)
+
+
+class Role(DbObject):
+    """A role of the cluster, read only with ``--roles`` (never its password).
+
+    ``settings`` are its ``ALTER ROLE ... SET`` defaults for every database,
+    ``database_settings`` those for the database the snapshot was read from.
+    """
+
+    kind: Literal["role"] = "role"
+    superuser: bool = False
+    create_db: bool = False
+    create_role: bool = False
+    inherit: bool = True
+    login: bool = False
+    replication: bool = False
+    bypass_rls: bool = False
+    connection_limit: int = -1
+    valid_until: str | None = None
+    member_of: tuple[str, ...] = ()
+    """Roles it is a member of, sorted."""
+    admin_of: tuple[str, ...] = ()
+    """Those of member_of it holds WITH ADMIN OPTION."""
+    settings: tuple[str, ...] = ()
+    """``name=value``, sorted."""
+    database_settings: tuple[str, ...] = ()
+    SQL_KIND: ClassVar[str] = "ROLE"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
+
+
 AnyObject = Annotated[
     Union[
         Schema,
@@ -670,6 +959,20 @@ AnyObject = Annotated[
         UserMapping,
         Publication,
         DefaultPrivilege,
+        TextSearchParser,
+        TextSearchTemplate,
+        TextSearchDictionary,
+        TextSearchConfiguration,
+        Cast,
+        Language,
+        Conversion,
+        Transform,
+        Operator,
+        OperatorFamily,
+        OperatorClass,
+        ShellType,
+        BaseType,
+        Role,
     ],
     Field(discriminator="kind"),
 ]

@@ -40,9 +40,12 @@ class Filters(BaseModel):
     include_objects: tuple[str, ...] = ()
     """Globs on object names (``orders*``) or qualified names (``shop.orders*``)."""
     exclude_objects: tuple[str, ...] = ()
+    roles: bool = False
+    """Read the cluster's roles too (``--roles``): attributes, memberships, settings."""
 
     def is_empty(self) -> bool:
-        return not (self.include_schemas or self.exclude_schemas or self.include_objects or self.exclude_objects)
+        return not (self.include_schemas or self.exclude_schemas or self.include_objects or self.exclude_objects
+                    or self.roles)
 
     def normalised(self) -> Filters:
         """The same filters with each list sorted and without repeats (order never matters)."""
@@ -51,6 +54,7 @@ class Filters(BaseModel):
             exclude_schemas=tuple(sorted(set(self.exclude_schemas))),
             include_objects=tuple(sorted(set(self.include_objects))),
             exclude_objects=tuple(sorted(set(self.exclude_objects))),
+            roles=self.roles,
         )
 
     def same_scope(self, other: Filters) -> bool:
@@ -64,6 +68,8 @@ class Filters(BaseModel):
         parts += [f"--exclude-schema {s}" for s in self.exclude_schemas]
         parts += [f"--include {g}" for g in self.include_objects]
         parts += [f"--exclude {g}" for g in self.exclude_objects]
+        if self.roles:
+            parts.append("--roles")
         return " ".join(parts)
 
     def matches(self, schema: str | None, name: str) -> bool:

@@ -26,8 +26,10 @@ DATABASE_GROUP = ""
 
 def plural(kind: str) -> str:
     word = KIND_LABELS.get(kind, kind.replace("_", " "))
-    if word.endswith(("x", "s")):
-        return word + "es" if word.endswith("x") else word
+    if word.endswith(("x", "ss")):
+        return word + "es"  # indexes, operator classes
+    if word.endswith("s"):
+        return word  # "default privileges"
     if word.endswith("y"):
         return word[:-1] + "ies"
     return word + "s"

@@ -110,7 +110,9 @@ def read_rows(dsn: str) -> dict[str, TableRows]:
             for col, _type in columns:
                 c = sql.Identifier(col)
                 parts.append(sql.SQL("count({})").format(c))
-                parts.append(sql.SQL("md5(string_agg({c}::text, E'\\x1f' ORDER BY {c}::text))").format(c=c))
+                # ordered in "C": the column's own collation (which a plan may change) must
+                # not change the digest of unchanged values
+                parts.append(sql.SQL("md5(string_agg({c}::text, E'\\x1f' ORDER BY {c}::text COLLATE \"C\"))").format(c=c))
             only = sql.SQL("") if relkind == "p" else sql.SQL("ONLY ")
             row = conn.execute(
                 sql.SQL("SELECT {} FROM {}{}").format(sql.SQL(", ").join(parts), only, table)

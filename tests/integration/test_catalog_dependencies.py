@@ -83,13 +83,80 @@ def test_coverage_counts_unmodelled_kinds(db):
         CREATE TEXT SEARCH CONFIGURATION public.my_cfg (COPY = pg_catalog.simple);
         CREATE TYPE public.span AS RANGE (subtype = int4);
         CREATE TYPE public.later;
+        CREATE ACCESS METHOD heap_again TYPE TABLE HANDLER heap_tableam_handler;
+        SELECT lo_create(0);
         CREATE EXTENSION hstore;
         """
     )
     s = snap(dsn)
     # hstore's own operators and casts are extension members; the range's implicit cast
-    # to its multirange is internal: neither is counted.
-    # a shell type (CREATE TYPE with a name only) is counted, not skipped silently
-    assert s.not_compared == {"operator": 1, "cast": 1, "text_search_configuration": 1, "shell_type": 1}
+    # to its multirange is internal: neither is counted. Text search configurations and
+    # casts, operators and shell types are compared, so not counted; an access method and
+    # a large object are not compared, so counted.
+    assert s.not_compared == {"access_method": 1, "large_object": 1}
+    keys = {o.key for o in s.objects}
+    assert {"text_search_configuration:public.my_cfg", "cast:(public.pair AS text)",
+            "operator:public.=~=(text, text)", "shell_type:public.later"} <= keys
+    assert not any(k.startswith("cast:") and "hstore" in k for k in keys)
     s = snap(dsn, Filters(exclude_schemas=("public",)))
-    assert s.not_compared == {"cast": 1}
+    assert s.not_compared == {"access_method": 1, "large_object": 1}
+
+
+def test_edges_of_operators_and_text_search(db):
+    """pg_depend rows of the operator and text search catalogs become edges, members included."""
+    dsn, run = db
+    run(
+        """
+        CREATE SCHEMA s;
+        CREATE FUNCTION s.lt(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN $1 > $2;
+        CREATE FUNCTION s.cmp(int, int) RETURNS int LANGUAGE sql IMMUTABLE RETURN btint4cmp($2, $1);
+        CREATE OPERATOR s.<< (LEFTARG = int, RIGHTARG = int, FUNCTION = s.lt);
+        CREATE OPERATOR FAMILY s.rev USING btree;
+        CREATE OPERATOR CLASS s.rev FOR TYPE int USING btree FAMILY s.rev AS
+            OPERATOR 1 s.<<, FUNCTION 1 s.cmp(int, int);
+        CREATE TEXT SEARCH DICTIONARY s.d (TEMPLATE = simple);
+        CREATE TEXT SEARCH CONFIGURATION s.c (PARSER = default);
+        ALTER TEXT SEARCH CONFIGURATION s.c ADD MAPPING FOR word WITH s.d;
+        CREATE TABLE s.t (n int, body text, cfg regconfig DEFAULT 's.c');
+        CREATE INDEX t_rev ON s.t (n s.rev);
+        CREATE INDEX t_fts ON s.t USING gin (to_tsvector('s.c'::regconfig, body));
+        """
+    )
+    edges = set(snap(dsn).edges())
+    expected = {
+        ("operator:s.<<(integer, integer)", "function:s.lt(integer, integer)"),
+        ("operator_class:s.rev USING btree", "operator:s.<<(integer, integer)"),
+        ("operator_class:s.rev USING btree", "function:s.cmp(integer, integer)"),
+        ("operator_class:s.rev USING btree", "operator_family:s.rev USING btree"),
+        ("index:s.t_rev", "operator_class:s.rev USING btree"),
+        ("text_search_configuration:s.c", "text_search_dictionary:s.d"),
+        ("index:s.t_fts", "text_search_configuration:s.c"),
+        ("column:s.t.cfg", "text_search_configuration:s.c"),
+    }
+    assert expected <= edges, expected - edges
+
+
+def test_base_type_support_functions_depend_on_its_shell(db):
+    """The type <-> support function cycle is cut at the shell: shell, functions, type."""
+    dsn, run = db
+    run(
+        """
+        CREATE TYPE public.n4;
+        CREATE FUNCTION public.n4_in(cstring) RETURNS public.n4 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+        CREATE FUNCTION public.n4_out(public.n4) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+        CREATE TYPE public.n4 (INPUT = public.n4_in, OUTPUT = public.n4_out, INTERNALLENGTH = 4, PASSEDBYVALUE);
+        CREATE FUNCTION public.n4_twice(public.n4) RETURNS text LANGUAGE sql RETURN $1::text || $1::text;
+        CREATE TABLE public.t (v public.n4);
+        """
+    )
+    edges = set(snap(dsn).edges())
+    expected = {
+        ("function:public.n4_in(cstring)", "shell_type:public.n4"),
+        ("function:public.n4_out(public.n4)", "shell_type:public.n4"),
+        ("base_type:public.n4", "function:public.n4_in(cstring)"),
+        ("base_type:public.n4", "function:public.n4_out(public.n4)"),
+        ("function:public.n4_twice(public.n4)", "base_type:public.n4"),
+        ("column:public.t.v", "base_type:public.n4"),
+    }
+    assert expected <= edges, expected - edges
+    assert ("function:public.n4_in(cstring)", "base_type:public.n4") not in edges

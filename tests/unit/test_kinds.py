@@ -107,7 +107,7 @@ def test_flags_answer_what_the_old_tables_said():
     assert kinds_where("relation") == {"table", "foreign_table", "view", "materialized_view", "sequence", "index",
                                        "composite"}
     assert kinds_where("type_name") == {"enum", "domain", "composite", "range", "table", "foreign_table", "view",
-                                        "materialized_view"}
+                                        "materialized_view", "shell_type", "base_type"}  # + issue 24's type kinds
     assert kinds_where("holds_children") == {"table", "view", "materialized_view", "foreign_table"}
     assert kinds_where("table_child") == {"column", "constraint", "index", "trigger", "rule", "policy"}
     assert kind_of("no such kind").create_rank == 99

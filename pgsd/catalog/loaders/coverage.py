@@ -1,9 +1,8 @@
 """Coverage: counts of user objects pgsd reads past without comparing them.
 
 A schema diff that says "no differences" should also say what it did not look at:
-operators, operator classes and families, shell and base types, casts, text search
-objects, conversions, non-default languages, transforms, access methods and
-subscriptions. One query counts
+access methods, subscriptions, security labels, large objects and members added to
+built-in operator families. One query counts
 them all (extension members and system objects excluded); kinds with a count of zero
 are left out so the report only mentions what is there.
 """

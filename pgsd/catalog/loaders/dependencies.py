@@ -106,6 +106,7 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
             edge = new_tuple(Dependency, pair)
             edge = known.setdefault(edge, edge)  # keyed by itself: it equals (and hashes as) its pair
         found.append(edge)
+    found = _rewritten(ctx, found)
     found.sort()
     out: list[Dependency] = []
     last = None
@@ -145,3 +146,12 @@ def through_column_types(objects: list, dependencies: list[Dependency]) -> list[
     if not extra:
         return dependencies
     return sorted(set(dependencies) | set(extra))
+
+
+def _rewritten(ctx: LoadContext, edges: list[Dependency]) -> list[Dependency]:
+    """Edges a loader asked to redirect (``ctx.shared["edge_rewrites"]``, edge -> edge):
+    a base type's support functions depend on its shell, not on it (see base_types)."""
+    rewrites = ctx.shared.get("edge_rewrites")
+    if not rewrites:
+        return edges
+    return [rewrites.get(edge, edge) for edge in edges]

@@ -16,6 +16,11 @@ _MODULES = (
     "pgsd.ddl.render.table_objects",
     "pgsd.ddl.render.foreign",
     "pgsd.ddl.render.privileges",
+    "pgsd.ddl.render.text_search",
+    "pgsd.ddl.render.extending",
+    "pgsd.ddl.render.operators",
+    "pgsd.ddl.render.base_types",
+    "pgsd.ddl.render.roles",
 )
 
 

@@ -22,7 +22,7 @@ from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import Hazard, HazardType, Statement
 from pgsd.ddl.steps import Edge
 from pgsd.model.kinds import kind_of
-from pgsd.model.names import quote_literal, quote_role
+from pgsd.model.names import quote_ident, quote_literal, quote_role
 from pgsd.model.objects import DbObject
 
 COMMON_FIELDS = frozenset({"owner", "comment", "acl"})
@@ -167,7 +167,8 @@ class Renderer:
     def alter_common(self, old: DbObject | None, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement]:
         out: list[Statement] = []
         if "owner" in changed and new.owner:
-            out.append(stmt(f"ALTER {self.object_ref(new)} OWNER TO {quote_role(new.owner)}", new, "alter"))
+            out.append(stmt(f"ALTER {self.object_ref(new)} OWNER TO {quote_role(new.owner)}", new, "alter",
+                            requires=(f"role:{quote_ident(new.owner)}",)))
         if "comment" in changed:
             out.append(self.comment_statement(new))
         if "acl" in changed:
@@ -202,6 +203,7 @@ class Renderer:
             revoke_option = sorted(p for p in was if p in now and was[p] and not now[p])
             grant = sorted(p for p in now if p not in was or (now[p] and not was[p]))
             who = quote_role(grantee)
+            role = () if who == "PUBLIC" else (f"role:{quote_ident(grantee)}",)  # after its CREATE ROLE (--roles)
             if revoke:
                 words = ", ".join(PRIVILEGE_WORDS.get(p, p) for p in revoke)
                 out.append(stmt(f"REVOKE {words} ON {target} FROM {who}", new, "alter"))
@@ -212,8 +214,9 @@ class Renderer:
             with_option = [p for p in grant if now[p]]
             if plain:
                 words = ", ".join(PRIVILEGE_WORDS.get(p, p) for p in plain)
-                out.append(stmt(f"GRANT {words} ON {target} TO {who}", new, "alter"))
+                out.append(stmt(f"GRANT {words} ON {target} TO {who}", new, "alter", requires=role))
             if with_option:
                 words = ", ".join(PRIVILEGE_WORDS.get(p, p) for p in with_option)
-                out.append(stmt(f"GRANT {words} ON {target} TO {who} WITH GRANT OPTION", new, "alter"))
+                out.append(stmt(f"GRANT {words} ON {target} TO {who} WITH GRANT OPTION", new, "alter",
+                                requires=role))
         return out

@@ -8,7 +8,7 @@ from pgsd.ddl.planner import build_plan
 from pgsd.ddl.render import renderers
 from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.diff.changes import diff_snapshots
-from pgsd.model.objects import Constraint, Sequence, Table
+from pgsd.model.objects import BaseType, Constraint, Function, Sequence, ShellType, Table
 from pgsd.model.snapshot import Snapshot
 from tests.unit.ddl.test_planner import col, index_of, snap, sql_of, table
 
@@ -99,3 +99,24 @@ def test_add_column_on_a_parent_says_it_brings_the_inheriting_copy():
     assert add[0].creates == (c_x.key,)
     lines = sql_of(build_plan(diff_snapshots(source=source, target=target)))
     assert lines == ["ALTER TABLE public.p ADD COLUMN x integer"], lines
+
+
+def test_drop_base_type_says_it_takes_its_shell_and_support_functions():
+    """DROP TYPE ... CASCADE removes the shell and the I/O functions with the type: the plan
+    writes no DROP of their own, and makes again the bare shell the source keeps."""
+    fn_in = Function(schema_name="public", name="n4_in", argument_types="cstring", result="public.n4",
+                     definition="CREATE OR REPLACE FUNCTION public.n4_in(cstring) ...")
+    fn_out = Function(schema_name="public", name="n4_out", argument_types="public.n4", result="cstring",
+                      definition="CREATE OR REPLACE FUNCTION public.n4_out(public.n4) ...")
+    shell = ShellType(schema_name="public", name="n4")
+    base = BaseType(schema_name="public", name="n4", input="public.n4_in", output="public.n4_out",
+                    internal_length=4, functions=(fn_in.key, fn_out.key))
+    target = snap(shell, fn_in, fn_out, base,
+                  deps=[(fn_in.key, shell.key), (fn_out.key, shell.key), (base.key, fn_in.key), (base.key, fn_out.key)])
+    drop = renderers()["base_type"].drop(base, ctx(snap(), target))
+    assert drop[0].sql == "DROP TYPE public.n4 CASCADE"
+    assert set(drop[0].drops) == {shell.key, fn_in.key, fn_out.key}
+    assert sql_of(build_plan(diff_snapshots(source=snap(), target=target))) == ["DROP TYPE public.n4 CASCADE"]
+    # the source keeps the name as a bare shell: made again once the type is gone
+    assert sql_of(build_plan(diff_snapshots(source=snap(shell), target=target))) == [
+        "DROP TYPE public.n4 CASCADE", "CREATE TYPE public.n4"]

@@ -1,0 +1,14 @@
+CREATE SCHEMA x;
+CREATE TYPE x.mood AS ENUM ('sad', 'happy');
+CREATE TYPE x.pair AS (a int, b int);
+CREATE FUNCTION x.mood_text(x.mood) RETURNS text LANGUAGE sql IMMUTABLE RETURN $1::text || '!';
+CREATE CAST (x.mood AS text) WITH FUNCTION x.mood_text(x.mood) AS IMPLICIT;
+CREATE FUNCTION x.pair_int(x.pair) RETURNS int LANGUAGE sql IMMUTABLE RETURN $1.a + $1.b;
+CREATE CAST (x.pair AS int) WITH FUNCTION x.pair_int(x.pair);
+CREATE LANGUAGE plx HANDLER plpgsql_call_handler VALIDATOR plpgsql_validator;
+CREATE FUNCTION x.one() RETURNS int LANGUAGE plx AS 'BEGIN RETURN 1; END';
+CREATE VIEW x.ones AS SELECT x.one() AS one;
+CREATE DEFAULT CONVERSION x.to_latin FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8859_1;
+CREATE CONVERSION x.to_win FOR 'UTF8' TO 'WIN1252' FROM utf8_to_win;
+CREATE TABLE x.feeling (id int PRIMARY KEY, mood x.mood, said text);
+INSERT INTO x.feeling VALUES (1, 'happy', 'yes'), (3, 'sad', 'no');
