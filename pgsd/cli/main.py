@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "pgsd.cli.cmd_profiles",
     "pgsd.cli.cmd_tui",
     "pgsd.cli.cmd_demo",
+    "pgsd.cli.cmd_dump",
 )
 
 

@@ -18,8 +18,15 @@ from pgsd.connect import PoolSettings
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow import ComparisonRequest, Loaded, parse_side, read_sides, side_info
+from pgsd.workflow.sides import ShadowChoice
 
-SOURCE_HELP = "profile name, postgresql:// URI, conninfo string, or snapshot .json file"
+SOURCE_HELP = ("profile name, postgresql:// URI, conninfo string, snapshot .json file, "
+               ".sql file, directory of .sql files, or git:REV:PATH")
+
+SHADOW_HELP = (
+    "A SQL side (a .sql file, a directory of them, git:REV:PATH) is loaded into a throwaway database, "
+    "read like any database and dropped afterwards."
+)
 
 FILTERS_HELP = (
     "Applied while reading a database. A snapshot file keeps the filters it was taken with: "
@@ -38,6 +45,17 @@ def add_connection_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--max-connections", type=int, default=4, metavar="N",
                    help="pool size per side (default 4)")
     g.add_argument("-v", "--verbose", action="store_true", help="print pool statistics and timings to stderr")
+    add_shadow_options(p)
+
+
+def add_shadow_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("SQL sides", SHADOW_HELP)
+    g.add_argument("--shadow", metavar="DSN",
+                   help="load SQL sides on this server (pgsd creates and drops a database there, so the role "
+                        "needs CREATEDB; use the production major version); default: the embedded PostgreSQL")
+    g.add_argument("--create-roles", action="store_true",
+                   help="create roles the SQL grants to or makes owners but the shadow server lacks, as NOLOGIN "
+                        "(roles are server-wide: on a --shadow server they stay there)")
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -84,7 +102,12 @@ def request_from_args(args: argparse.Namespace) -> ComparisonRequest:
         not_valid=getattr(args, "not_valid", False),
         transaction=not getattr(args, "no_transaction", False),
         lock_timeout=getattr(args, "lock_timeout", None),
+        shadow=shadow_from_args(args),
     )
+
+
+def shadow_from_args(args: argparse.Namespace) -> ShadowChoice:
+    return ShadowChoice(dsn=getattr(args, "shadow", None), create_roles=getattr(args, "create_roles", False))
 
 
 def pool_settings(args: argparse.Namespace) -> PoolSettings:
@@ -130,7 +153,7 @@ def read(texts: dict[str, str], args: argparse.Namespace, filters: Filters, *, l
     progress = Progress(verbose=getattr(args, "verbose", False))
     try:
         loaded = read_sides(sides, filters=filters, settings=pool_settings(args), progress=progress,
-                            limit_containers=limit_containers)
+                            limit_containers=limit_containers, shadow=shadow_from_args(args))
     finally:
         progress.clear()
     for note in loaded.notes:

@@ -86,6 +86,7 @@ class LiveBackend:
         return workflow.read_sides(
             {"source": source, "target": target}, filters=self.request.filters, settings=self.settings,  # type: ignore[arg-type]
             progress=progress, cancel=cancel, ask_password=refuse_prompt, store=self.store,  # type: ignore[arg-type]
+            shadow=self.request.shadow,
         )
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:

@@ -15,6 +15,7 @@ from typing import Any
 from pgsd.ddl.context import PlanOptions
 from pgsd.diff.changes import DiffOptions
 from pgsd.model.snapshot import Filters
+from pgsd.workflow.sides import ShadowChoice
 
 PLAN_CHOICES = ("safe", "concurrently", "not_valid", "transaction", "lock_timeout")
 """The request's fields that only shape the script (the export dialog may change them)."""
@@ -34,6 +35,8 @@ class ComparisonRequest:
     not_valid: bool = False
     transaction: bool = True
     lock_timeout: str | None = None
+    # where SQL sides are loaded
+    shadow: ShadowChoice = field(default_factory=ShadowChoice)
 
     def diff_options(self) -> DiffOptions:
         return DiffOptions(

@@ -15,10 +15,16 @@ the CLI and the app cannot disagree about the same inputs:
    apply to every kind, and containers are kept where a kept object on either side
    needs them);
 6. a profile's server version is remembered for the connections list.
+
+SQL sides (``SqlSide``: files, a directory, a git revision) are loaded, in the caller's
+thread, into throwaway shadow databases on one scratch server (``workflow.scratch``;
+``shadow`` says which server and whether missing roles may be created), then read in
+step 4 exactly like the live databases, and dropped however reading ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import stat
@@ -33,7 +39,7 @@ from pgsd.catalog.inspect import Inspection
 from pgsd.catalog.twins import Twins
 from pgsd.connect import PoolSettings, SidePool
 from pgsd.model.snapshot import Filters, Snapshot
-from pgsd.workflow.sides import AskPassword, DatabaseSide, Side, SnapshotSide
+from pgsd.workflow.sides import AskPassword, DatabaseSide, ShadowChoice, Side, SnapshotSide, SqlSide
 
 if TYPE_CHECKING:
     from pgsd.profiles.store import ProfileStore
@@ -197,6 +203,7 @@ def read_sides(
     store: ProfileStore | None = None,
     grace: float = CANCEL_GRACE,
     limit_containers: bool = True,
+    shadow: ShadowChoice | None = None,
 ) -> Loaded:
     """Read every side (see the module's docstring for the steps); the first error wins.
 
@@ -215,16 +222,34 @@ def read_sides(
     for role, side in sides.items():
         if isinstance(side, DatabaseSide):
             live[role] = side
-    unknown = [role for role in sides if role not in files and role not in live]
+    sql_sides = {role: side for role, side in sides.items() if isinstance(side, SqlSide)}
+    unknown = [role for role in sides if role not in files and role not in live and role not in sql_sides]
     if unknown:
         raise TypeError(f"cannot read side {sides[unknown[0]]!r}")
-    scope, notes = scope_filters(requested, files, live=bool(live))
+    scope, notes = scope_filters(requested, files, live=bool(live or sql_sides))
     # passwords in this thread, one side after the other: two prompts never race for the terminal
     ready = {role: side.with_password_from(ask_password) for role, side in live.items()}
     if cancel is not None and cancel.cancelled:
         raise errors.Cancelled("reading was cancelled")
-    if ready:
-        snapshots.update(_read_databases(ready, scope, settings, progress, cancel, grace))
+    with contextlib.ExitStack() as shadows:
+        origins: dict[str, str] = {}
+        to_read = dict(ready)
+        if sql_sides:
+            from pgsd.workflow.sqlside import load_sql_sides
+
+            loaded_sql = load_sql_sides(sql_sides, shadows, shadow=shadow, progress=progress, cancel=cancel)
+            for role, (db_side, origin, sql_notes) in loaded_sql.items():
+                to_read[role] = db_side
+                origins[role] = origin
+                notes.extend(sql_notes)
+        if to_read:
+            snapshots.update(_read_databases(to_read, scope, settings, progress, cancel, grace))
+    for role, origin in origins.items():
+        snapshots[role] = snapshots[role].model_copy(update={"origin": origin}).build_indexes()
+    if sql_sides:
+        from pgsd.workflow.sqlside import version_notes
+
+        notes.extend(version_notes(sql_sides, snapshots))
     if limit_containers:
         roles = list(snapshots)
         snapshots = dict(zip(roles, scope.scope(*(snapshots[r] for r in roles)), strict=True))

@@ -8,10 +8,9 @@
   (prompt) by ``with_password_from``, which ``read_sides`` calls in the caller's thread, one
   side after the other, before any reading starts.
 * ``SnapshotSide``: a snapshot ``.json`` file, read as it is.
-
-The kinds of side still to come (a SQL file or directory, a directory at a git revision)
-are further subclasses of ``Side`` with their own ``describe``; ``parse_side`` is where
-their argument forms are recognised and ``read.read_sides`` where they are read.
+* ``SqlSide``: schema as code, a ``.sql`` file, a directory of them, or ``git:REV:PATH``
+  (a file or directory at a revision of the current git repository). ``read_sides``
+  loads it into a throwaway "shadow" database (``workflow.sqlside``) and reads that.
 """
 
 from __future__ import annotations
@@ -104,6 +103,60 @@ class SnapshotSide(Side):
         return f"snapshot {self.path}"
 
 
+SQL_SUFFIX = ".sql"
+GIT_PREFIX = "git:"
+
+
+@dataclass(frozen=True)
+class SqlSide(Side):
+    """Schema as SQL: ``kind`` "file" or "dir" at ``path``, "git" (``path`` at ``rev``), or
+    "empty" (no SQL at all: a fresh database, which ``pgsd dump`` plans from)."""
+
+    kind: str
+    path: str = ""
+    rev: str = ""
+
+    @property
+    def name(self) -> str:
+        if self.kind == "git":
+            return f"{GIT_PREFIX}{self.rev}:{self.path}"
+        if self.kind == "empty":
+            return "empty database"
+        return self.path
+
+    def describe(self) -> str:
+        if self.kind == "git":
+            return f"SQL {self.path or '.'} at git revision {self.rev}"
+        if self.kind == "empty":
+            return "an empty database"
+        return f"SQL {'directory' if self.kind == 'dir' else 'file'} {self.path}"
+
+
+@dataclass(frozen=True)
+class ShadowChoice:
+    """Where SQL sides are loaded (``--shadow DSN``; None: the embedded server), and whether
+    roles they need but the shadow server lacks are created there (``--create-roles``)."""
+
+    dsn: str | None = None
+    create_roles: bool = False
+
+
+def sql_side(text: str) -> SqlSide | None:
+    """The SQL side ``text`` names (``git:REV:PATH``, ``*.sql``, a directory), or None."""
+    if text.startswith(GIT_PREFIX):
+        rev, sep, path = text[len(GIT_PREFIX):].partition(":")
+        if not rev or not sep:
+            raise errors.InvalidConnectionString(
+                f"{text!r}: a git side is git:REVISION:PATH (e.g. git:main:schema/)"
+            )
+        return SqlSide(kind="git", rev=rev, path=path)
+    if text.lower().endswith(SQL_SUFFIX) and not Path(text).is_dir():
+        return SqlSide(kind="file", path=text)
+    if text.endswith(("/", "\\")) or Path(text).is_dir():
+        return SqlSide(kind="dir", path=text)
+    return None
+
+
 def looks_like_connection_string(text: str) -> bool:
     return text.startswith(("postgresql://", "postgres://")) or "=" in text
 
@@ -114,10 +167,17 @@ def parse_side(text: str, *, store: ProfileStore | None = None) -> Side:
     Raises a PgsdError (one line) for a connection string libpq cannot parse, or a name
     that is neither a file nor a saved profile.
     """
+    if text.startswith(("postgresql://", "postgres://")):
+        return DatabaseSide(spec=ConnectionSpec.parse(text))
+    if text.startswith(GIT_PREFIX):
+        return sql_side(text)  # type: ignore[return-value]
     if looks_like_connection_string(text):
         return DatabaseSide(spec=ConnectionSpec.parse(text))
     if text.endswith(SNAPSHOT_SUFFIX):
         return SnapshotSide(path=text)
+    side = sql_side(text)
+    if side is not None:
+        return side
     return profile_side(text, store=store)
 
 
@@ -133,7 +193,7 @@ def profile_side(name: str, *, store: ProfileStore | None = None) -> DatabaseSid
         # Not even a possible profile name: most likely a mistyped URI or file name.
         raise errors.InvalidConnectionString(
             f"{name!r} is not a postgresql:// URI, a conninfo string (key=value ...), "
-            f"a snapshot {SNAPSHOT_SUFFIX} file or a profile name"
+            f"a snapshot {SNAPSHOT_SUFFIX} file, a {SQL_SUFFIX} file or directory, git:REV:PATH or a profile name"
         )
     profile = (store or ProfileStore()).get(name)
     return DatabaseSide(

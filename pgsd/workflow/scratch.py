@@ -1,0 +1,377 @@
+"""Throwaway databases: where pgsd may make one, and the database itself, always dropped.
+
+SQL sides are loaded into one (a "shadow" database) and plans are verified in one. The
+user chooses *where* (``choose_place``):
+
+* a server given as a DSN (``--shadow`` / ``--scratch``): pgsd creates and drops
+  databases there, so the role needs CREATEDB;
+* otherwise, when the wanted major version's binaries are installed locally
+  (``/usr/lib/postgresql/<major>/bin`` or ``pg_config --bindir`` of that major), a
+  throwaway cluster: initdb in a temporary directory, started on a Unix socket in that
+  directory (no TCP), stopped and removed afterwards. As root, PostgreSQL refuses to
+  run, so the cluster runs as the unprivileged ``postgres`` user (as ``.ci/run`` does),
+  or pgsd refuses with one line;
+* otherwise the embedded PostgreSQL the demo uses (``pgsd.demo.server.DemoServer``),
+  with a warning when its major version is not the wanted one.
+
+``scratch_server(place)`` starts (or joins) the server once; its ``database(purpose)``
+makes a uniquely named database ``pgsd_scratch_<purpose>_<random>`` and drops it on
+every way out of the block: return, exception, Ctrl-C, and SIGTERM (turned into
+SystemExit while the block runs in the main thread, when nobody else handles it).
+``scratch_database(place, purpose=...)`` is both in one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import psycopg
+from psycopg import sql
+
+from pgsd import errors
+from pgsd.connect import ConnectionSpec
+
+
+class ScratchFailed(errors.PgsdError):
+    title = "Throwaway database failed"
+
+
+PlaceKind = Literal["server", "binaries", "embedded"]
+
+DEBIAN_BINDIR = "/usr/lib/postgresql/{major}/bin"
+UNPRIVILEGED_USER = "postgres"
+START_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class ScratchPlace:
+    """Where throwaway databases are made (see the module's docstring)."""
+
+    kind: PlaceKind
+    spec: ConnectionSpec | None = None
+    """kind "server": the server (and the database pgsd connects to for CREATE DATABASE)."""
+    bindir: Path | None = None
+    """kind "binaries": the directory holding initdb, pg_ctl and postgres."""
+    major: int | None = None
+    """The major version asked for (None: any)."""
+
+    def describe(self) -> str:
+        if self.kind == "server":
+            assert self.spec is not None
+            return f"server {_masked_where(self.spec)}"
+        if self.kind == "binaries":
+            return f"local PostgreSQL {self.major} binaries ({self.bindir})"
+        return "embedded PostgreSQL"
+
+
+@dataclass
+class ScratchDatabase:
+    """One throwaway database, alive inside its ``with`` block."""
+
+    spec: ConnectionSpec
+    version_num: int
+    where: str
+    """One line for headers: "embedded PostgreSQL 18.1", "local PostgreSQL 15 binaries", "server db1:5432"."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.spec.dbname or ""
+
+    @property
+    def major(self) -> int:
+        return self.version_num // 10000
+
+
+def choose_place(*, dsn: str | None, major: int | None) -> ScratchPlace:
+    """Where throwaway databases go: the server ``dsn`` names, local binaries of ``major``, or the embedded server."""
+    if dsn:
+        spec = ConnectionSpec.parse(dsn)
+        return ScratchPlace("server", spec=spec, major=major)
+    if major is not None:
+        bindir = find_bindir(major)
+        if bindir is not None:
+            return ScratchPlace("binaries", bindir=bindir, major=major)
+    return ScratchPlace("embedded", major=major)
+
+
+def find_bindir(major: int) -> Path | None:
+    """The bin directory of locally installed PostgreSQL ``major`` binaries, if any."""
+    debian = Path(DEBIAN_BINDIR.format(major=int(major)))
+    if (debian / "initdb").is_file() and (debian / "pg_ctl").is_file():
+        return debian
+    pg_config = shutil.which("pg_config")
+    if pg_config is None:
+        return None
+    try:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    bindir = Path(out.strip())
+    if not (bindir / "initdb").is_file():
+        return None
+    return bindir if _binaries_major(bindir) == major else None
+
+
+# --------------------------------------------------------------------------- servers
+
+
+class ScratchServer:
+    """A started (or joined) server where throwaway databases are made; see ``scratch_server``."""
+
+    def __init__(self, place: ScratchPlace, admin: ConnectionSpec, where: str, version_num: int,
+                 warnings: list[str]) -> None:
+        self.place = place
+        self.admin = admin
+        self.where = where
+        self.version_num = version_num
+        self.warnings = warnings
+
+    @property
+    def major(self) -> int:
+        return self.version_num // 10000
+
+    @contextmanager
+    def database(self, purpose: str) -> Iterator[ScratchDatabase]:
+        """A fresh, empty database, dropped when the block ends however it ends."""
+        name = f"pgsd_scratch_{_slug(purpose)}_{secrets.token_hex(5)}"
+        with _sigterm_as_exit():
+            self._execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(name)),
+                          f"create the throwaway database {name}")
+            try:
+                yield ScratchDatabase(spec=self.admin.with_changes(dbname=name), version_num=self.version_num,
+                                      where=self.where, warnings=list(self.warnings))
+            finally:
+                self.drop(name)
+
+    def drop(self, name: str) -> None:
+        """Drop database ``name`` (its sessions ended first). Retried once if interrupted by Ctrl-C."""
+        if self.version_num >= 130000:
+            stmt = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        else:
+            stmt = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+        for attempt in range(2):
+            try:
+                if self.version_num < 130000:
+                    self._execute(sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                          "WHERE datname = {} AND pid <> pg_backend_pid()").format(sql.Literal(name)),
+                                  f"end the sessions of {name}")
+                self._execute(stmt, f"drop the throwaway database {name}")
+                return
+            except KeyboardInterrupt:
+                if attempt:
+                    raise
+            except errors.PgsdError as e:
+                print(f"pgsd: warning: {e} (drop it by hand)", file=sys.stderr)
+                return
+
+    def _execute(self, statement: sql.Composed, what: str) -> None:
+        try:
+            with psycopg.connect(self.admin.conninfo(), autocommit=True) as conn:
+                conn.execute(statement)
+        except psycopg.Error as e:
+            raise ScratchFailed(f"cannot {what} on {self.where}: {_first_line(e)}") from None
+
+
+@contextmanager
+def scratch_server(place: ScratchPlace) -> Iterator[ScratchServer]:
+    """The place's server, started for the block (a throwaway cluster, the embedded server) or connected to."""
+    with _sigterm_as_exit():
+        if place.kind == "server":
+            yield _given_server(place)
+        elif place.kind == "binaries":
+            with _throwaway_cluster(place) as server:
+                yield server
+        else:
+            with _embedded(place) as server:
+                yield server
+
+
+@contextmanager
+def scratch_database(place: ScratchPlace, *, purpose: str) -> Iterator[ScratchDatabase]:
+    """A throwaway database at ``place``, dropped (and its server stopped, when pgsd started it) afterwards."""
+    with scratch_server(place) as server, server.database(purpose) as db:
+        yield db
+
+
+def _given_server(place: ScratchPlace) -> ScratchServer:
+    assert place.spec is not None
+    spec = place.spec if place.spec.dbname else place.spec.with_changes(dbname="postgres")
+    where = f"server {_masked_where(spec)}"
+    version_num = _version_num(spec, where)
+    warnings = _major_warning(place.major, version_num, where)
+    return ScratchServer(place, spec, where, version_num, warnings)
+
+
+@contextmanager
+def _embedded(place: ScratchPlace) -> Iterator[ScratchServer]:
+    from pgsd.demo.server import DemoServer  # noqa: PLC0415 - the optional demo extra, only when used
+
+    server = DemoServer()
+    try:
+        admin = ConnectionSpec.parse(server.start())
+        version_num = _version_num(admin, "the embedded PostgreSQL")
+        where = f"embedded PostgreSQL {_version_text(version_num)}"
+        yield ScratchServer(place, admin, where, version_num, _major_warning(place.major, version_num, where))
+    finally:
+        server.stop()
+
+
+@contextmanager
+def _throwaway_cluster(place: ScratchPlace) -> Iterator[ScratchServer]:
+    assert place.bindir is not None
+    bindir = place.bindir
+    run_as: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        if runuser is None or not _user_exists(UNPRIVILEGED_USER):
+            raise ScratchFailed(
+                f"PostgreSQL {place.major} does not run as root and there is no {UNPRIVILEGED_USER!r} user "
+                f"to run it as: run pgsd as another user, or give a server with --shadow DSN"
+            )
+        run_as = [runuser, "-u", UNPRIVILEGED_USER, "--"]
+    base = Path(tempfile.mkdtemp(prefix="pgsd-scratch-"))
+    data = base / "data"
+    started = False
+    try:
+        if run_as:
+            shutil.chown(base, user=UNPRIVILEGED_USER)
+        _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                       "--encoding=UTF8", "--no-sync", "--no-instructions"], base, "initdb")
+        port = _free_port()
+        options = f"-p {port} -k {base} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        started = True
+        _run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", str(START_TIMEOUT),
+                       "-l", str(base / "log"), "-o", options, "start"], base, "pg_ctl start")
+        admin = ConnectionSpec(host=str(base), port=port, user="postgres", dbname="postgres")
+        version_num = _version_num(admin, f"local PostgreSQL {place.major}")
+        where = f"local PostgreSQL {_version_text(version_num)} binaries"
+        yield ScratchServer(place, admin, where, version_num, _major_warning(place.major, version_num, where))
+    finally:
+        try:
+            if started:
+                subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                               capture_output=True, timeout=START_TIMEOUT, check=False)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _run(cmd: list[str], base: Path, what: str) -> None:
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=START_TIMEOUT * 2, check=False,
+                              cwd=str(base))
+    except (OSError, subprocess.SubprocessError) as e:
+        raise ScratchFailed(f"cannot start a throwaway PostgreSQL cluster: {what}: {e}") from None
+    if done.returncode != 0:
+        out = (done.stderr or done.stdout or "").strip().splitlines()
+        log = base / "log"
+        if log.exists():
+            out += [line for line in log.read_text(errors="replace").splitlines() if "FATAL" in line]
+        reason = out[-1] if out else f"exit code {done.returncode}"
+        raise ScratchFailed(f"cannot start a throwaway PostgreSQL cluster: {what} failed: {reason}")
+
+
+def _version_num(spec: ConnectionSpec, where: str) -> int:
+    try:
+        with psycopg.connect(spec.conninfo(), autocommit=True) as conn:
+            row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
+    except psycopg.Error as e:
+        raise ScratchFailed(f"cannot connect to {where}: {_first_line(e)}") from None
+    assert row is not None
+    return int(row[0])
+
+
+def _version_text(version_num: int) -> str:
+    major, minor = divmod(version_num, 10000)
+    return f"{major}.{minor}" if major >= 10 else f"{major}.{minor // 100}.{minor % 100}"
+
+
+def _major_warning(wanted: int | None, version_num: int, where: str) -> list[str]:
+    if wanted is None or version_num // 10000 == wanted:
+        return []
+    return [f"the throwaway database runs on {where}, not PostgreSQL {wanted}: "
+            f"give a PostgreSQL {wanted} server with --shadow DSN for an exact match"]
+
+
+def _binaries_major(bindir: Path) -> int | None:
+    try:
+        out = subprocess.run([str(bindir / "initdb"), "--version"], capture_output=True, text=True, timeout=10,
+                             check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r"(\d+)(?:\.\d+)?", out)
+    return int(m.group(1)) if m else None
+
+
+def _masked_where(spec: ConnectionSpec) -> str:
+    """host:port/db of a spec, without user or password."""
+    text = spec.describe().split("://", 1)[-1]
+    return text.rsplit("@", 1)[-1]
+
+
+def _slug(purpose: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", purpose.lower()).strip("_")[:20] or "db"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        import pwd  # noqa: PLC0415 - POSIX only
+
+        pwd.getpwnam(name)
+    except (ImportError, KeyError):
+        return False
+    return True
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM ends the process without running ``finally``; make it SystemExit while the block runs.
+
+    Only in the main thread, and only when SIGTERM still has its default action (a caller
+    that handles it, such as the CLI, keeps its own handler).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old: Any = None
+    with contextlib.suppress(ValueError, OSError):
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            old = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        if old is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signal.SIGTERM, old)

@@ -1,0 +1,436 @@
+"""Schema as code: a SQL side's files, loaded into a shadow database that is then read like any database.
+
+* ``sql_files(side)``: the side's files as (label, text), in lexical order of their
+  paths: a ``.sql`` file, every ``.sql`` file under a directory (recursively), or the
+  same at a git revision of the current repository (``git ls-tree`` and ``git cat-file``:
+  no checkout, the working tree is never touched).
+* ``load_sql(files, spec)``: runs them on the shadow database. Each file is first run
+  whole (one implicit transaction: all or nothing, and fast); a file that fails is run
+  again statement by statement (``sqlsplit``). A statement failing because something it
+  needs is defined later (an undefined table, column, function, type or schema) is
+  retried after the rest, for a bounded number of rounds; a statement needing a role
+  the shadow server lacks creates it (NOLOGIN) with ``create_roles``, else the missing
+  roles are named. Whatever still fails is one ``SqlLoadFailed`` listing every statement
+  with file:line and PostgreSQL's error. psql meta-commands are never run: ``\\i`` and
+  ``\\connect`` (which would change what is loaded) are errors, the others warnings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psycopg
+from psycopg import sql
+
+from pgsd import errors
+from pgsd.connect import ConnectionSpec
+from pgsd.workflow.sides import SQL_SUFFIX, DatabaseSide, ShadowChoice, SqlSide
+from pgsd.workflow.sqlsplit import Piece, split_sql
+
+if TYPE_CHECKING:
+    from pgsd.model.snapshot import Snapshot
+    from pgsd.workflow.read import CancelToken
+
+MAX_ROUNDS = 20
+"""Retry rounds for statements that need something defined later (each round must make progress)."""
+
+MAX_FILE_BYTES = 256 * 1024**2
+
+RETRY_SQLSTATES = frozenset({
+    "42P01",  # undefined_table
+    "42703",  # undefined_column
+    "42883",  # undefined_function
+    "42704",  # undefined_object (types, roles, ...)
+    "3F000",  # invalid_schema_name
+})
+
+_ROLE_MISSING = re.compile(r'role "((?:[^"]|"")+)" does not exist')
+_INCLUDES = ("\\i", "\\ir", "\\include", "\\include_relative", "\\c", "\\connect")
+
+LoadProgress = Callable[[int, int], None]
+"""progress(statements done, total)."""
+
+
+class SqlLoadFailed(errors.PgsdError):
+    title = "SQL did not load"
+
+
+@dataclass(frozen=True)
+class SqlFile:
+    label: str
+    """How messages name the file: its path, or git:REV:PATH."""
+    text: str
+
+
+@dataclass
+class LoadResult:
+    statements: int = 0
+    retried: int = 0
+    roles_created: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def sql_files(side: SqlSide, *, cwd: str | None = None) -> list[SqlFile]:
+    """The side's SQL files, in lexical order of their paths (one line on any problem)."""
+    if side.kind == "empty":
+        return []
+    if side.kind == "git":
+        return _git_files(side, cwd=cwd)
+    path = Path(side.path)
+    if side.kind == "file":
+        if not path.is_file():
+            raise SqlLoadFailed(f"SQL file {side.path} does not exist" if not path.exists()
+                                else f"SQL file {side.path} is not a regular file")
+        return [SqlFile(side.path, _read_text(path, side.path))]
+    if not path.is_dir():
+        raise SqlLoadFailed(f"SQL directory {side.path} does not exist")
+    found = sorted(
+        (p for p in path.rglob("*") if p.suffix.lower() == SQL_SUFFIX and p.is_file()),
+        key=lambda p: p.relative_to(path).as_posix(),
+    )
+    if not found:
+        raise SqlLoadFailed(f"SQL directory {side.path} holds no {SQL_SUFFIX} files")
+    return [SqlFile(str(p), _read_text(p, str(p))) for p in found]
+
+
+def _read_text(path: Path, label: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise SqlLoadFailed(f"cannot read {label}: {e.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SqlLoadFailed(f"{label} is larger than {MAX_FILE_BYTES // 1024**2} MB")
+    return _decode(data, label)
+
+
+def _decode(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SqlLoadFailed(f"{label} is not UTF-8 (byte {e.start})") from None
+
+
+def _git(args: list[str], cwd: str | None, what: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=300, check=False)
+    except FileNotFoundError:
+        raise SqlLoadFailed(f"{what}: git is not installed") from None
+    except (OSError, subprocess.SubprocessError) as e:
+        raise SqlLoadFailed(f"{what}: {e}") from None
+    if done.returncode != 0:
+        reason = (done.stderr.decode(errors="replace").strip().splitlines() or ["git failed"])[-1]
+        raise SqlLoadFailed(f"{what}: {reason.removeprefix('fatal: ')}")
+    return done.stdout
+
+
+def _git_files(side: SqlSide, *, cwd: str | None) -> list[SqlFile]:
+    what = f"cannot read {side.name}"
+    if side.rev.startswith("-"):
+        raise SqlLoadFailed(f"{what}: not a git revision: {side.rev!r}")
+    _git(["rev-parse", "--git-dir"], cwd, what)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{side.rev}^{{commit}}"], cwd, what)
+    except SqlLoadFailed:
+        raise SqlLoadFailed(f"{what}: {side.rev!r} is not a revision of the git repository here") from None
+    path = side.path or "."
+    listing = _git(["ls-tree", "-r", "-z", "--full-name", "--end-of-options", side.rev, "--", path], cwd, what)
+    entries: list[tuple[str, str]] = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name_bytes = record.partition(b"\t")
+        mode, kind, sha = meta.decode().split()
+        if kind == "blob" and mode != "120000":
+            entries.append((os.fsdecode(name_bytes), sha))
+    if not _is_blob(side, cwd):
+        entries = [(n, s) for n, s in entries if n.lower().endswith(SQL_SUFFIX)]
+    if not entries:
+        raise SqlLoadFailed(f"{what}: no {SQL_SUFFIX} files at {path} in revision {side.rev}")
+    entries.sort()
+    blobs = _git(["cat-file", "--batch"], cwd, what, stdin="".join(f"{s}\n" for _, s in entries).encode())
+    files: list[SqlFile] = []
+    pos = 0
+    for name, _sha in entries:
+        header_end = blobs.index(b"\n", pos)
+        size = int(blobs[pos:header_end].split()[2])
+        data = blobs[header_end + 1: header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+        label = f"git:{side.rev}:{name}"
+        if size > MAX_FILE_BYTES:
+            raise SqlLoadFailed(f"{label} is larger than {MAX_FILE_BYTES // 1024**2} MB")
+        files.append(SqlFile(label, _decode(data, label)))
+    return files
+
+
+def _is_blob(side: SqlSide, cwd: str | None) -> bool:
+    """Whether the side's path names a file (not a directory) at its revision."""
+    if not side.path or side.path.endswith("/"):
+        return False
+    try:
+        kind = _git(["cat-file", "-t", f"{side.rev}:./{side.path}"], cwd, "git cat-file")
+    except SqlLoadFailed:
+        return False
+    return kind.strip() == b"blob"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass
+class _Pending:
+    label: str
+    piece: Piece
+    search_path: str
+    error: str = ""
+    sqlstate: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.label}:{self.piece.line}"
+
+
+def load_sql(
+    files: list[SqlFile],
+    spec: ConnectionSpec,
+    *,
+    create_roles: bool = False,
+    where: str = "the shadow database",
+    progress: LoadProgress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> LoadResult:
+    """Run ``files`` on the (empty) database ``spec`` names; see the module's docstring."""
+    loader = _Loader(create_roles, progress, cancelled)
+    split = loader.split(files)
+    try:
+        conn = psycopg.connect(spec.conninfo(), autocommit=True, prepare_threshold=None)
+    except psycopg.Error as e:
+        raise SqlLoadFailed(f"cannot connect to {where}: {_first_line(e)}") from None
+    with conn:
+        _session_defaults(conn)
+        for f, statements in split:
+            loader.load_file(conn, f, statements)
+        loader.retry(conn)
+    if progress is not None:
+        progress(loader.total, loader.total)
+    loader.raise_failures(where)
+    return loader.result
+
+
+class _Loader:
+    def __init__(self, create_roles: bool, progress: LoadProgress | None,
+                 cancelled: Callable[[], bool] | None) -> None:
+        self.create_roles = create_roles
+        self.progress = progress
+        self.cancelled = cancelled
+        self.result = LoadResult()
+        self.deferred: list[_Pending] = []
+        self.failed: list[_Pending] = []
+        self.missing_roles: set[str] = set()
+        self.total = 0
+        self.done = 0
+
+    def split(self, files: list[SqlFile]) -> list[tuple[SqlFile, list[Piece]]]:
+        split: list[tuple[SqlFile, list[Piece]]] = []
+        refused: list[str] = []
+        for f in files:
+            statements, meta = split_sql(f.text)
+            for m in meta:
+                command = m.text.split(None, 1)[0]
+                line = f"{f.label}:{m.line}: psql meta-command {command} is not run"
+                (refused if command in _INCLUDES else self.result.warnings).append(line)
+            split.append((f, statements))
+        if refused:
+            raise SqlLoadFailed(
+                "plain SQL only: psql meta-commands change what is loaded and pgsd does not run them:\n  "
+                + "\n  ".join(refused)
+            )
+        self.total = sum(len(s) for _, s in split)
+        return split
+
+    def _check_cancel(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise errors.Cancelled("loading SQL was cancelled")
+
+    def _advance(self, n: int) -> None:
+        before, self.done = self.done, self.done + n
+        if self.progress is not None and (before // 50 != self.done // 50):
+            self.progress(self.done, self.total)
+
+    def load_file(self, conn: psycopg.Connection, f: SqlFile, statements: list[Piece]) -> None:
+        self._check_cancel()
+        if statements and not any(p.is_transaction_control for p in statements):
+            try:
+                conn.execute(f.text)  # the whole file: no parameters, so one simple query
+            except psycopg.Error:
+                pass  # again statement by statement, to know which and to retry
+            else:
+                self.result.statements += len(statements)
+                self._advance(len(statements))
+                return
+        for piece in statements:
+            if not piece.is_transaction_control:
+                self._attempt(conn, _Pending(f.label, piece, _search_path(conn)), self.deferred)
+            self._advance(1)
+
+    def _attempt(self, conn: psycopg.Connection, p: _Pending, later: list[_Pending]) -> bool:
+        if _run(conn, p):
+            self.result.statements += 1
+            return True
+        if _retry(p, self.create_roles, self.missing_roles, conn, self.result):
+            later.append(p)
+        else:
+            self.failed.append(p)
+        return False
+
+    def retry(self, conn: psycopg.Connection) -> None:
+        for _round in range(MAX_ROUNDS):
+            if not self.deferred:
+                return
+            still: list[_Pending] = []
+            roles_before = len(self.result.roles_created)
+            for p in self.deferred:
+                self._check_cancel()
+                conn.execute("SELECT set_config('search_path', %s, false)", (p.search_path,))
+                if self._attempt(conn, p, still):
+                    self.result.retried += 1
+            progressed = len(still) < len(self.deferred) or len(self.result.roles_created) > roles_before
+            self.deferred = still
+            if not progressed:
+                break
+        self.failed.extend(self.deferred)
+        self.deferred = []
+
+    def raise_failures(self, where: str) -> None:
+        if self.missing_roles and not self.create_roles:
+            names = ", ".join(sorted(self.missing_roles))
+            raise SqlLoadFailed(
+                f"the SQL refers to roles that do not exist on {where}: {names}; "
+                f"create them there, or pass --create-roles to create them (NOLOGIN) on the shadow server"
+            )
+        if self.failed:
+            self.failed.sort(key=lambda p: (p.label, p.piece.line))
+            lines = [f"{p.where}: {p.error}" for p in self.failed]
+            n = len(self.failed)
+            raise SqlLoadFailed(
+                f"{n} statement{'s' if n != 1 else ''} did not load into {where}:\n  " + "\n  ".join(lines)
+            )
+
+
+def _session_defaults(conn: psycopg.Connection) -> None:
+    """English messages (to recognise a missing role), no notices, function bodies checked on use."""
+    for setting, value in (("lc_messages", "C"), ("client_min_messages", "warning"),
+                           ("check_function_bodies", "off")):
+        try:
+            conn.execute("SELECT set_config(%s, %s, false)", (setting, value))
+        except psycopg.Error:
+            pass  # lc_messages needs a superuser; the rest never fails
+
+
+def _search_path(conn: psycopg.Connection) -> str:
+    row = conn.execute("SELECT current_setting('search_path')").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _run(conn: psycopg.Connection, p: _Pending) -> bool:
+    try:
+        conn.execute(p.piece.text)
+    except psycopg.Error as e:
+        p.error = _first_line(e)
+        p.sqlstate = e.sqlstate or ""
+        return False
+    return True
+
+
+def _retry(p: _Pending, create_roles: bool, missing_roles: set[str], conn: psycopg.Connection,
+           result: LoadResult) -> bool:
+    """Whether ``p`` is worth running again later (creating the role it needs, when allowed)."""
+    if p.sqlstate not in RETRY_SQLSTATES:
+        return False
+    m = _ROLE_MISSING.search(p.error) if p.sqlstate == "42704" else None
+    if m is None:
+        return True
+    role = m.group(1).replace('""', '"')
+    missing_roles.add(role)
+    if not create_roles:
+        return False
+    if role not in result.roles_created:
+        try:
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        except psycopg.errors.DuplicateObject:
+            pass  # made meanwhile by a concurrent load on the same server
+        except psycopg.Error as e:
+            p.error = f"cannot create role {role}: {_first_line(e)}"
+            return False
+        result.roles_created.append(role)
+    return True
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+# --------------------------------------------------------------------------- sides
+
+
+def load_sql_sides(
+    sides: Mapping[str, SqlSide],
+    stack: contextlib.ExitStack,
+    *,
+    shadow: ShadowChoice | None = None,
+    progress: Callable[[str, str, int, int], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, tuple[DatabaseSide, str, list[str]]]:
+    """Load every SQL side into its own shadow database on one scratch server.
+
+    The databases (and the server, when pgsd started it) live as long as ``stack``.
+    Returns role -> (the shadow database as a side, the snapshot's origin, notes).
+    """
+    from pgsd.workflow.scratch import choose_place, scratch_server
+
+    choice = shadow or ShadowChoice()
+    files = {role: sql_files(side) for role, side in sides.items()}  # every file read before any server starts
+    place = choose_place(dsn=choice.dsn, major=None)
+    server = stack.enter_context(scratch_server(place))
+    parsed_by = {"embedded": "the embedded server", "binaries": "local PostgreSQL binaries"}.get(
+        place.kind, f"shadow {server.where}")
+    out: dict[str, tuple[DatabaseSide, str, list[str]]] = {}
+    for role, side in sides.items():
+        db = stack.enter_context(server.database("shadow"))
+        report: LoadProgress | None = None
+        if progress is not None:
+            report = lambda done, total, role=role: progress(role, "loading SQL", done, total)  # noqa: E731
+        result = load_sql(files[role], db.spec, create_roles=choice.create_roles, where=server.where,
+                          progress=report, cancelled=(lambda: cancel.cancelled) if cancel is not None else None)
+        notes = [f"{role}: {w}" for w in result.warnings]
+        if result.roles_created:
+            notes.append(f"{role}: created role{'s' if len(result.roles_created) > 1 else ''} "
+                         f"{', '.join(result.roles_created)} (NOLOGIN) on {server.where}")
+        out[role] = (DatabaseSide(spec=db.spec), f"{side.describe()}, parsed by {parsed_by}", notes)
+    return out
+
+
+def version_notes(sql_sides: Mapping[str, SqlSide], snapshots: Mapping[str, Snapshot]) -> list[str]:
+    """A note for each SQL side parsed by another major version than a database it is compared with."""
+    notes: list[str] = []
+    for role in sql_sides:
+        mine = snapshots[role].server
+        if mine is None:
+            continue
+        for other, snap in snapshots.items():
+            if other in sql_sides or snap.server is None or snap.server.major == mine.major:
+                continue
+            notes.append(
+                f"warning: the {role} SQL was parsed by PostgreSQL {mine.major}, the {other} is PostgreSQL "
+                f"{snap.server.major}: give --shadow DSN of a PostgreSQL {snap.server.major} server for an exact match"
+            )
+    return notes

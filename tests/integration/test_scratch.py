@@ -1,0 +1,121 @@
+"""Throwaway databases on real servers: a given server, the embedded one, a throwaway PG 15 cluster."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pgsd.workflow.scratch import choose_place, find_bindir, scratch_database, scratch_server
+from tests.pg import PgServer
+
+
+def _databases(admin_dsn: str) -> set[str]:
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        return {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
+
+
+def test_given_server_database_is_made_and_dropped(pg_server: PgServer) -> None:
+    place = choose_place(dsn=pg_server.admin_dsn, major=None)
+    assert place.kind == "server"
+    with scratch_database(place, purpose="Shadow SQL!") as db:
+        assert db.name.startswith("pgsd_scratch_shadow_sql_")
+        assert db.name in _databases(pg_server.admin_dsn)
+        with psycopg.connect(db.spec.conninfo(), autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (a int)")
+        assert db.version_num == pg_server.version_num
+        assert db.where.startswith("server ")
+        assert "@" not in db.where and "password" not in db.where
+    assert db.name not in _databases(pg_server.admin_dsn)
+
+
+def test_dropped_after_an_exception_even_with_a_session_open(pg_server: PgServer) -> None:
+    place = choose_place(dsn=pg_server.admin_dsn, major=None)
+    conn = None
+    with pytest.raises(RuntimeError, match="boom"), scratch_database(place, purpose="verify") as db:
+        name = db.name
+        conn = psycopg.connect(db.spec.conninfo(), autocommit=True)  # left open: DROP ... WITH (FORCE)
+        raise RuntimeError("boom")
+    assert name not in _databases(pg_server.admin_dsn)
+    assert conn is not None
+    conn.close()
+
+
+def test_two_databases_on_one_server_have_different_names(pg_server: PgServer) -> None:
+    place = choose_place(dsn=pg_server.admin_dsn, major=None)
+    with scratch_server(place) as server, server.database("a") as one, server.database("a") as two:
+        assert one.name != two.name
+        assert {one.name, two.name} <= _databases(pg_server.admin_dsn)
+    assert not {one.name, two.name} & _databases(pg_server.admin_dsn)
+
+
+def test_major_mismatch_on_a_given_server_is_a_warning(pg_server: PgServer) -> None:
+    major = pg_server.version_num // 10000
+    with scratch_database(choose_place(dsn=pg_server.admin_dsn, major=major - 1), purpose="x") as db:
+        assert len(db.warnings) == 1 and f"not PostgreSQL {major - 1}" in db.warnings[0]
+    with scratch_database(choose_place(dsn=pg_server.admin_dsn, major=major), purpose="x") as db:
+        assert db.warnings == []
+
+
+def test_embedded_server_is_used_without_binaries_of_that_major(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    place = choose_place(dsn=None, major=9)  # no PostgreSQL 9 binaries anywhere
+    assert place.kind == "embedded"
+    with scratch_database(place, purpose="shadow") as db:
+        assert db.where.startswith("embedded PostgreSQL ")
+        assert db.major >= 16
+        assert db.warnings and "not PostgreSQL 9" in db.warnings[0]
+        with psycopg.connect(db.spec.conninfo(), autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (a int)")
+        name = db.name
+    # the server was stopped: start it again to look
+    with scratch_server(choose_place(dsn=None, major=None)) as server:
+        assert name not in _databases(server.admin.conninfo())
+
+
+needs_pg15 = pytest.mark.skipif(find_bindir(15) is None, reason="no PostgreSQL 15 binaries on this machine")
+
+
+@needs_pg15
+def test_throwaway_cluster_of_local_binaries() -> None:
+    place = choose_place(dsn=None, major=15)
+    assert place.kind == "binaries"
+    with pytest.raises(RuntimeError), scratch_server(place) as server:
+        base = Path(server.admin.host or "")
+        assert base.is_dir()
+        assert server.major == 15 and server.where.startswith("local PostgreSQL 15.")
+        with server.database("verify") as db:
+            with psycopg.connect(db.spec.conninfo(), autocommit=True) as conn:
+                conn.execute("CREATE TABLE t (a int)")
+            assert db.name in _databases(server.admin.conninfo())
+        assert db.name not in _databases(server.admin.conninfo())
+        raise RuntimeError("the cluster must go away anyway")
+    assert not base.exists()
+
+
+@needs_pg15
+def test_sigterm_drops_the_database_and_removes_the_cluster(tmp_path: Path) -> None:
+    """A process killed with SIGTERM inside the block leaves no cluster and no database behind."""
+    marker = tmp_path / "where"
+    script = textwrap.dedent(f"""
+        import time
+        from pgsd.workflow.scratch import choose_place, scratch_database
+        with scratch_database(choose_place(dsn=None, major=15), purpose="term") as db:
+            open({str(marker)!r}, "w").write(db.spec.host)
+            print("ready", flush=True)
+            time.sleep(120)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    base = Path(marker.read_text())
+    assert base.is_dir()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=120) == 128 + signal.SIGTERM
+    assert not base.exists()
