@@ -26,7 +26,7 @@ from typing import IO
 
 from pgsd import errors
 from pgsd.cli import output
-from pgsd.cli.cmd_diff import _lock_timeout, guarded, report_snapshots
+from pgsd.cli.cmd_diff import EXIT_VERIFY_FAILED, _lock_timeout, add_verify_options, guarded, report_snapshots, verify
 from pgsd.cli.sources import (
     SOURCE_HELP,
     add_comparison_options,
@@ -56,7 +56,6 @@ EXIT_DIFFERENCES_LEFT = 1
 EXIT_DRIFTED = 3
 EXIT_LOCKED = 4
 EXIT_STATEMENT_FAILED = 5
-EXIT_VERIFY_FAILED = 6
 
 EXIT_CODES = (
     "Exit codes: 0 applied and converged (or nothing to apply), 1 applied but differences are left, "
@@ -106,6 +105,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--not-valid", action="store_true",
                    help="add foreign keys and checks NOT VALID, then VALIDATE them separately")
     g.add_argument("--no-transaction", action="store_true", help="run every statement alone")
+    add_verify_options(p)
     add_filter_options(p)
     add_comparison_options(p)
     add_connection_options(p)
@@ -133,6 +133,8 @@ def _run(args: argparse.Namespace) -> int:
         raise errors.PgsdError("pgsd apply takes SOURCE and TARGET (or --plan FILE and TARGET)")
     if args.plan is not None and len(texts) not in (1, 2):
         raise errors.PgsdError("pgsd apply --plan FILE takes TARGET, or SOURCE and TARGET")
+    if args.plan is not None and len(texts) == 1 and (args.verify or args.verify_rows):
+        raise errors.PgsdError("--verify needs the source: pgsd apply --plan FILE SOURCE TARGET --verify")
     if args.retries < 0:
         raise errors.PgsdError("--retries must be 0 or more")
     plan_file = _read_plan(args.plan) if args.plan else None
@@ -179,6 +181,10 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     if the_plan.is_empty:
         output.note("pgsd: the plan is empty: nothing to apply")
         return _converged(snap_source, target, loaded.filters, options, args) if snap_source else 0
+    if snap_source is not None and not verify(args, the_plan, snap_source, snap_target, target, options,
+                                              session.settings.lock_timeout):
+        output.note("pgsd: nothing was applied")
+        return EXIT_VERIFY_FAILED
     _confirm_data_loss(the_plan, session.database(), allow=args.allow_data_loss)
     output.note(f"pgsd: applying {len(the_plan.statements)} statements to {target.describe()} "
                 f"({the_plan.hazard_summary()})")

@@ -31,6 +31,8 @@ from pgsd.cli.sources import (
     read,
     request_from_args,
 )
+from pgsd.ddl.plan import Plan
+from pgsd.diff.changes import DiffOptions
 from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
 from pgsd.export.render import coverage_line
@@ -48,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="print the DDL that makes TARGET match SOURCE",
         description="Compare SOURCE (the desired schema) with TARGET (the database to change) "
         "and print the DDL that makes TARGET match SOURCE.",
-        epilog="Exit codes: 0 identical, 1 differences found, 2 error, 130 interrupted.",
+        epilog="Exit codes: 0 identical, 1 differences found, 2 error, 6 --verify failed, 130 interrupted.",
     )
     p.add_argument("source", metavar="SOURCE", help=f"the desired state: {SOURCE_HELP}")
     p.add_argument("target", metavar="TARGET", help=f"the database to change: {SOURCE_HELP}")
@@ -68,10 +70,61 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--no-transaction", action="store_true", help="do not wrap the script in BEGIN/COMMIT")
     g.add_argument("--lock-timeout", metavar="DURATION", type=_lock_timeout,
                    help="start the script with SET lock_timeout (e.g. 5s, 500ms)")
+    add_verify_options(p)
     add_filter_options(p)
     add_comparison_options(p)
     add_connection_options(p)
     p.set_defaults(run=run)
+
+
+EXIT_VERIFY_FAILED = 6
+
+
+def add_verify_options(p: argparse.ArgumentParser) -> None:
+    v = p.add_argument_group(
+        "verification",
+        "--verify tries the plan on a throwaway database holding the target's schema (built by pgsd's own "
+        "plan from an empty database), exactly as pgsd apply runs it, and compares the result with the "
+        f"source. A failed verification exits {EXIT_VERIFY_FAILED}.",
+    )
+    v.add_argument("--verify", action="store_true", help="prove the plan on a scratch copy of the target's schema")
+    v.add_argument("--scratch", metavar="DSN",
+                   help="a server where pgsd may create and drop the scratch database (default: --shadow if "
+                        "given, else local binaries of the target's major version, else the embedded PostgreSQL)")
+    v.add_argument("--verify-rows", metavar="N", type=int, default=0,
+                   help="copy up to N rows per table from the target into the scratch database first "
+                        "(default 0: rows never leave the target unless asked)")
+
+
+def verify(args: argparse.Namespace, the_plan: Plan, source: Snapshot, target: Snapshot, target_side: object,
+           diff_options: DiffOptions, lock_timeout: str | None = None) -> bool:
+    """Run --verify when asked: the result on stderr; whether the plan is verified (True when not asked)."""
+    if not (getattr(args, "verify", False) or getattr(args, "verify_rows", 0)):
+        return True
+    if args.verify_rows < 0:
+        raise PgsdError("--verify-rows must be 0 or more")
+    if the_plan.is_empty:
+        output.note("pgsd: verify: nothing to verify (the plan is empty)")
+        return True
+    from pgsd.workflow import DatabaseSide
+    from pgsd.workflow.apply import ApplySettings
+    from pgsd.workflow.verify import verify_plan
+
+    spec = target_side.spec if isinstance(target_side, DatabaseSide) else None
+    if args.verify_rows and spec is None:
+        raise PgsdError("--verify-rows needs TARGET to be a live database")
+    settings = ApplySettings(lock_timeout=lock_timeout or the_plan.lock_timeout or "5s",
+                             statement_timeout=getattr(args, "apply_statement_timeout", None) or "15min")
+    display = output.Progress()
+    try:
+        result = verify_plan(the_plan, source, target, scratch=args.scratch or getattr(args, "shadow", None),
+                             diff_options=diff_options, settings=settings, target_spec=spec,
+                             rows=args.verify_rows, note=lambda text: display("pgsd", text, 0, 0))
+    finally:
+        display.clear()
+    for line in result.lines():
+        output.note(f"pgsd: {line}")
+    return result.verified
 
 
 def add_output_options(g: argparse._ArgumentGroup) -> None:
@@ -134,7 +187,10 @@ def _run(args: argparse.Namespace) -> int:
         output.note(f"diff: {len(changes.changes)} changes, {changes.identical} identical in {t1 - t0:.3f}s")
         output.note(f"plan: {len(the_plan.statements)} statements in {t2 - t1:.3f}s")
         output.note(f"total: {time.perf_counter() - started:.3f}s")
+    verified = verify(args, the_plan, source, target, loaded.loaded.sides.get("target"), request.diff_options())
     emit(text, args)
+    if not verified:
+        return EXIT_VERIFY_FAILED
     return 0 if changes.is_empty else 1
 
 
