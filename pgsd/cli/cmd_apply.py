@@ -86,6 +86,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--allow-data-loss", action="store_true",
                    help="run statements that lose data without asking (otherwise: type the database's "
                         "name on a terminal; refused without one)")
+    a.add_argument("--production-ok", action="store_true",
+                   help="TARGET is a profile marked --production: apply without typing its database's name")
     a.add_argument("--lock-timeout", metavar="DURATION", type=_lock_timeout,
                    help="each statement waits at most this long for a lock (default: the plan's "
                         "--lock-timeout, else 5s); the same setting as pgsd diff --lock-timeout, "
@@ -185,7 +187,9 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
                                               session.settings.lock_timeout):
         output.note("pgsd: nothing was applied")
         return EXIT_VERIFY_FAILED
-    _confirm_data_loss(the_plan, session.database(), allow=args.allow_data_loss)
+    production = target.saved is not None and target.saved.production and not args.production_ok
+    _confirm(the_plan, session.database(), allow=args.allow_data_loss, production=production,
+             name=target.name)
     output.note(f"pgsd: applying {len(the_plan.statements)} statements to {target.describe()} "
                 f"({the_plan.hazard_summary()})")
     progress = StatementLines(len(the_plan.statements), log, verbose=args.verbose)
@@ -255,19 +259,28 @@ def _short(fp: str) -> str:
     return fp.split(":", 1)[-1][:12]
 
 
-def _confirm_data_loss(the_plan: Plan, database: str, *, allow: bool,
-                       ask: Callable[[str], str] = input) -> None:
-    lossy = data_loss_statements(the_plan)
-    if not lossy or allow:
+def _confirm(the_plan: Plan, database: str, *, allow: bool, production: bool, name: str,
+             ask: Callable[[str], str] = input) -> None:
+    """Typing the database's name: for statements that lose data (unless --allow-data-loss) and
+    for a profile marked production (unless --production-ok); refused without a terminal."""
+    lossy = [] if allow else data_loss_statements(the_plan)
+    if not lossy and not production:
         return
     listed = ", ".join(f"{i} ({first_line(the_plan.statements[i - 1].sql)[:60]})" for i in lossy[:3])
     more = f" and {len(lossy) - 3} more" if len(lossy) > 3 else ""
     if not sys.stdin.isatty():
+        if lossy:
+            raise errors.DataLossRefused(
+                f"the plan loses data (statements {listed}{more}): pass --allow-data-loss, "
+                "or run pgsd apply on a terminal to confirm"
+            )
         raise errors.DataLossRefused(
-            f"the plan loses data (statements {listed}{more}): pass --allow-data-loss, "
-            "or run pgsd apply on a terminal to confirm"
+            f"{name} is marked production: pass --production-ok, or run pgsd apply on a terminal to confirm"
         )
-    output.note(f"pgsd: {len(lossy)} statement(s) lose data: {listed}{more}")
+    if production:
+        output.note(f"pgsd: {name} is marked production")
+    if lossy:
+        output.note(f"pgsd: {len(lossy)} statement(s) lose data: {listed}{more}")
     for i in lossy:
         for h in the_plan.statements[i - 1].hazards:
             output.note(f"pgsd:   {i}: {h.type.label}: {h.message}")

@@ -258,3 +258,21 @@ def test_password_never_printed(pgsd, pair, pg_server):  # noqa: F811
     r = pgsd("apply", source, wrong)
     assert r.returncode == 2
     assert "s3cret-pw" not in r.stderr + r.stdout
+
+
+def test_production_profile_needs_confirmation(pgsd, pair):  # noqa: F811
+    source, target = pair
+    added = pgsd("profiles", "add", "prod", target, "--password-source", "env", "--production")
+    assert added.returncode == 0, added.stderr
+    listed = pgsd("profiles", "list")
+    assert "[production]" in listed.stdout
+    r = pgsd("apply", source, "prod")
+    assert r.returncode == 2, r.stderr
+    assert "prod is marked production: pass --production-ok" in r.stderr
+    assert not _exists(target, "shop.customers")
+    ok = pgsd("apply", source, "prod", "--production-ok")
+    assert ok.returncode == 0, ok.stderr
+    assert _exists(target, "shop.customers")
+    # unmarked again: no confirmation asked
+    assert pgsd("profiles", "edit", "prod", "--no-production").returncode == 0
+    assert "[production]" not in pgsd("profiles", "list").stdout
