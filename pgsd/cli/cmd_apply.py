@@ -38,7 +38,8 @@ from pgsd.cli.sources import (
 from pgsd.ddl.plan import Plan
 from pgsd.diff.changes import ChangeSet, DiffOptions
 from pgsd.export.plan_file import PlanFile, parse_plan_json
-from pgsd.export.render import side_fingerprint, totals_line
+from pgsd.export.render import totals_line
+from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow import DatabaseSide, Side, bulk_work, compare, parse_side, plan, read_sides
 from pgsd.workflow.apply import (

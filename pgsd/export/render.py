@@ -17,7 +17,7 @@ from typing import Any
 
 from pgsd.ddl.plan import Plan, Statement
 from pgsd.diff.changes import ChangeSet, Status
-from pgsd.model.fingerprint import fingerprint
+from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.names import sql_comment
 from pgsd.model.snapshot import Snapshot
 
@@ -271,16 +271,6 @@ def _side_json(snapshot: Snapshot, file: str | None) -> dict[str, Any]:
         "fingerprint": side_fingerprint(snapshot),
     }
 
-
-def side_fingerprint(snapshot: Snapshot) -> str:
-    """The fingerprint of a side as it reads *alone* within its filters.
-
-    Object globs keep a container (a schema, an extension) on one side when the other
-    side needs it; ``pgsd apply --plan`` reads the target again without the source, so
-    the fingerprint is taken of the target limited on its own (``Filters.scope`` of it
-    alone, which gives the same snapshot whether it was limited beside the source or not).
-    """
-    return fingerprint(snapshot.filters.scope(snapshot)[0])
 
 
 def _statement_json(s: Statement) -> dict[str, Any]:

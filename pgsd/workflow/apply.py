@@ -32,9 +32,12 @@ from typing import Any
 import psycopg
 
 from pgsd import errors
-from pgsd.connect import ConnectionSpec
+from pgsd.connect import ConnectionSpec, PoolSettings
 from pgsd.connect.failures import _primary_message, _scrub, translate_connect_error, translate_query_error
 from pgsd.ddl.plan import HazardType, Plan, Statement
+from pgsd.model.fingerprint import side_fingerprint
+from pgsd.model.snapshot import Filters
+from pgsd.workflow.sides import DatabaseSide
 
 APPLY_LOCK = (0x70677364, 1)
 """The advisory lock (two int4 keys: 'pgsd' in ASCII, 1 for apply) held while a plan runs.
@@ -381,3 +384,28 @@ def apply_plan(spec: ConnectionSpec, plan: Plan, settings: ApplySettings | None 
     with ApplySession(spec, settings) as session:
         return session.run(plan, progress).total
 
+
+
+def apply_to_side(
+    side: DatabaseSide,
+    plan: Plan,
+    *,
+    expected_fingerprint: str | None,
+    filters: Filters,
+    settings: ApplySettings | None = None,
+    progress: ApplyProgress | None = None,
+    pool_settings: PoolSettings | None = None,
+) -> ApplyReport:
+    """Apply ``plan`` to a database side under the apply lock, after checking that the target
+    still has ``expected_fingerprint`` (``side_fingerprint`` of the snapshot the plan was made
+    from; None: no check). The app's apply; ``TargetDrifted`` when the target moved on."""
+    from pgsd.workflow.read import read_sides
+
+    with ApplySession(side.spec, settings) as session:
+        if expected_fingerprint is not None:
+            now = read_sides({"target": side}, filters=filters, settings=pool_settings).snapshots["target"]
+            if side_fingerprint(now) != expected_fingerprint:
+                raise errors.TargetDrifted(
+                    f"{side.describe()} changed since it was read: refresh the comparison and look again"
+                )
+        return session.run(plan, progress)

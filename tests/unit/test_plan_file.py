@@ -12,8 +12,8 @@ from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import diff_snapshots
 from pgsd.errors import PlanFileError
 from pgsd.export.plan_file import parse_plan_json
-from pgsd.export.render import render_json, side_fingerprint
-from pgsd.model.fingerprint import fingerprint
+from pgsd.export.render import render_json
+from pgsd.model.fingerprint import fingerprint, side_fingerprint
 from pgsd.model.objects import Column, Schema, Table
 from pgsd.model.snapshot import Dependency, Filters, Snapshot
 from pgsd.workflow.apply import data_loss_statements, segments
