@@ -69,6 +69,10 @@ class CompareScreen(Screen[None]):
                 tooltip="Show or hide identical objects."),
         Binding("o", "connections", "Connections", show=False, id="open-connections",
                 tooltip="Go to the saved connections."),
+        Binding("v", "verify", "Verify", show=False, id="verify-plan",
+                tooltip="Try the plan of the selection on a scratch copy of the target's schema."),
+        Binding("A", "apply", "Apply", show=False, id="apply-plan",
+                tooltip="Apply the plan of the selection to the target (asks first)."),
     ]
 
     def __init__(self, source: Side, target: Side, *, backend: Backend,
@@ -422,6 +426,16 @@ class CompareScreen(Screen[None]):
 
     def action_connections(self) -> None:
         self.app.open_connections()  # type: ignore[attr-defined]
+
+    def action_verify(self) -> None:
+        from pgsd.tui.screens.apply import start_verify
+
+        start_verify(self)
+
+    def action_apply(self) -> None:
+        from pgsd.tui.screens.apply import open_apply
+
+        open_apply(self)
 
     # ------------------------------------------------------------------ export
 
