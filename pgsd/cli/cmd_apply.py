@@ -34,6 +34,7 @@ from pgsd.cli.sources import (
     add_filter_options,
     pool_settings,
     request_from_args,
+    shadow_from_args,
 )
 from pgsd.ddl.plan import Plan
 from pgsd.diff.changes import ChangeSet, DiffOptions
@@ -75,6 +76,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "pgsd diff --format json (--plan). The target's apply lock is held throughout; every statement is "
         "bounded by a lock and a statement timeout; afterwards the target is read again and compared.",
         epilog=EXIT_CODES,
+        usage="pgsd apply [options] SOURCE TARGET\n       pgsd apply [options] --plan FILE [SOURCE] TARGET",
     )
     p.add_argument("sides", metavar="[SOURCE] TARGET", nargs="+",
                    help=f"SOURCE (the desired state) and TARGET (the database to change): {SOURCE_HELP}; "
@@ -167,7 +169,7 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     else:
         request = request_from_args(args)
         filters, options = request.filters, request.diff_options()
-    loaded = read_sides(sides, filters=filters, settings=pool_settings(args))
+    loaded = read_sides(sides, filters=filters, settings=pool_settings(args), shadow=shadow_from_args(args))
     for note in loaded.notes:
         output.note(f"pgsd: {note}")
     report_snapshots(loaded.snapshots)
