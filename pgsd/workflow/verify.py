@@ -164,11 +164,12 @@ def verify_plan(
                            PlanOptions(owners=options.owners, extension_versions=options.extension_versions))
         say(f"verify: building the target's schema ({len(build.statements)} statements)")
         try:
-            _run(db.spec, build, run_settings)
+            _run(db.spec, build, run_settings, batched=True)  # thousands of statements: one round trip each
         except StatementFailed as e:
             result.build_failure = e.report
             result.seconds = time.perf_counter() - started
             return result
+        say("verify: reading the scratch database back")
         built = read_side(db.spec.conninfo(), "target", filters=target.filters)
         unreproduced = compare(target, built, options)
         result.unreproduced = _differences(unreproduced)
@@ -187,6 +188,7 @@ def verify_plan(
             result.seconds = time.perf_counter() - started
             return result
         # 4. what is left
+        say("verify: reading the scratch database again")
         after = read_side(db.spec.conninfo(), "target", filters=target.filters)
         skip = {c.key for c in unreproduced.changes}
         left = compare(source, after, options)
@@ -195,9 +197,9 @@ def verify_plan(
     return result
 
 
-def _run(spec: ConnectionSpec, plan: Plan, settings: ApplySettings) -> None:
+def _run(spec: ConnectionSpec, plan: Plan, settings: ApplySettings, *, batched: bool = False) -> None:
     with ApplySession(spec, settings) as session:
-        session.run(plan)
+        session.run(plan, batched=batched)
 
 
 def _copy_roles(target: ConnectionSpec, scratch: ConnectionSpec) -> list[str]:
