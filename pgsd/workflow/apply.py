@@ -173,7 +173,9 @@ class ApplyReport:
         assert seg is not None
         out = [f"statement {self.failed_index} of {self.total} failed: {first_line(self.failed_sql or '')}",
                f"  error: {self.error}"]
-        if self.committed:
+        if len(self.committed) > 4:
+            out.append(f"  committed: statements 1-{self.committed[-1].last} in {len(self.committed)} segments")
+        elif self.committed:
             out.append(f"  committed: {self.statements_committed} statement(s): "
                        + "; ".join(s.describe() for s in self.committed))
         else:
@@ -181,7 +183,8 @@ class ApplyReport:
         rest = [s for s in self.segments if s.number > seg.number]
         undone = f"{seg.describe()} rolled back" if seg.in_transaction else f"{seg.describe()} failed"
         if rest:
-            undone += f"; not run: statements {rest[0].first}-{rest[-1].last}"
+            first, last = rest[0].first, rest[-1].last
+            undone += f"; not run: statement {first}" if first == last else f"; not run: statements {first}-{last}"
         out.append(f"  not committed: {undone}")
         return out
 
