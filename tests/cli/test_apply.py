@@ -276,3 +276,33 @@ def test_production_profile_needs_confirmation(pgsd, pair):  # noqa: F811
     # unmarked again: no confirmation asked
     assert pgsd("profiles", "edit", "prod", "--no-production").returncode == 0
     assert "[production]" not in pgsd("profiles", "list").stdout
+
+
+def test_ctrl_c_while_waiting_for_a_lock_reports_and_exits_130(pgsd, pair, tmp_path):  # noqa: F811
+    import signal
+    import subprocess
+    import sys
+
+    source, target = pair
+    with psycopg.connect(target) as blocker:
+        blocker.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE")
+        proc = subprocess.Popen([sys.executable, "-m", "pgsd", "apply", source, target, "--lock-timeout", "60s"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                                env=pgsd.env, stdin=subprocess.DEVNULL)
+        try:
+            with psycopg.connect(target, autocommit=True) as watch:
+                waiting, deadline = 0, time.monotonic() + 60
+                while waiting == 0 and proc.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.05)  # polling for a condition, not waiting for time to pass
+                    waiting = watch.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsd apply' "
+                        "AND wait_event_type = 'Lock'").fetchone()[0]
+            assert waiting, "the apply never waited for the lock"
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            blocker.rollback()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted" in err and "committed: nothing" in err
+    assert not _exists(target, "shop.customers")
