@@ -12,16 +12,18 @@ import json
 
 from pgsd.cli import output
 from pgsd.cli.sources import SOURCE_HELP, add_connection_options, pool_settings
+from pgsd.errors import PgsdError
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
 from pgsd.workflow import SnapshotSide, parse_side, read_snapshot_file, side_info
+from pgsd.workflow.sides import SqlSide
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("info", help="show the server version, role and permissions of a database")
     p.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
     p.add_argument("--json", action="store_true", help="print the facts as JSON")
-    add_connection_options(p)
+    add_connection_options(p, sql_sides=False)
     p.set_defaults(run=run)
 
 
@@ -29,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     side = parse_side(args.source)
     if isinstance(side, SnapshotSide):
         return _snapshot_info(side.path, read_snapshot_file(side.path), as_json=args.json)
+    if isinstance(side, SqlSide):
+        raise PgsdError(f"{side.describe()} is not a database: pgsd snapshot {args.source} shows what it holds")
     info, stats = side_info(side, pool_settings(args))  # a profile's version is remembered
     if args.verbose:
         output.note(stats.line())

@@ -68,7 +68,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     test = cmds.add_parser("test", help="connect with a profile and print what `pgsd info` prints")
     test.add_argument("name", metavar="NAME")
     test.add_argument("--json", action="store_true", help="print the facts as JSON")
-    add_connection_options(test)
+    add_connection_options(test, sql_sides=False)
     test.set_defaults(run=run_test)
 
 

@@ -38,14 +38,16 @@ FILTERS_HELP = (
 )
 
 
-def add_connection_options(p: argparse.ArgumentParser) -> None:
+def add_connection_options(p: argparse.ArgumentParser, *, sql_sides: bool = True) -> None:
+    """Connection options, and (unless the command takes no SQL side) --shadow and --create-roles."""
     g = p.add_argument_group("connection")
     g.add_argument("--statement-timeout", type=float, default=60.0, metavar="SECONDS",
                    help="server statement timeout for catalog queries (default 60)")
     g.add_argument("--max-connections", type=int, default=4, metavar="N",
                    help="pool size per side (default 4)")
     g.add_argument("-v", "--verbose", action="store_true", help="print pool statistics and timings to stderr")
-    add_shadow_options(p)
+    if sql_sides:
+        add_shadow_options(p)
 
 
 def add_shadow_options(p: argparse.ArgumentParser) -> None:

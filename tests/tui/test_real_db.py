@@ -137,3 +137,33 @@ async def test_unreachable_server_in_the_test_button(store) -> None:  # noqa: AN
         await settle(pilot)
         [(title, message, severity)] = notifications(app)
         assert title == "Connection failed" and severity == "error" and "\n" not in message
+
+
+async def test_connections_screen_takes_a_sql_directory(pg_server, new_db, tmp_path, store) -> None:  # noqa: ANN001
+    """A directory of .sql files typed as the source: loaded into a shadow database, compared, shown."""
+    from pgsd.workflow import ComparisonRequest
+    from pgsd.workflow.sides import ShadowChoice
+
+    schema = tmp_path / "schema"
+    schema.mkdir()
+    (schema / "02_tables.sql").write_text(SOURCE.replace(COMMON, ""))
+    (schema / "01_common.sql").write_text(COMMON)
+    tgt = new_db()
+    pg_server.execute(tgt, TARGET)
+    backend = LiveBackend(request=ComparisonRequest(shadow=ShadowChoice(dsn=pg_server.admin_dsn)))
+    app = PgsdApp(backend=backend, profile_store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConnectionsScreen)
+        screen.query_one("#source-input", Input).value = f"{schema}/"
+        screen.query_one("#target-input", Input).value = tgt
+        screen.action_compare()
+        await settle(pilot)
+        compare = app.screen
+        assert isinstance(compare, CompareScreen), notifications(app)
+        index = compare.index
+        assert index.by_key["table:shop.reviews"].status == "added"
+        assert index.by_key["view:shop.review_stats"].status == "added"
+        assert index.by_key["table:shop.legacy_carts"].status == "removed"
+        assert index.by_key["table:shop.customers"].status == "identical"

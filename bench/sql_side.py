@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Speed of a SQL side: diffing a dumped directory against its database, next to database-to-database.
+
+Usage::
+
+    python bench/sql_side.py --tables 2000 [--runs 3] [--dsn DSN] [--workdir DIR]
+
+Builds a database from ``gen_schema.py --tables N`` and a copy of it, writes the
+database with ``pgsd dump`` (by-object layout), then times, ``--runs`` times each:
+
+* ``pgsd diff BASE COPY``: two databases (the reference);
+* ``pgsd diff DUMPDIR BASE --shadow ADMIN --create-roles``: the directory loaded into a
+  shadow database on the same server, then read and compared.
+
+Both must exit 0 (nothing differs: the dump's round trip). It prints the medians and
+their ratio; the goal is at most about 3x. The server is the embedded PostgreSQL 18
+(as ``run.py`` starts it) or ``--dsn`` (a superuser). Not a test: nothing runs it in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from pgserver import external, start_embedded  # noqa: E402
+
+
+def timed(cmd: list[str], timeout: float) -> float:
+    started = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    elapsed = time.perf_counter() - started
+    if r.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:3])} ... exited {r.returncode}:\n{r.stderr[-2000:]}{r.stdout[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--tables", type=int, default=2000)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--dsn", help="a superuser DSN of an existing server (default: the embedded PostgreSQL 18)")
+    p.add_argument("--workdir", type=Path, default=Path("/tmp/pgsd-bench-sql"))
+    p.add_argument("--timeout", type=float, default=1800)
+    args = p.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    server = external(args.dsn) if args.dsn else start_embedded(args.workdir)
+    pgsd = [sys.executable, "-m", "pgsd"]
+
+    sql_file = args.workdir / f"base_{args.tables}.sql"
+    subprocess.run([sys.executable, str(HERE / "gen_schema.py"), "--tables", str(args.tables), "-o", str(sql_file)],
+                   check=True)
+    base, copy = f"sqlbench_base_{args.tables}", f"sqlbench_copy_{args.tables}"
+    server.create(base)
+    import psycopg  # noqa: PLC0415
+
+    t0 = time.perf_counter()
+    with psycopg.connect(server.dsn(base), autocommit=True) as conn:
+        conn.execute(sql_file.read_text())
+    print(f"built {base} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    server.create(copy, template=base)
+    dump = args.workdir / f"dump_{args.tables}"
+    shadow = ["--shadow", server.admin_dsn, "--create-roles"]
+    t_dump = timed([*pgsd, "dump", server.dsn(base), "--out", str(dump), "--force", *shadow], args.timeout)
+    files = len(list(dump.glob("*.sql")))
+
+    db_db = [timed([*pgsd, "diff", server.dsn(base), server.dsn(copy)], args.timeout) for _ in range(args.runs)]
+    sql_db = [timed([*pgsd, "diff", str(dump), server.dsn(base), *shadow], args.timeout) for _ in range(args.runs)]
+    a, b = statistics.median(db_db), statistics.median(sql_db)
+    print(f"tables: {args.tables}; dump: {files} files in {t_dump:.1f}s")
+    print(f"pgsd diff database database: median {a:.2f}s of {args.runs}")
+    print(f"pgsd diff DUMPDIR database:  median {b:.2f}s of {args.runs} ({b / a:.1f}x; goal: about 3x at most)")
+    server.drop(base)
+    server.drop(copy)
+
+
+if __name__ == "__main__":
+    main()

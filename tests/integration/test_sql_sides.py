@@ -1,0 +1,220 @@
+"""SQL sides on a real server: loading order and retries, errors with file:line, roles, git revisions.
+
+The shadow server is the test server (``--shadow``), so these tests never start the
+embedded demo server; test_scratch.py covers that one.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pgsd import errors
+from pgsd.cli.main import main
+from pgsd.workflow import compare, read_sides
+from pgsd.workflow.scratch import choose_place, find_bindir, scratch_database
+from pgsd.workflow.sides import ShadowChoice, SqlSide, parse_side
+from pgsd.workflow.sqlside import SqlLoadFailed
+from tests.pg import PgServer
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _scratch_dbs(pg_server: PgServer) -> set[str]:
+    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+        return {r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'pgsd_scratch_%'")}
+
+
+def test_directory_loads_out_of_order_and_matches_the_database(tmp_path: Path, pg_server: PgServer,
+                                                                new_db) -> None:
+    # lexical order: the view (a/) before its table (b/), a function before its schema
+    schema = _write(tmp_path / "schema", {
+        "a/view.sql": "CREATE VIEW shop.v AS SELECT id, shop.twice(id) AS t FROM shop.orders;\n",
+        "b/tables.sql": "CREATE TABLE shop.orders (id int PRIMARY KEY, note text DEFAULT 'a;b');\n",
+        "b/00_fn.sql": "CREATE FUNCTION shop.twice(x int) RETURNS int LANGUAGE sql IMMUTABLE\n"
+                       "BEGIN ATOMIC SELECT x * 2; END;\n",
+        "0_schema.sql": "-- the schema\nCREATE SCHEMA shop;\n",
+        "notes.txt": "not SQL: ignored",
+    })
+    dsn = new_db()
+    pg_server.execute(dsn, "CREATE SCHEMA shop; CREATE TABLE shop.orders (id int PRIMARY KEY, note text DEFAULT 'a;b');"
+                      "CREATE FUNCTION shop.twice(x int) RETURNS int LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT x * 2; END;"
+                      "CREATE VIEW shop.v AS SELECT id, shop.twice(id) AS t FROM shop.orders;")
+    before = _scratch_dbs(pg_server)
+    loaded = read_sides({"source": parse_side(str(schema)), "target": parse_side(dsn)},
+                        shadow=ShadowChoice(dsn=pg_server.admin_dsn))
+    src = loaded.snapshots["source"]
+    assert src.origin.startswith(f"SQL directory {schema}, parsed by shadow server ")
+    assert src.get("view:shop.v") is not None
+    assert compare(src, loaded.snapshots["target"]).is_empty
+    assert _scratch_dbs(pg_server) == before  # the shadow database is gone
+
+
+def test_statements_that_never_load_are_listed_with_file_and_line(tmp_path: Path, pg_server: PgServer,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    schema = _write(tmp_path / "s", {
+        "1.sql": "CREATE TABLE ok (a int);\n\nCREATE VIEW v AS SELECT * FROM missing;\n",
+        "2.sql": "CREATE TABLE ok2 (a int);\nCREATE TABLE bad (a nosuchtype);\nCREATE TABEL typo (a int);\n",
+    })
+    before = _scratch_dbs(pg_server)
+    code = main(["snapshot", str(schema), "--shadow", pg_server.admin_dsn])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "3 statements did not load" in err
+    assert f"{schema}/1.sql:3: relation \"missing\" does not exist" in err
+    assert f"{schema}/2.sql:2: type \"nosuchtype\" does not exist" in err
+    assert f"{schema}/2.sql:3: syntax error at or near \"TABEL\"" in err
+    assert "Traceback" not in err
+    assert _scratch_dbs(pg_server) == before
+
+
+def test_include_meta_commands_are_refused_and_others_reported(tmp_path: Path, pg_server: PgServer,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    one = _write(tmp_path, {"one.sql": "\\set ON_ERROR_STOP on\nCREATE TABLE a (x int);\n\\i two.sql\n"})
+    assert main(["snapshot", str(one / "one.sql"), "--shadow", pg_server.admin_dsn]) == 2
+    err = capsys.readouterr().err
+    assert "one.sql:3: psql meta-command \\i is not run" in err
+    _write(tmp_path, {"one.sql": "\\set ON_ERROR_STOP on\nCREATE TABLE a (x int);\n"})
+    assert main(["snapshot", str(one / "one.sql"), "--shadow", pg_server.admin_dsn]) == 0
+    assert "one.sql:1: psql meta-command \\set is not run" in capsys.readouterr().err
+
+
+def test_missing_roles_are_named_and_created_only_when_asked(tmp_path: Path, pg_server: PgServer,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    role = f"pgsd_reader_{uuid.uuid4().hex[:8]}"
+    sql_file = _write(tmp_path, {"g.sql": f"CREATE TABLE t (a int);\nGRANT SELECT ON t TO {role};\n"}) / "g.sql"
+    try:
+        assert main(["snapshot", str(sql_file), "--shadow", pg_server.admin_dsn]) == 2
+        err = capsys.readouterr().err
+        assert "roles that do not exist on server " in err and role in err and "--create-roles" in err
+        assert main(["snapshot", str(sql_file), "--shadow", pg_server.admin_dsn, "--create-roles"]) == 0
+        out, err = capsys.readouterr()
+        assert f"created role {role} (NOLOGIN)" in err
+        assert f"{role}=r" in out
+        with psycopg.connect(pg_server.admin_dsn) as conn:
+            row = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        assert row == (False,)
+    finally:
+        pg_server.execute(pg_server.admin_dsn, f"DROP ROLE IF EXISTS {role}")
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                               "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(repo), "PATH": "/usr/bin:/bin"},
+                          ).stdout
+
+
+def test_git_revision_against_the_working_tree(tmp_path: Path, pg_server: PgServer,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _write(repo, {"schema/01_shop.sql": "CREATE SCHEMA shop;\n",
+                  "schema/02_orders.sql": "CREATE TABLE shop.orders (id int PRIMARY KEY);\n"})
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "v1")
+    _write(repo, {"schema/02_orders.sql": "CREATE TABLE shop.orders (id int PRIMARY KEY, note text);\n"})
+    _git(repo, "commit", "-qam", "v2")
+    _write(repo, {"schema/03_items.sql": "CREATE TABLE shop.items (id int);\n"})  # not committed
+    monkeypatch.chdir(repo)
+    shadow = ["--shadow", pg_server.admin_dsn]
+
+    # what the last commit changed: HEAD~1 is the database to change
+    assert main(["diff", "git:HEAD:schema/", "git:HEAD~1:schema/", *shadow]) == 1
+    out = capsys.readouterr().out
+    assert "ALTER TABLE shop.orders ADD COLUMN note text;" in out
+    assert "-- source:     SQL schema/ at git revision HEAD, parsed by shadow server" in out
+    assert "items" not in out
+    # the working tree against the last commit: only the uncommitted file
+    assert main(["diff", "schema/", "git:HEAD:schema/", *shadow]) == 1
+    out = capsys.readouterr().out
+    assert "CREATE TABLE shop.items" in out and "note" not in out
+    # one file at a revision, and a subdirectory seen from inside it
+    monkeypatch.chdir(repo / "schema")
+    assert main(["diff", "git:HEAD~1:", "git:HEAD~1:../schema", *shadow]) == 0
+    capsys.readouterr()
+    assert main(["snapshot", "git:HEAD:01_shop.sql", *shadow]) == 0
+    out = capsys.readouterr().out
+    assert '"name": "shop"' in out and "orders" not in out
+    # the working tree was never touched
+    assert (repo / "schema/02_orders.sql").read_text().endswith("note text);\n")
+    assert _git(repo, "status", "--porcelain").strip() == "?? schema/03_items.sql"
+
+
+def test_git_errors_are_one_line(tmp_path: Path, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["snapshot", "git:HEAD:schema/", "--shadow", pg_server.admin_dsn]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("pgsd: error: cannot read git:HEAD:schema/: not a git repository"), err
+    assert len(err.splitlines()) == 1
+    _git(tmp_path, "init", "-q")
+    assert main(["snapshot", "git:nope:schema/", "--shadow", pg_server.admin_dsn]) == 2
+    assert "'nope' is not a revision" in capsys.readouterr().err
+
+
+def test_empty_or_missing_directories_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(errors.PgsdError, match=r"holds no \.sql files"):
+        read_sides({"source": SqlSide(kind="dir", path=str(tmp_path / "empty"))})
+    with pytest.raises(SqlLoadFailed, match="does not exist"):
+        read_sides({"source": SqlSide(kind="file", path=str(tmp_path / "nope.sql"))})
+
+
+def test_dump_directory_rules(tmp_path: Path, pg_server: PgServer, new_db,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    dsn = new_db()
+    pg_server.execute(dsn, 'CREATE SCHEMA "we/ird"; CREATE TABLE "we/ird"."../t" (a int); CREATE TABLE "we/ird".gone (a int);')
+    shadow = ["--shadow", pg_server.admin_dsn]
+    out = tmp_path / "dump"
+    assert main(["dump", dsn, "--out", str(out), *shadow]) == 0
+    first = sorted(p.name for p in out.iterdir())
+    assert first == ["0001_schema_we_ird.sql", "0002_table_we_ird_.___t.sql", "0003_table_we_ird_.gone.sql",
+                     "pgsd-dump.json"]
+    capsys.readouterr()
+
+    # a non-empty directory needs --force; nothing is written meanwhile
+    (out / "mine.sql").write_text("-- the user's own file\n")
+    assert main(["dump", dsn, "--out", str(out), *shadow]) == 2
+    assert "is not empty: use --force" in capsys.readouterr().err
+
+    # --force: the dropped table's file goes (it was pgsd's), the user's file stays
+    pg_server.execute(dsn, 'DROP TABLE "we/ird".gone')
+    assert main(["dump", dsn, "--out", str(out), "--force", *shadow]) == 0
+    assert "removed 1 left from an earlier dump" in capsys.readouterr().err
+    now = sorted(p.name for p in out.iterdir())
+    assert "mine.sql" in now and not any("gone" in n for n in now) and len(now) == 4
+
+    # a file where the directory should be
+    (tmp_path / "file").write_text("x")
+    assert main(["dump", dsn, "--out", str(tmp_path / "file"), *shadow]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(find_bindir(15) is None, reason="no PostgreSQL 15 binaries on this machine")
+def test_a_warning_when_another_major_version_parsed_the_sql(tmp_path: Path, pg_server: PgServer,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    sql_file = _write(tmp_path, {"t.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"}) / "t.sql"
+    shadow_major = pg_server.version_num // 10000
+    with scratch_database(choose_place(dsn=None, major=15), purpose="pg15") as db:
+        with psycopg.connect(db.spec.conninfo(), autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        code = main(["diff", str(sql_file), db.spec.conninfo(), "--shadow", pg_server.admin_dsn])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert f"(PostgreSQL {shadow_major}." in out.splitlines()[2]
+    warning = (f"warning: the source SQL was parsed by PostgreSQL {shadow_major}, the target is PostgreSQL 15: "
+               "give --shadow DSN of a PostgreSQL 15 server for an exact match")
+    assert (warning in err) == (shadow_major != 15)
