@@ -32,6 +32,7 @@ from pgsd.cli.sources import (
     add_comparison_options,
     add_connection_options,
     add_filter_options,
+    filters_from_args,
     pool_settings,
     request_from_args,
     shadow_from_args,
@@ -166,6 +167,12 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     sides: dict[str, Side] = {"target": target} if source is None else {"source": source, "target": target}
     if plan_file is not None:
         filters, options = plan_file.target.filters, plan_file.options
+        asked = filters_from_args(args)
+        if not asked.is_empty() and not asked.same_scope(filters):
+            raise errors.FilterConflict(
+                f"the plan was made with filters {filters.describe()}, not {asked.describe()}: "
+                "leave the filter options out (the plan's are used)"
+            )
     else:
         request = request_from_args(args)
         filters, options = request.filters, request.diff_options()

@@ -306,3 +306,13 @@ def test_ctrl_c_while_waiting_for_a_lock_reports_and_exits_130(pgsd, pair, tmp_p
     assert "Traceback" not in err
     assert "interrupted" in err and "committed: nothing" in err
     assert not _exists(target, "shop.customers")
+
+
+def test_plan_filters_are_the_plans(pgsd, pair, tmp_path):  # noqa: F811
+    source, target = pair
+    path = _write_plan(pgsd, source, target, tmp_path, "--schema", "shop")
+    r = pgsd("apply", "--plan", str(path), target, "--schema", "public")
+    assert r.returncode == 2 and "the plan was made with filters --schema shop" in r.stderr, r.stderr
+    ok = pgsd("apply", "--plan", str(path), source, target, "--schema", "shop")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("converged")
