@@ -92,3 +92,23 @@ class ApplyFailed(PgsdError):
 
 class FilterConflict(PgsdError):
     title = "Filters do not match"
+
+
+class PlanFileError(PgsdError):
+    title = "Plan file error"
+
+
+class TargetDrifted(PgsdError):
+    """The target changed since the plan was made (its fingerprint differs)."""
+
+    title = "The target changed since the plan was made"
+
+
+class ApplyLocked(PgsdError):
+    """Another pgsd apply holds the target's apply lock."""
+
+    title = "Another apply is running"
+
+
+class DataLossRefused(PgsdError):
+    title = "Data loss not confirmed"

@@ -57,7 +57,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "and print the DDL that makes TARGET match SOURCE.",
         epilog="Exit codes: 0 identical, 1 differences found, 2 error (also when the result could not be "
         "written, or --strict-coverage with kinds not compared), 3 the plan has a hazard named in --fail-on, "
-        "141 stdout closed by its reader (broken pipe), 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.",
+        "6 --verify failed, 141 stdout closed by its reader (broken pipe), 130 interrupted (Ctrl-C), "
+        "143 SIGTERM, 129 SIGHUP.",
     )
     p.add_argument("source", metavar="SOURCE", help=f"the desired state: {SOURCE_HELP}")
     p.add_argument("target", metavar="TARGET", help=f"the database to change: {SOURCE_HELP}")
@@ -90,10 +91,61 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        f"({', '.join(h.label for h in HazardType)})")
     gates.add_argument("--strict-coverage", action="store_true",
                        help="exit 2 when either side holds objects of kinds pgsd does not compare")
+    add_verify_options(p)
     add_filter_options(p)
     add_comparison_options(p)
     add_connection_options(p)
     p.set_defaults(run=run)
+
+
+EXIT_VERIFY_FAILED = 6
+
+
+def add_verify_options(p: argparse.ArgumentParser) -> None:
+    v = p.add_argument_group(
+        "verification",
+        "--verify tries the plan on a throwaway database holding the target's schema (built by pgsd's own "
+        "plan from an empty database), exactly as pgsd apply runs it, and compares the result with the "
+        f"source. A failed verification exits {EXIT_VERIFY_FAILED}.",
+    )
+    v.add_argument("--verify", action="store_true", help="prove the plan on a scratch copy of the target's schema")
+    v.add_argument("--scratch", metavar="DSN",
+                   help="a server where pgsd may create and drop the scratch database (default: --shadow if "
+                        "given, else local binaries of the target's major version, else the embedded PostgreSQL)")
+    v.add_argument("--verify-rows", metavar="N", type=int, default=0,
+                   help="copy up to N rows per table from the target into the scratch database first "
+                        "(default 0: rows never leave the target unless asked)")
+
+
+def verify(args: argparse.Namespace, the_plan: Plan, source: Snapshot, target: Snapshot, target_side: object,
+           diff_options: DiffOptions, lock_timeout: str | None = None) -> bool:
+    """Run --verify when asked: the result on stderr; whether the plan is verified (True when not asked)."""
+    if not (getattr(args, "verify", False) or getattr(args, "verify_rows", 0)):
+        return True
+    if args.verify_rows < 0:
+        raise PgsdError("--verify-rows must be 0 or more")
+    if the_plan.is_empty:
+        output.note("pgsd: verify: nothing to verify (the plan is empty)")
+        return True
+    from pgsd.workflow import DatabaseSide
+    from pgsd.workflow.apply import ApplySettings
+    from pgsd.workflow.verify import verify_plan
+
+    spec = target_side.spec if isinstance(target_side, DatabaseSide) else None
+    if args.verify_rows and spec is None:
+        raise PgsdError("--verify-rows needs TARGET to be a live database")
+    settings = ApplySettings(lock_timeout=lock_timeout or the_plan.lock_timeout or "5s",
+                             statement_timeout=getattr(args, "apply_statement_timeout", None) or "15min")
+    display = output.Progress()
+    try:
+        result = verify_plan(the_plan, source, target, scratch=args.scratch or getattr(args, "shadow", None),
+                             diff_options=diff_options, settings=settings, target_spec=spec,
+                             rows=args.verify_rows, note=lambda text: display("pgsd", text, 0, 0))
+    finally:
+        display.clear()
+    for line in result.lines():
+        output.note(f"pgsd: {line}")
+    return result.verified
 
 
 def add_output_options(g: argparse._ArgumentGroup) -> None:
@@ -215,8 +267,11 @@ def _run(args: argparse.Namespace) -> int:
         output.note(f"diff: {len(changes.changes)} changes, {changes.identical} identical in {t1 - t0:.3f}s")
         output.note(f"plan: {len(the_plan.statements)} statements in {t2 - t1:.3f}s")
         output.note(f"total: {time.perf_counter() - started:.3f}s")
+    verified = verify(args, the_plan, source, target, loaded.loaded.sides.get("target"), request.diff_options())
     emit(text, args)
     gated = gate(args, the_plan, loaded.snapshots)
+    if not verified:
+        return EXIT_VERIFY_FAILED
     if gated is not None:
         return gated
     return 0 if changes.is_empty else 1

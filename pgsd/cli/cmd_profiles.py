@@ -76,6 +76,9 @@ def _add_profile_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("profile")
     g.add_argument("--label", help="a human name shown in the app")
     g.add_argument("--colour", "--color", dest="colour", help="a colour name or #rrggbb for the app")
+    g.add_argument("--production", action=argparse.BooleanOptionalAction, default=None,
+                   help="mark a production database: pgsd apply and the app's apply ask for the database's "
+                        "name to be typed before running any plan on it")
     g.add_argument("--password-source", choices=PASSWORD_SOURCES,
                    help="keyring (default): the OS keyring; pgpass: ~/.pgpass; env: PGPASSWORD; "
                    "prompt: ask each time")
@@ -115,7 +118,8 @@ def run_list(args: argparse.Namespace) -> int:
         output.note(f"no profiles in {store.path} (add one: pgsd profiles add NAME URI)")
         return 0
     rows = [("NAME", "LABEL", "SERVER", "PASSWORD", "VERSION")]
-    rows += [(p.name, p.label, p.describe(), p.password_source, p.server_version or "") for p in profiles.values()]
+    rows += [(p.name, p.label + (" [production]" if p.production else ""), p.describe(), p.password_source,
+              p.server_version or "") for p in profiles.values()]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     output.result("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows))
     return 0
@@ -132,7 +136,7 @@ def run_add(args: argparse.Namespace) -> int:
     source = args.password_source or "keyring"
     fields = _connection_fields(spec, args)
     profile = _store().make_profile(args.name, **fields, password_source=source,
-                                    **_present(label=args.label, colour=args.colour))
+                                    **_present(label=args.label, colour=args.colour, production=args.production))
     password = _given_password(spec, args, source)
     secrets.require_keyring_for(args.name, source, previous=None, new_password=password is not None)
     if source == "keyring" and password is None and not args.password_stdin and sys.stdin.isatty():
@@ -149,7 +153,8 @@ def run_edit(args: argparse.Namespace) -> int:
     spec = _parse_uri(args.uri) if args.uri else old.spec()
     source = args.password_source or old.password_source
     changes: dict[str, Any] = _connection_fields(spec, args)
-    changes.update(_present(label=args.label, colour=args.colour), password_source=source)
+    changes.update(_present(label=args.label, colour=args.colour, production=args.production),
+                   password_source=source)
     profile = old.with_changes(**changes)
     if profile.connection_fields() != old.connection_fields():
         profile = profile.with_changes(server_version=None)  # perhaps another server now

@@ -31,6 +31,7 @@ HEADLESS = frozenset({"diff", "snapshot", "info", "profiles"})
 # Each module adds one sub-command with add_parser(subparsers); none imports Textual.
 COMMAND_MODULES = (
     "pgsd.cli.cmd_diff",
+    "pgsd.cli.cmd_apply",
     "pgsd.cli.cmd_snapshot",
     "pgsd.cli.cmd_info",
     "pgsd.cli.cmd_profiles",

@@ -17,6 +17,7 @@ from typing import Any
 
 from pgsd.ddl.plan import Hazard, Plan, Statement
 from pgsd.diff.changes import ChangeSet, Status
+from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.names import sql_comment
 from pgsd.model.snapshot import Snapshot
 
@@ -282,7 +283,9 @@ def _side_json(snapshot: Snapshot, file: str | None) -> dict[str, Any]:
         "filters": snapshot.filters.model_dump(mode="json"),
         "not_compared": dict(sorted(snapshot.not_compared.items())),
         "warnings": list(snapshot.warnings),
+        "fingerprint": side_fingerprint(snapshot),
     }
+
 
 
 def _statement_json(s: Statement) -> dict[str, Any]:
@@ -293,6 +296,8 @@ def _statement_json(s: Statement) -> dict[str, Any]:
         "reason": s.reason,
         "transactional": s.transactional,
         "hazards": [_hazard_json(h) for h in s.hazards],
+        "creates": list(s.creates),
+        "drops": list(s.drops),
     }
 
 

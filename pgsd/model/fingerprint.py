@@ -37,3 +37,14 @@ def fingerprint(snapshot: Snapshot) -> str:
         h.update(b"\x00edges")
         h.update(json.dumps([list(e) for e in edges[start:start + _BATCH]], ensure_ascii=False).encode())
     return FINGERPRINT_PREFIX + h.hexdigest()
+
+
+def side_fingerprint(snapshot: Snapshot) -> str:
+    """The fingerprint of a side as it reads *alone* within its filters (what a plan file records).
+
+    Object globs keep a container (a schema, an extension) on one side when the other
+    side needs it; ``pgsd apply --plan`` reads the target again without the source, so
+    the fingerprint is taken of the side limited on its own (``Filters.scope`` of it
+    alone gives the same snapshot whether it was first limited beside the other side or not).
+    """
+    return fingerprint(snapshot.filters.scope(snapshot)[0])

@@ -67,6 +67,8 @@ class Profile(BaseModel):
     label: str = ""
     colour: str = ""
     """A colour name or ``#rrggbb`` the app uses to tell environments apart."""
+    production: bool = False
+    """Applying a plan to it asks for the database's name to be typed, whatever the plan holds."""
     host: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535)
     dbname: str | None = None

@@ -9,8 +9,9 @@ calls them only from thread workers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
@@ -44,6 +45,12 @@ class Backend(Protocol):
 
     def definitions(self, snapshot: Snapshot) -> DefinitionSource:
         """What shows an object's SQL definition on one side (cheap: rendering is lazy)."""
+
+    def verify(self, plan: Plan, source: Snapshot, target: Snapshot, target_side: Side) -> Any:
+        """``workflow.verify.verify_plan`` of the plan: a ``VerifyResult``."""
+
+    def apply(self, target_side: Side, plan: Plan, target: Snapshot, progress: Callable[[Any], object]) -> Any:
+        """``workflow.apply.apply_to_side``: an ``ApplyReport``; raises ``StatementFailed`` with one."""
 
 
 class DefinitionSource(Protocol):
@@ -110,3 +117,31 @@ class LiveBackend:
         from pgsd.tui.definitions import Definitions
 
         return Definitions(snapshot)
+
+    scratch: str | None = None
+    """Where --verify's scratch database is made (a server DSN), or None for pgsd's default place."""
+
+    def verify(self, plan: Plan, source: Snapshot, target: Snapshot, target_side: Side) -> Any:
+        from pgsd.workflow import DatabaseSide
+        from pgsd.workflow.verify import verify_plan
+
+        if isinstance(target_side, DatabaseSide):
+            target_side = target_side.with_password_from(refuse_prompt)
+        spec = target_side.spec if isinstance(target_side, DatabaseSide) else None
+        return verify_plan(plan, source, target, scratch=self.scratch or self.request.shadow.dsn,
+                           diff_options=self.request.diff_options(), target_spec=spec)
+
+    def apply(self, target_side: Side, plan: Plan, target: Snapshot, progress: Callable[[Any], object]) -> Any:
+        from pgsd.model.fingerprint import side_fingerprint
+        from pgsd.workflow import DatabaseSide
+        from pgsd.workflow.apply import ApplySettings, apply_to_side
+
+        if not isinstance(target_side, DatabaseSide):
+            from pgsd import errors
+
+            raise errors.PgsdError(f"the target {target_side.describe()} is not a database: nothing to apply to")
+        settings = ApplySettings(lock_timeout=self.request.lock_timeout or "5s")
+        ready = target_side.with_password_from(refuse_prompt)
+        return apply_to_side(ready, plan, expected_fingerprint=side_fingerprint(target), filters=target.filters,
+                             settings=settings, progress=progress,  # type: ignore[arg-type]
+                             pool_settings=self.settings)  # type: ignore[arg-type]

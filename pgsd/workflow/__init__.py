@@ -5,7 +5,8 @@ cancellation, never UI objects.
 
 * ``sides``: ``parse_side`` turns a SOURCE/TARGET argument into a ``Side``, once;
 * ``options``: ``ComparisonRequest`` is what the user asked, and builds the diff and plan options;
-* ``read``: ``read_sides`` reads every side (files, filters, passwords, databases concurrently).
+* ``read``: ``read_sides`` reads every side (files, filters, passwords, databases concurrently);
+* ``apply``: ``ApplySession`` runs a plan on a database, the only code that writes to one.
 """
 
 from __future__ import annotations
@@ -19,11 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-import psycopg
-
-from pgsd import errors
 from pgsd.connect import ConnectionSpec, PoolSettings, PoolStats, SidePool, detect_server
-from pgsd.connect.failures import translate_query_error
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
 from pgsd.ddl.planner import build_plan
@@ -125,36 +122,9 @@ def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[s
                             target=changes.target, source=changes.source)
 
 
-def apply_plan(spec: ConnectionSpec, plan_: Plan) -> int:
-    """Run a plan on a database: transactional statements in transactions, the rest alone.
-
-    Returns the number of statements run. Only called when a user asks to apply.
-    """
-    count = 0
-    try:
-        with psycopg.connect(spec.conninfo(), autocommit=True, prepare_threshold=None) as conn:
-            if plan_.lock_timeout:
-                conn.execute("SELECT set_config('lock_timeout', %s, false)", (plan_.lock_timeout,))
-            for transactional, statements in plan_.batches():
-                if transactional and plan_.transaction:
-                    with conn.transaction():
-                        for s in statements:
-                            conn.execute(s.sql)
-                            count += 1
-                else:
-                    for s in statements:
-                        conn.execute(s.sql)
-                        count += 1
-    except psycopg.Error as e:
-        failed = translate_query_error(e, spec, f"applying statement {count + 1}")
-        if isinstance(failed, (errors.ConnectionFailed, errors.Cancelled)):
-            raise failed from None
-        raise errors.ApplyFailed(str(failed)) from None
-    return count
-
-
 # The parts, re-exported: import them from ``pgsd.workflow``. Imported last, since
 # ``read`` uses ``bulk_work`` above.
+from pgsd.workflow.apply import ApplySession, ApplySettings, apply_plan  # noqa: E402
 from pgsd.workflow.options import ComparisonRequest  # noqa: E402
 from pgsd.workflow.read import (  # noqa: E402
     CANCEL_GRACE,
@@ -179,7 +149,8 @@ from pgsd.workflow.sides import (  # noqa: E402
 )
 
 __all__ = [
-    "CANCEL_GRACE", "AskPassword", "CancelToken", "ComparisonRequest", "DatabaseSide", "Loaded", "Side",
+    "CANCEL_GRACE", "ApplySession", "ApplySettings",
+    "AskPassword", "CancelToken", "ComparisonRequest", "DatabaseSide", "Loaded", "Side",
     "SideProgress", "SnapshotSide", "apply_plan", "bulk_work", "compare", "generated_at",
     "looks_like_connection_string", "parse_side", "plan", "profile_side", "read_side", "read_sides",
     "read_snapshot_file", "remember_version", "scope_filters", "server_info", "side_info", "with_password",

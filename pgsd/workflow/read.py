@@ -111,7 +111,16 @@ _NOT_REGULAR = (
 
 
 def read_snapshot_file(path: str, *, limit: int = MAX_SNAPSHOT_BYTES) -> Snapshot:
-    """A snapshot file, refused with one line unless it is a regular file (after links) holding one.
+    """A snapshot file, refused with one line unless it is a regular file (after links) holding one."""
+    return Snapshot.from_json(read_regular_file(path, limit=limit), source=path)
+
+
+def read_regular_file(
+    path: str, *, limit: int = MAX_SNAPSHOT_BYTES, what: str = "snapshot file",
+    error: type[errors.PgsdError] = errors.SnapshotFileError,
+) -> bytes:
+    """The bytes of ``path``, refused with one ``error`` line unless it is a regular file (after links)
+    of at most ``limit`` bytes (snapshot files, and the plan files ``pgsd apply --plan`` reads).
 
     The file is opened without blocking (a FIFO with no writer would otherwise wait
     forever) and checked on the open descriptor, so what is read is what was checked.
@@ -119,27 +128,27 @@ def read_snapshot_file(path: str, *, limit: int = MAX_SNAPSHOT_BYTES) -> Snapsho
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise errors.SnapshotFileError(f"snapshot file {path} does not exist") from None
+        raise error(f"{what} {path} does not exist") from None
     except OSError as e:
-        raise errors.SnapshotFileError(f"cannot read snapshot file {path}: {e.strerror}") from None
+        raise error(f"cannot read {what} {path}: {e.strerror}") from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        what = next((name for test, name in _NOT_REGULAR if test(st.st_mode)), "not a regular file")
-        raise errors.SnapshotFileError(f"snapshot file {path} is {what}, not a regular file")
+        kind = next((name for test, name in _NOT_REGULAR if test(st.st_mode)), "not a regular file")
+        raise error(f"{what} {path} is {kind}, not a regular file")
     with os.fdopen(fd, "rb") as f:
         if st.st_size > limit:
-            raise errors.SnapshotFileError(
-                f"snapshot file {path} is {st.st_size / 1024**3:.1f} GB, more than pgsd reads "
+            raise error(
+                f"{what} {path} is {st.st_size / 1024**3:.1f} GB, more than pgsd reads "
                 f"({limit / 1024**3:.0f} GB)"
             )
         try:
             data = f.read(limit + 1)
         except OSError as e:
-            raise errors.SnapshotFileError(f"cannot read snapshot file {path}: {e.strerror}") from None
+            raise error(f"cannot read {what} {path}: {e.strerror}") from None
     if len(data) > limit:
-        raise errors.SnapshotFileError(f"snapshot file {path} grew past {limit / 1024**3:.0f} GB while read")
-    return Snapshot.from_json(data, source=path)
+        raise error(f"{what} {path} grew past {limit / 1024**3:.0f} GB while read")
+    return data
 
 
 # --------------------------------------------------------------------------- filters

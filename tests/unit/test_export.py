@@ -204,7 +204,7 @@ def test_json_is_versioned_and_complete():
     change = next(c for c in doc["changes"] if c["key"] == "table:shop.old")
     assert change == {"key": "table:shop.old", "kind": "table", "status": "removed", "textual_only": False, "fields": []}
     statement = doc["plan"]["statements"][0]
-    assert set(statement) == {"sql", "key", "action", "reason", "transactional", "hazards"}
+    assert set(statement) == {"sql", "key", "action", "reason", "transactional", "hazards", "creates", "drops"}
     assert any("DROP TABLE" in s["sql"] for s in doc["plan"]["withheld"])
     assert doc["counts"]["column"] == {"added": 1, "removed": 1, "changed": 0}
 

@@ -76,6 +76,10 @@ class CompareScreen(Screen[None]):
         Binding("s", "swap", "Swap", id="swap", tooltip="Swap source and target."),
         Binding("o", "connections", "Connections", show=False, id="open-connections",
                 tooltip="Go to the saved connections (Esc there comes back here)."),
+        Binding("v", "verify", "Verify", show=False, id="verify-plan",
+                tooltip="Try the plan of the selection on a scratch copy of the target's schema."),
+        Binding("A", "apply", "Apply", show=False, id="apply-plan",
+                tooltip="Apply the plan of the selection to the target (asks first)."),
     ]
 
     NEEDS_COMPARISON = frozenset({"export", "copy", "toggle_all", "toggle_state", "toggle_unified", "toggle_scope"})
@@ -503,6 +507,16 @@ class CompareScreen(Screen[None]):
 
     def action_connections(self) -> None:
         self.app.open_connections()  # type: ignore[attr-defined]
+
+    def action_verify(self) -> None:
+        from pgsd.tui.screens.apply import start_verify
+
+        start_verify(self)
+
+    def action_apply(self) -> None:
+        from pgsd.tui.screens.apply import open_apply
+
+        open_apply(self)
 
     # ------------------------------------------------------------------ export
 

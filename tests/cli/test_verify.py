@@ -1,0 +1,99 @@
+"""--verify: a plan tried on a scratch copy of the target's schema, on a real server (--scratch).
+
+The scratch database is made on the test server itself (the admin DSN) and must be gone
+afterwards; the target is never changed by a verification.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.cli.test_apply import SOURCE_SQL, TARGET_SQL, _exists, _write_plan
+from tests.cli.test_cli import pgsd  # noqa: F401 - the fixture
+
+
+@pytest.fixture
+def pair(pg_server, new_db) -> tuple[str, str]:
+    source, target = new_db(), new_db()
+    pg_server.execute(source, SOURCE_SQL)
+    pg_server.execute(target, TARGET_SQL)
+    return source, target
+
+
+def _scratch_databases(pg_server) -> list[str]:
+    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+        return [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'pgsd_scratch_%'")]
+
+
+def test_diff_verify_says_verified(pgsd, pg_server, pair):  # noqa: F811
+    source, target = pair
+    r = pgsd("diff", source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert r.returncode == 1, r.stderr  # differences, and the plan is verified
+    assert "pgsd: verified: the plan's" in r.stderr
+    assert "CREATE TABLE shop.customers" in r.stdout
+    assert not _exists(target, "shop.customers")  # the target is untouched
+    assert _scratch_databases(pg_server) == []
+
+
+def test_a_hand_broken_plan_fails_verification_and_is_not_applied(pgsd, pg_server, pair, tmp_path: Path):  # noqa: F811
+    """A statement replaced by valid SQL that does something else: it runs, but the result is not the source."""
+    source, target = pair
+    path = _write_plan(pgsd, source, target, tmp_path)
+    doc = json.loads(path.read_text())
+    statements = doc["plan"]["statements"]
+    i = next(i for i, s in enumerate(statements) if s["sql"].startswith("CREATE TABLE shop.customers"))
+    statements[i]["sql"] = "CREATE TABLE shop.customers (id int, name varchar(10))"
+    path.write_text(json.dumps(doc))
+    r = pgsd("apply", "--plan", str(path), source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert r.returncode == 6, r.stderr
+    assert "verification failed: the plan ran, but" in r.stderr
+    assert "still different: changed column:shop.customers.name" in r.stderr
+    assert "nothing was applied" in r.stderr
+    assert not _exists(target, "shop.customers")
+    assert _scratch_databases(pg_server) == []
+
+
+def test_a_failing_statement_is_named(pgsd, pg_server, pair, tmp_path: Path):  # noqa: F811
+    source, target = pair
+    path = _write_plan(pgsd, source, target, tmp_path)
+    doc = json.loads(path.read_text())
+    doc["plan"]["statements"][0]["sql"] = "ALTER TABLE shop.nowhere ADD COLUMN x int"
+    path.write_text(json.dumps(doc))
+    r = pgsd("apply", "--plan", str(path), source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert r.returncode == 6, r.stderr
+    assert ("verification failed: statement 1 of" in r.stderr
+            and 'ALTER TABLE shop.nowhere ADD COLUMN x int: relation "shop.nowhere" does not exist' in r.stderr)
+    assert not _exists(target, "shop.customers")
+
+
+def test_rows_make_a_not_null_fail_in_the_proof(pgsd, pg_server, new_db):  # noqa: F811
+    source, target = new_db(), new_db()
+    pg_server.execute(source, "CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)")
+    pg_server.execute(target, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'a'), (2, NULL)")
+    without = pgsd("diff", source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert without.returncode == 1 and "pgsd: verified" in without.stderr, without.stderr
+    rows = pgsd("diff", source, target, "--verify-rows", "10", "--scratch", pg_server.admin_dsn)
+    assert rows.returncode == 6, rows.stderr
+    assert "because of the rows copied from the target" in rows.stderr
+    assert 'column "v" of relation "t" contains null values' in rows.stderr
+    assert "rows copied from the target: 2" in rows.stderr
+    assert _scratch_databases(pg_server) == []
+
+
+def test_kinds_pgsd_does_not_model_are_listed(pgsd, pg_server, pair):  # noqa: F811
+    source, target = pair
+    pg_server.execute(target, "CREATE FUNCTION shop.f(int, int) RETURNS bool LANGUAGE sql AS 'SELECT $1 < $2';"
+                              "CREATE OPERATOR shop.<<< (LEFTARG = int, RIGHTARG = int, FUNCTION = shop.f)")
+    r = pgsd("diff", source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert "not modelled by pgsd, so not in the scratch database: 1 operator" in r.stderr, r.stderr
+
+
+def test_apply_verify_then_applies(pgsd, pg_server, pair):  # noqa: F811
+    source, target = pair
+    r = pgsd("apply", source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert r.returncode == 0, r.stderr
+    assert "pgsd: verified" in r.stderr and r.stdout.startswith("converged")
