@@ -274,8 +274,6 @@ def _read_databases(
     cancel; it runs in a daemon thread and must not hold the exit for its whole
     connect_timeout.
     """
-    from pgsd.workflow import bulk_work
-
     token = cancel or CancelToken()
     reading: set[str] = set()
     # Objects both live sides read identically are built once (see catalog.twins). Only
@@ -290,14 +288,13 @@ def _read_databases(
     finished: queue.Queue[tuple[str, Snapshot | None, BaseException | None]] = queue.Queue()
 
     def work(role: str, side: DatabaseSide) -> None:
-        with bulk_work():
-            try:
-                snap = _read_database(side, role, filters=filters, settings=settings, progress=report,
-                                      cancel=token, twins=twins)
-            except BaseException as e:  # noqa: BLE001 - handed to the main thread
-                finished.put((role, None, e))
-            else:
-                finished.put((role, snap, None))
+        try:
+            snap = _read_database(side, role, filters=filters, settings=settings, progress=report,
+                                  cancel=token, twins=twins)
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread
+            finished.put((role, None, e))
+        else:
+            finished.put((role, snap, None))
 
     threads = [
         threading.Thread(target=work, args=(role, side), name=f"pgsd-{role}", daemon=True)
