@@ -18,7 +18,7 @@ from importlib.resources import files
 from typing import Any
 
 from pgsd.catalog.prefetch import Prefetch, rows_of
-from pgsd.catalog.twins import Twins
+from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.connect.pool import ReadSession
 from pgsd.model.objects import DbObject
 from pgsd.model.server import ServerInfo
@@ -97,8 +97,8 @@ class LoadContext:
     warnings: list[str] = field(default_factory=list)
     prefetch: Prefetch | None = None
     """When set, queries come from this reader thread instead of the session (see prefetch)."""
-    twins: Twins | None = None
-    """Shared with the other side read at the same time, if any (see twins)."""
+    shared_builds: SharedBuilds | None = None
+    """Shared with the other side read at the same time, if any (see shared_builds)."""
 
     @property
     def major(self) -> int:

@@ -149,7 +149,7 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
     tgt = target.by_key
     changes: list[Change] = []
     across = _major(source) != _major(target)
-    # Objects both sides read identically are one shared object (catalog.twins): one
+    # Objects both sides read identically are one shared object (catalog.shared_builds): one
     # comprehension finds the few keys that need a closer look, at near C speed.
     tget = tgt.get
     closer = [(key, new) for key, new in src.items() if tget(key) is not new]

@@ -25,7 +25,7 @@ def describe(cs: ChangeSet) -> str:
 
 def assert_same_as_alone(snapshot: Snapshot, dsn: str, side: str, filters: Filters) -> None:
     """A side read beside the other (sharing the objects both read identically, see
-    catalog.twins) must be exactly what reading it alone gives."""
+    catalog.shared_builds) must be exactly what reading it alone gives."""
     alone = read_side(dsn, side, filters=filters)
     assert snapshot.objects == alone.objects, f"{side} read beside the other side differs from {side} read alone"
     assert snapshot.dependencies == alone.dependencies

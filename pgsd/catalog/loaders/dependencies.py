@@ -24,7 +24,7 @@ column's default depends on the sequence, so keeping both would make a cycle.
 from __future__ import annotations
 
 from pgsd.catalog.context import LoadContext, catalog_base
-from pgsd.catalog.twins import leave, registry
+from pgsd.catalog.shared_builds import done_with, shared_registry
 from pgsd.model.snapshot import Dependency
 
 
@@ -49,8 +49,8 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
     pg_class, pg_rewrite, pg_extension = base["pg_class"], base["pg_rewrite"], base["pg_extension"]
     columns = ctx.column_keys  # table OID -> column keys by attnum
     # One Dependency per distinct edge, shared with the other side when it has the same
-    # edge (both ends are shared keys, see twins); this side's list holds references only.
-    known = registry(ctx, "dependency")
+    # edge (both ends are shared keys, see shared_builds); this side's list holds references only.
+    known = shared_registry(ctx, "dependency")
     lookup = known.get
     new_tuple = tuple.__new__  # Dependency(pair) without _make's classmethod call: half the cost
     found: list[Dependency] = []
@@ -113,7 +113,7 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
         if edge != last:
             out.append(edge)
             last = edge
-    leave(ctx, "dependency")
+    done_with(ctx, "dependency")
     return out
 
 
