@@ -18,6 +18,7 @@ from importlib.resources import files
 from typing import Any
 
 from pgsd.catalog.prefetch import Prefetch, rows_of
+from pgsd.catalog.oid_keys import catalog_base, oid_key  # noqa: F401 - re-exported for loaders
 from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.connect.pool import ReadSession
 from pgsd.model.objects import DbObject
@@ -58,27 +59,6 @@ def query_text(name: str, major: int) -> str:
     if not chosen:
         raise KeyError(f"no catalog query {name} for PostgreSQL {major}")
     return (_SQL_DIR / chosen[-1]).read_text(encoding="utf-8")
-
-
-_CATALOG_IDS: dict[str, int] = {}
-
-
-def catalog_base(catalog: str) -> int:
-    """The part of every ``oid_key`` of this catalog: OR it with ``oid << 16 | sub``."""
-    cid = _CATALOG_IDS.get(catalog)
-    if cid is None:
-        cid = _CATALOG_IDS.setdefault(catalog, len(_CATALOG_IDS) + 1)
-    return cid << 48
-
-
-def oid_key(catalog: str, oid: int, sub: int = 0) -> int:
-    """One int for (catalog, OID, sub-id): the key of ``LoadContext.oids``.
-
-    A 10,000-table database registers half a million OIDs a side (every column is one);
-    an int key costs a third of a (catalog, oid, sub) tuple and the ints inside it.
-    OIDs are 32 bits and sub-ids (column numbers) at most 1,600, so nothing overlaps.
-    """
-    return catalog_base(catalog) | (int(oid) << 16) | int(sub)
 
 
 @dataclass

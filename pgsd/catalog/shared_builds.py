@@ -38,6 +38,7 @@ A loader uses one ``SharedKind`` per kind::
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable
+from functools import partial
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -102,24 +103,23 @@ def fields_getter(columns: tuple[str, ...], not_signature: Collection[str]) -> C
 
 
 class SharedKind:
-    """One side's use of one kind's shared builds (see the module docstring)."""
+    """One side's use of one kind's shared builds (see the module docstring).
 
-    __slots__ = ("_builds", "_dict_rows", "_fields", "_kind", "_not_signature", "_waiting")
+    ``fields(row)`` is the row's signature fields (for a loader combining several rows
+    into one signature): an ``itemgetter`` for tuple rows, so no Python call per row.
+    """
+
+    __slots__ = ("_builds", "_kind", "_waiting", "fields")
 
     def __init__(self, builds: SharedBuilds | None, kind: str, columns: tuple[str, ...] | None,
                  not_signature: Collection[str]) -> None:
         self._builds = builds
         self._kind = kind
         self._waiting = builds.waiting_for(kind) if builds is not None else None
-        self._not_signature = frozenset(not_signature)
-        self._dict_rows = columns is None
-        self._fields = fields_getter(columns, self._not_signature) if columns is not None else None
-
-    def fields(self, row: Any) -> Any:
-        """The signature fields of one row (for a loader combining several rows into one signature)."""
-        if self._dict_rows:
-            return row_signature(row, self._not_signature)
-        return self._fields(row)  # type: ignore[misc]
+        if columns is None:
+            self.fields: Callable[[Any], Any] = partial(_dict_fields, not_signature=frozenset(not_signature))
+        else:
+            self.fields = fields_getter(columns, not_signature)
 
     def build(self, context: Hashable, row: Any, builder: Callable[..., T], *args: Any) -> T:
         """``builder(row, *args)``, or the other side's equal object: signature ``(context, fields(row))``.
@@ -129,20 +129,8 @@ class SharedKind:
         waiting = self._waiting
         if waiting is None:
             return builder(row, *args)
-        signature = (context, row_signature(row, self._not_signature) if self._dict_rows
-                     else self._fields(row))  # type: ignore[misc]
-        return self._take_or_build(waiting, signature, row, builder, args)
-
-    def build_signed(self, signature: Hashable, row: Any, builder: Callable[..., T], *args: Any) -> T:
-        """``build`` with a signature the loader made from ``fields`` (several rows, one object)."""
-        waiting = self._waiting
-        if waiting is None:
-            return builder(row, *args)
-        return self._take_or_build(waiting, signature, row, builder, args)
-
-    @staticmethod
-    def _take_or_build(waiting: dict[Hashable, Any], signature: Hashable, row: Any,
-                       builder: Callable[..., T], args: tuple) -> T:
+        signature = (context, self.fields(row))
+        # (the lookup inlined, as in build_signed: this runs once per object built)
         try:
             obj = waiting.pop(signature, None)
         except TypeError:  # a list in the row: not shareable
@@ -155,10 +143,31 @@ class SharedKind:
                 pass
         return obj
 
+    def build_signed(self, signature: Hashable, row: Any, builder: Callable[..., T], *args: Any) -> T:
+        """``build`` with a signature the loader made from ``fields`` (several rows, one object)."""
+        waiting = self._waiting
+        if waiting is None:
+            return builder(row, *args)
+        try:
+            obj = waiting.pop(signature, None)
+        except TypeError:
+            return builder(row, *args)
+        if obj is None:
+            obj = builder(row, *args)
+            try:
+                waiting[signature] = obj
+            except TypeError:
+                pass
+        return obj
+
     def done(self) -> None:
         """This side is done with the kind (see SharedBuilds.done); nothing when read alone."""
         if self._builds is not None:
             self._builds.done(self._kind)
+
+
+def _dict_fields(row: dict[str, Any], not_signature: frozenset[str]) -> tuple:
+    return tuple([tuple(v) if v.__class__ is list else v for k, v in row.items() if k not in not_signature])
 
 
 def shared_kind(ctx: Any, kind: str, columns: tuple[str, ...] | None = None, *,

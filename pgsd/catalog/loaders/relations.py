@@ -25,7 +25,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from pgsd.catalog.context import LoadContext, catalog_base
+from pgsd.catalog.context import LoadContext
+from pgsd.catalog.oid_keys import catalog_base, key_in
 from pgsd.catalog.loaders.privileges import normalise_acl
 from pgsd.catalog.shared_builds import shared_kind
 from pgsd.model.names import qualified, quote_ident
@@ -414,9 +415,9 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
         obj = shared.build(table.key, row, _build_constraint, table, template)
         out.append(obj)
         key = obj.key
-        register(pg_constraint | (oid << 16), key)
+        register(key_in(pg_constraint, oid), key)
         if index_oid is not None:
-            register(pg_class | (index_oid << 16), key)
+            register(key_in(pg_class, index_oid), key)
     shared.done()
     return out
 
@@ -488,7 +489,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
         # the row names the table (schema_name, table_name): its key follows from them
         obj = shared.build(None, row, _build_index, table, template)
         out.append(obj)
-        register(pg_class | (oid << 16), obj.key)  # schema-wide: see Index.key
+        register(key_in(pg_class, oid), obj.key)  # schema-wide: see Index.key
     shared.done()
     return out
 
