@@ -16,7 +16,7 @@ from tests.acceptance.rows import lost_rows, read_rows
 def describe(cs: ChangeSet) -> str:
     lines = []
     for c in cs.changes:
-        if c.textual_only:
+        if c.same_meaning:
             continue
         fields = "; ".join(f"{f.name}: {f.old!r} -> {f.new!r}" for f in c.fields)
         lines.append(f"  {c.status.value} {c.key} {fields}")
