@@ -204,7 +204,7 @@ def plans(args) -> None:
         cs = diff_snapshots(source=b, target=a,
                             options=DiffOptions(privileges=meta.get("privileges", True), extension_versions=versions))
         if len(cs.changes) <= 200:
-            picks = [c.key for c in cs.changes if not c.textual_only]
+            picks = [c.key for c in cs.changes if not c.same_meaning]
             with (out / f"{folder.name}.selections.txt").open("w") as f:
                 for key in picks:
                     f.write(f"=== {key}\n")

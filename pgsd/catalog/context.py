@@ -18,7 +18,8 @@ from importlib.resources import files
 from typing import Any
 
 from pgsd.catalog.prefetch import Prefetch, rows_of
-from pgsd.catalog.twins import Twins
+from pgsd.catalog.oid_keys import catalog_base, oid_key  # noqa: F401 - re-exported for loaders
+from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.connect.pool import ReadSession
 from pgsd.model.objects import DbObject
 from pgsd.model.server import ServerInfo
@@ -60,27 +61,6 @@ def query_text(name: str, major: int) -> str:
     return (_SQL_DIR / chosen[-1]).read_text(encoding="utf-8")
 
 
-_CATALOG_IDS: dict[str, int] = {}
-
-
-def catalog_base(catalog: str) -> int:
-    """The part of every ``oid_key`` of this catalog: OR it with ``oid << 16 | sub``."""
-    cid = _CATALOG_IDS.get(catalog)
-    if cid is None:
-        cid = _CATALOG_IDS.setdefault(catalog, len(_CATALOG_IDS) + 1)
-    return cid << 48
-
-
-def oid_key(catalog: str, oid: int, sub: int = 0) -> int:
-    """One int for (catalog, OID, sub-id): the key of ``LoadContext.oids``.
-
-    A 10,000-table database registers half a million OIDs a side (every column is one);
-    an int key costs a third of a (catalog, oid, sub) tuple and the ints inside it.
-    OIDs are 32 bits and sub-ids (column numbers) at most 1,600, so nothing overlaps.
-    """
-    return catalog_base(catalog) | (int(oid) << 16) | int(sub)
-
-
 @dataclass
 class LoadContext:
     session: ReadSession
@@ -97,8 +77,8 @@ class LoadContext:
     warnings: list[str] = field(default_factory=list)
     prefetch: Prefetch | None = None
     """When set, queries come from this reader thread instead of the session (see prefetch)."""
-    twins: Twins | None = None
-    """Shared with the other side read at the same time, if any (see twins)."""
+    shared_builds: SharedBuilds | None = None
+    """Shared with the other side read at the same time, if any (see shared_builds)."""
 
     @property
     def major(self) -> int:

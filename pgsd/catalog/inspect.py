@@ -19,7 +19,7 @@ from pgsd import errors
 from pgsd.catalog.context import LoadContext, query_text
 from pgsd.catalog.loaders import LOADERS
 from pgsd.catalog.prefetch import Prefetch
-from pgsd.catalog.twins import Twins
+from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.connect.pool import ReadSession, SidePool
 from pgsd.connect.server import detect_server
 from pgsd.model.objects import DbObject
@@ -32,10 +32,11 @@ ProgressFn = Callable[[str, int, int], None]
 class Inspection:
     """One introspection run that another thread may cancel."""
 
-    def __init__(self, pool: SidePool, filters: Filters | None = None, twins: Twins | None = None) -> None:
+    def __init__(self, pool: SidePool, filters: Filters | None = None,
+                 shared_builds: SharedBuilds | None = None) -> None:
         self.pool = pool
         self.filters = filters or Filters()
-        self.twins = twins
+        self.shared_builds = shared_builds
         self._cancel = threading.Event()
         self._session: ReadSession | None = None
 
@@ -59,7 +60,8 @@ class Inspection:
             try:
                 report("server", 0, total)
                 server = detect_server(session, where=where)
-                ctx = LoadContext(session=session, server=server, filters=self.filters, twins=self.twins)
+                ctx = LoadContext(session=session, server=server, filters=self.filters,
+                                  shared_builds=self.shared_builds)
                 queries = [(q, query_text(q, ctx.major), ctx.params()) for entry in LOADERS for q in entry[3]]
                 ctx.prefetch = prefetch = Prefetch(session, queries).start()
                 objects: list[DbObject] = []

@@ -26,6 +26,7 @@ from typing import IO
 
 from pgsd import errors
 from pgsd.cli import output
+from pgsd.cli.process import batch_job
 from pgsd.cli.cmd_diff import EXIT_VERIFY_FAILED, _lock_timeout, add_verify_options, guarded, report_snapshots, verify
 from pgsd.cli.sources import (
     SOURCE_HELP,
@@ -43,7 +44,7 @@ from pgsd.export.plan_file import PlanFile, parse_plan_json
 from pgsd.export.render import totals_line
 from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.snapshot import Filters, Snapshot
-from pgsd.workflow import DatabaseSide, Side, bulk_work, compare, parse_side, plan, read_sides
+from pgsd.workflow import DatabaseSide, Side, compare, parse_side, plan, read_sides
 from pgsd.workflow.apply import (
     ApplyInterrupted,
     ApplySession,
@@ -120,7 +121,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        with bulk_work():
+        with batch_job():
             return guarded(_run, args)
     except errors.TargetDrifted as e:
         output.error(str(e))
@@ -231,7 +232,7 @@ def _converged(source: Snapshot, target: DatabaseSide, filters: Filters, options
         return 0
     output.result(f"not converged: {totals_line(left)}")
     for c in left.changes:
-        if not c.textual_only:
+        if not c.same_meaning:
             output.note(f"pgsd:   {c.status.value} {c.key}")
     return EXIT_DIFFERENCES_LEFT
 

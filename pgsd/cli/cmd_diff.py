@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 
 import pgsd
 from pgsd.cli import output
-from pgsd.cli.quick_exit import park
+from pgsd.cli.process import batch_job
+from pgsd.cli.quick_exit import keep_until_exit
 from pgsd.cli.sources import (
     SOURCE_HELP,
     Read,
@@ -40,7 +41,7 @@ from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
 from pgsd.export.render import coverage_line
 from pgsd.model.snapshot import Snapshot
-from pgsd.workflow import bulk_work, compare, generated_at, plan
+from pgsd.workflow import compare, generated_at, plan
 
 EXIT_HAZARD = 3
 """Exit code of ``--fail-on``: the plan has a hazard the caller refuses (0/1/2/130 are taken)."""
@@ -224,9 +225,9 @@ def gate(args: argparse.Namespace, plan_: Plan, snapshots: dict[str, Snapshot]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    # One bulk block for the whole command: between separate blocks the collector would
-    # come back and walk every object just read (half a second at 10,000 tables).
-    with bulk_work():
+    # One batch block for the whole command (pgsd.cli.process): between separate blocks the
+    # collector would come back and walk every object just read (half a second at 10,000 tables).
+    with batch_job():
         return guarded(_run, args)
 
 
@@ -261,7 +262,7 @@ def _run(args: argparse.Namespace) -> int:
     text = render(args.format, changes, the_plan, generated_at=generated_at(),
                   pgsd_version=pgsd.__version__, files=loaded.files, report_limit=args.report_limit)
     report_snapshots(loaded.snapshots)
-    park(loaded, changes, the_plan)  # freed by the process's exit, not one by one
+    keep_until_exit(loaded, changes, the_plan)  # freed by the process's exit, not one by one
     if args.verbose:
         loaded.print_timings()
         output.note(f"diff: {len(changes.changes)} changes, {changes.identical} identical in {t1 - t0:.3f}s")

@@ -16,8 +16,9 @@ import time
 
 import pgsd
 from pgsd.cli import output
+from pgsd.cli.process import batch_job
 from pgsd.cli.cmd_diff import guarded, report_snapshots
-from pgsd.cli.quick_exit import park
+from pgsd.cli.quick_exit import keep_until_exit
 from pgsd.cli.sources import (
     SOURCE_HELP,
     add_comparison_options,
@@ -30,7 +31,7 @@ from pgsd.cli.sources import (
 )
 from pgsd.export.dump import LAYOUTS, dump_files, manifest, prepare_directory, write_dump
 from pgsd.export.render import describe_side
-from pgsd.workflow import bulk_work, compare, generated_at, plan, read_sides
+from pgsd.workflow import compare, generated_at, plan, read_sides
 from pgsd.workflow.sides import SqlSide, parse_side
 
 
@@ -58,7 +59,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with bulk_work():
+    with batch_job():
         return guarded(_run, args)
 
 
@@ -85,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
     text = manifest(files, source=origin, layout=args.layout, pgsd_version=pgsd.__version__,
                     generated_at=generated_at())
     removed = write_dump(directory, files, text, title="pgsd dump")
-    park(loaded, changes, the_plan)
+    keep_until_exit(loaded, changes, the_plan)
     output.note(f"pgsd: wrote {len(files)} file{'s' if len(files) != 1 else ''} "
                 f"({len(the_plan.statements)} statements) to {args.out}"
                 + (f", removed {len(removed)} left from an earlier dump" if removed else ""))

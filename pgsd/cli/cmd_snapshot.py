@@ -15,10 +15,10 @@ from itertools import chain
 
 from pgsd.cli import output
 from pgsd.cli.cmd_diff import add_output_options, emit, guarded, report_snapshots
-from pgsd.cli.quick_exit import check_stop, park
+from pgsd.cli.process import batch_job
+from pgsd.cli.quick_exit import check_stop, keep_until_exit
 from pgsd.cli.sources import SOURCE_HELP, add_connection_options, add_filter_options, filters_from_args, read
 from pgsd.export import check_writable
-from pgsd.workflow import bulk_work
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with bulk_work():  # read and serialise without the collector walking every object
+    with batch_job():  # read and serialise without the collector walking every object
         return guarded(_run, args)
 
 
@@ -51,7 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.verbose:
         loaded.print_timings()
         output.note(f"snapshot: {len(snapshot.objects)} objects in {time.perf_counter() - started:.3f}s")
-    park(loaded)
+    keep_until_exit(loaded)
     emit(_until_stopped(chain(snapshot.json_chunks(), ("\n",))), args)  # written as serialised: see json_chunks
     return 0
 

@@ -4,10 +4,10 @@ A diff of two 2,000-table databases holds about 100,000 objects when it is done;
 them one by one and then tearing the interpreter down takes a quarter of a second, a
 tenth of the whole run (more at 10,000 tables), and achieves nothing: the process is
 ending and the kernel takes its memory back at once. So a command that read databases
-*parks* its results here instead of letting them go, and the console-script entry point
+*keeps* its results here (``keep_until_exit``) instead of letting them go, and the console-script entry point
 (`entry`) flushes the output, runs the atexit handlers and leaves with ``os._exit``.
 
-Parking does nothing unless ``entry`` enabled it: ``main()`` called from tests or other
+Keeping does nothing unless ``entry`` enabled it: ``main()`` called from tests or other
 Python code returns normally and frees everything as usual.
 
 The same goes for the process's stop signals (``stop_on_signals``): under ``entry`` a
@@ -32,7 +32,7 @@ import time
 from types import FrameType
 from typing import NoReturn
 
-_parked: list[object] = []
+_kept: list[object] = []
 _enabled = False
 
 
@@ -41,25 +41,25 @@ def owns_process() -> bool:
     return _enabled
 
 
-def park(*results: object) -> None:
+def keep_until_exit(*results: object) -> None:
     """Keep ``results`` alive until the process ends (only under ``entry``).
 
     Everything alive now is also moved out of the garbage collector's sight
-    (``gc.freeze``): the commands pause the collector while they read, so the first
+    (``gc.freeze``): the commands pause the collector while they read (pgsd.cli.process), so the first
     collection after it comes back would otherwise walk every object read (25 ms at
     2,000 tables), only for the process to end.
     """
     if _enabled:
-        _parked.extend(results)
+        _kept.extend(results)
         gc.freeze()
 
 
 def run_and_exit(main) -> NoReturn:  # noqa: ANN001 - the CLI's main()
-    """Run ``main()`` and exit with its code; quickly when a command parked its results."""
+    """Run ``main()`` and exit with its code; quickly when a command kept its results."""
     global _enabled
     _enabled = True
     code = main()
-    if not _parked:
+    if not _kept:
         raise SystemExit(code)
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # started without it (`>&-`): nothing was buffered

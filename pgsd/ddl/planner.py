@@ -35,7 +35,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     opts = options or PlanOptions()
     ctx = RenderContext(source=cs.source, target=cs.target, options=opts)
     state = Actions(cs=cs, ctx=ctx, rend=renderers())
-    changes = [c for c in cs.changes if not c.textual_only]
+    changes = [c for c in cs.changes if not c.same_meaning]
     if selected is not None:
         wanted = required_changes(cs, selected)
         changes = [c for c in changes if c.key in wanted]

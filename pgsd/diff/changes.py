@@ -55,8 +55,10 @@ class Change(BaseModel):
     kind: str
     status: Status
     fields: tuple[FieldChange, ...] = ()
-    textual_only: bool = False
-    """Every differing definition means the same (e.g. deparsed differently by two major versions)."""
+    same_meaning: bool = False
+    """Every differing definition means the same (e.g. deparsed differently by two major versions).
+
+    Written as ``textual_only`` in the JSON output (its name there is kept stable)."""
 
     @property
     def changed_fields(self) -> set[str]:
@@ -75,7 +77,7 @@ class ChangeSet(BaseModel):
 
     @property
     def is_empty(self) -> bool:
-        return not any(not c.textual_only for c in self.changes)
+        return not any(not c.same_meaning for c in self.changes)
 
     @cached_property
     def by_key(self) -> dict[str, Change]:
@@ -149,7 +151,7 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
     tgt = target.by_key
     changes: list[Change] = []
     across = _major(source) != _major(target)
-    # Objects both sides read identically are one shared object (catalog.twins): one
+    # Objects both sides read identically are one shared object (catalog.shared_builds): one
     # comprehension finds the few keys that need a closer look, at near C speed.
     tget = tgt.get
     closer = [(key, new) for key, new in src.items() if tget(key) is not new]
@@ -170,7 +172,7 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
             fields, textual = compare_objects(old, new, opts, across_versions=across)
             if fields:
                 changes.append(Change(key=key, kind=new.kind, status=Status.CHANGED,
-                                      fields=tuple(fields), textual_only=textual))
+                                      fields=tuple(fields), same_meaning=textual))
             else:
                 identical += 1
     for key in [key for key in tgt if key not in src]:  # (keys() - keys() would copy every key into a set)

@@ -94,8 +94,8 @@ def render_html(
     ]
     if review.withheld:
         parts.append(f"<dt>Withheld</dt><dd>{review.withheld} statements (--safe: they would lose data)</dd>")
-    if review.textual_only:
-        parts.append(f"<dt>Textual only</dt><dd>{review.textual_only} definitions spelled differently</dd>")
+    if review.same_meaning:
+        parts.append(f"<dt>Textual only</dt><dd>{review.same_meaning} definitions spelled differently</dd>")
     parts.append("</dl></header><main>")
     parts.extend(_counts(review))
     parts.extend(_hazards(review))

@@ -104,9 +104,9 @@ def _head(review: Review, *, generated_at: str, pgsd_version: str) -> list[str]:
     if review.withheld:
         lines[-1] += "  "
         lines.append(f"**Withheld** (`--safe`, they would lose data): {review.withheld} statements")
-    if review.textual_only:
+    if review.same_meaning:
         lines[-1] += "  "
-        lines.append(f"**Textual only:** {review.textual_only} definitions spelled differently, same meaning")
+        lines.append(f"**Textual only:** {review.same_meaning} definitions spelled differently, same meaning")
     lines.append("")
     if review.counts:
         lines += ["| kind | added | removed | changed |", "| --- | ---: | ---: | ---: |"]

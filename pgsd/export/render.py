@@ -100,7 +100,7 @@ def difference_counts(changes: ChangeSet) -> dict[str, Counter[str]]:
     """kind -> Counter(added/removed/changed), leaving out changes that are textual only."""
     out: dict[str, Counter[str]] = {}
     for c in changes.changes:
-        if not c.textual_only:
+        if not c.same_meaning:
             out.setdefault(c.kind, Counter())[c.status.value] += 1
     return dict(sorted(out.items()))
 
@@ -126,8 +126,8 @@ def _side_notes(changes: ChangeSet) -> list[str]:
     return lines
 
 
-def _textual_only(changes: ChangeSet) -> int:
-    return sum(1 for c in changes.changes if c.textual_only)
+def _same_meaning_count(changes: ChangeSet) -> int:
+    return sum(1 for c in changes.changes if c.same_meaning)
 
 
 def _statement_count(plan: Plan) -> str:
@@ -157,7 +157,7 @@ def render_sql(
         f"changes:    {totals_line(changes)}",
         f"statements: {len(plan.statements)} ({plan.hazard_summary()})",
     ]
-    textual = _textual_only(changes)
+    textual = _same_meaning_count(changes)
     if textual:
         header.append(
             f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement"
@@ -212,7 +212,7 @@ def render_summary(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] |
             )
     else:
         lines.append(f"no differences ({changes.identical} identical)")
-    textual = _textual_only(changes)
+    textual = _same_meaning_count(changes)
     if textual:
         lines.append(f"textual only: {plural(textual, 'definition')} spelled differently, same meaning (no statement)")
     if counts or plan.statements:
@@ -254,7 +254,7 @@ def render_json(
                 "key": c.key,
                 "kind": c.kind,
                 "status": c.status.value,
-                "textual_only": c.textual_only,
+                "textual_only": c.same_meaning,  # the JSON name predates the attribute's: kept stable
                 "fields": [f.model_dump(mode="json") for f in c.fields],
             }
             for c in changes.changes

@@ -75,7 +75,7 @@ class Review:
     """Coverage ("not compared: ..."), warnings and planner notes, one line each."""
     script: str
     withheld: int = 0
-    textual_only: int = 0
+    same_meaning: int = 0
 
 
 def build_review(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] | None = None) -> Review:
@@ -99,7 +99,7 @@ def build_review(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] | N
         notes=tuple(notes),
         script=plan.to_sql(),
         withheld=len(plan.withheld),
-        textual_only=sum(1 for c in changes.changes if c.textual_only),
+        same_meaning=sum(1 for c in changes.changes if c.same_meaning),
     )
 
 
@@ -133,7 +133,7 @@ def _sections(changes: ChangeSet, plan: Plan) -> list[ObjectSection]:
     source_ctx = RenderContext(source=changes.source, target=changes.source)
     out: list[ObjectSection] = []
     for c in changes.changes:
-        if c.textual_only:
+        if c.same_meaning:
             continue
         before = changes.target.get(c.key)
         after = changes.source.get(c.key)

@@ -16,40 +16,9 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pgsd.model import fast
+from pgsd.model.fast import cached_name
 from pgsd.model.names import qualified, quote_ident
-
-
-_new = object.__new__
-# BaseModel's slots, set through their descriptors: half the cost of object.__setattr__,
-# which matters when introspection builds half a million objects
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-_CACHED = ("qualified_name", "key", "parent_key", "table_name", "display_name", "signature")
-_set = object.__setattr__
-
-
-class cached_name:
-    """Like functools.cached_property without its lock (3.11 takes one on every first read).
-
-    Keys and names are read for every object many times while diffing and planning;
-    they depend only on frozen fields, so computing each once per object is safe.
-    """
-
-    def __init__(self, func):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj, cls=None):
-        if obj is None:
-            return self
-        value = self.func(obj)
-        obj.__dict__[self.name] = value
-        return value
 
 
 class DbObject(BaseModel):
@@ -81,96 +50,32 @@ class DbObject(BaseModel):
         """The word GRANT, COMMENT ON and ALTER ... OWNER TO use for this object."""
         return self.SQL_KIND
 
+    # Construction without validation, for introspection: how it is made fast and small
+    # is pgsd.model.fast's business; these are its doors.
     @classmethod
     def catalog_template(cls) -> dict[str, Any]:
-        """A dict of every field at its default (None for required ones), to copy and fill.
-
-        It is the ``__dict__`` of a throwaway instance filled attribute by attribute, so
-        CPython stores it as a *split* dict that shares its key table with every other
-        instance of the class; ``copy()`` of it stays split. Every kind's template is
-        made when this module is imported (see the end of the module). An object built on a copy
-        costs about half the memory of one built on a plain dict, which is what lets a
-        10,000-table pair (half a million objects) fit in a few hundred MB. Build the
-        object with ``from_template``; do not mutate the returned dict.
-        """
-        template = cls.__dict__.get("_catalog_template")
-        if template is None:
-            defaults = {}
-            for name, f in cls.model_fields.items():
-                if f.is_required():
-                    defaults[name] = None
-                elif f.default_factory is not None:
-                    defaults[name] = f.default_factory()  # type: ignore[call-arg]
-                else:
-                    defaults[name] = f.default
-            # The first holder puts the fields *and* the cached names into the class's
-            # shared key table, so that adding ``key`` (or any cached name) to a copy
-            # later finds its slot there; a key the table lacks would turn the copy
-            # into an ordinary dict, twice the size. The second holder's dict, fields
-            # only, is the template: the cached names must stay absent until computed.
-            for with_cached in (True, False):
-                holder = _new(cls)
-                for name, value in defaults.items():
-                    _set(holder, name, value)
-                if with_cached:
-                    for name in _CACHED:
-                        _set(holder, name, None)
-            template = holder.__dict__
-            type.__setattr__(cls, "_catalog_template", template)
-            type.__setattr__(cls, "_all_fields_set", set(cls.model_fields))
-        return template
+        """A dict of every field at its default, to copy, fill and pass to ``from_template``."""
+        return fast.catalog_template(cls)
 
     @classmethod
     def from_template(cls, values: dict[str, Any]):
-        """Wrap a filled copy of ``catalog_template()`` as an instance, without validation.
-
-        Introspection builds hundreds of thousands of objects from rows whose types the
-        catalog already guarantees; validating each again would cost more than the
-        queries. Everything else (snapshot files, tests) goes through validation. Keys
-        the caller already knows (``key``, ``table_name``, ``parent_key``) may be put in
-        ``values`` too: they are what the cached properties would compute.
-        """
-        obj = _new(cls)
-        _set(obj, "__dict__", values)
-        # one shared set per class: nothing here uses exclude_unset, and a set per
-        # object would cost more memory than the object's values
-        _set_fields_set(obj, cls.__dict__["_all_fields_set"])
-        _set_extra(obj, None)
-        _set_private(obj, None)
-        return obj
+        """An instance on a filled copy of ``catalog_template()``, without validation."""
+        return fast.from_template(cls, values)
 
     @classmethod
     def from_templates(cls, all_values: list[dict[str, Any]]) -> tuple:
-        """``from_template`` for many objects at once: a table's columns, say.
-
-        The same five steps in one loop. The columns loader builds about 35,000
-        objects a side at 2,000 tables, where one call per object costs a fifth of the
-        work.
-        """
-        fields_set = cls.__dict__["_all_fields_set"]
-        out = []
-        append = out.append
-        for values in all_values:
-            obj = _new(cls)
-            _set(obj, "__dict__", values)
-            _set_fields_set(obj, fields_set)
-            _set_extra(obj, None)
-            _set_private(obj, None)
-            append(obj)
-        return tuple(out)
+        """``from_template`` for many objects at once."""
+        return fast.from_templates(cls, all_values)
 
     @classmethod
     def from_catalog(cls, **values):
-        """Build from values read from the catalog, without validation (see from_template)."""
-        data = cls.catalog_template().copy()
-        data.update(values)
-        return cls.from_template(data)
+        """Build from keyword values read from the catalog, without validation."""
+        return fast.from_catalog(cls, **values)
 
     def model_copy(self, *, update=None, deep: bool = False):  # type: ignore[override]
         """A copy whose cached names are recomputed (the update may rename it)."""
         copied = super().model_copy(update=update, deep=deep)
-        for cached in _CACHED:
-            copied.__dict__.pop(cached, None)
+        fast.forget_cached_names(copied)
         return copied
 
     @cached_name
@@ -977,9 +882,7 @@ AnyObject = Annotated[
     Field(discriminator="kind"),
 ]
 
-# Templates are made now, before any instance exists: CPython 3.11 shrinks a class's
-# shared key table a little with every instance created, so a template made after a
-# few thousand validated objects would no longer fit in it (see catalog_template).
+# Templates are made now, before any instance exists (see pgsd.model.fast).
 for _kind_class in AnyObject.__origin__.__args__:  # type: ignore[attr-defined]
     _kind_class.catalog_template()
 

@@ -46,7 +46,7 @@ class Entry:
     """The display name without its schema (the group says it)."""
     status: str
     """added, removed, changed or identical."""
-    textual_only: bool = False
+    same_meaning: bool = False
     """Changed only in how the server prints it: nothing to plan."""
     search: str = ""
     """Lower-cased full display name, for the filter."""
@@ -55,7 +55,7 @@ class Entry:
 
     @property
     def plannable(self) -> bool:
-        return self.status != "identical" and not self.textual_only
+        return self.status != "identical" and not self.same_meaning
 
 
 def _label(obj: DbObject) -> str:
@@ -86,7 +86,7 @@ class DiffIndex:
             changed.add(c.key)
             if obj is None:
                 continue
-            entries.append(_entry(obj, c.status.value, c.textual_only))
+            entries.append(_entry(obj, c.status.value, c.same_meaning))
         src = cs.source.by_key
         for key, obj in cs.target.by_key.items():
             if key in src and key not in changed:
@@ -112,7 +112,7 @@ class DiffIndex:
         return index
 
 
-def _entry(obj: DbObject, status: str, textual_only: bool) -> Entry:
+def _entry(obj: DbObject, status: str, same_meaning: bool) -> Entry:
     schema = obj.schema_name or DATABASE_GROUP
     if obj.kind == "schema":
         schema = DATABASE_GROUP
@@ -122,7 +122,7 @@ def _entry(obj: DbObject, status: str, textual_only: bool) -> Entry:
         schema=schema,
         label=_label(obj),
         status=status,
-        textual_only=textual_only,
+        same_meaning=same_meaning,
         search=obj.display_name.lower(),
         parent=obj.parent_key,
     )

@@ -12,12 +12,7 @@ cancellation, never UI objects.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from pgsd.connect import ConnectionSpec, PoolSettings, PoolStats, SidePool, detect_server
@@ -31,47 +26,6 @@ from pgsd.model.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from pgsd.profiles.store import ProfileStore
-
-_bulk_lock = threading.Lock()
-_bulk_depth = 0
-_bulk_saved: tuple[bool, float] = (True, 0.005)
-
-BULK_SWITCH_INTERVAL = 0.001
-"""GIL switch interval (s) while sides are read: see ``bulk_work``."""
-
-
-@contextmanager
-def bulk_work() -> Iterator[None]:
-    """Tune the interpreter for building and comparing hundreds of thousands of objects.
-
-    * The cyclic garbage collector is paused: the objects built have no cycles, and
-      each full collection would walk every object built so far (measured: 10-15% of
-      a 2,000-table diff). It runs again, unchanged, once the outermost block ends.
-    * The GIL switch interval drops from 5 ms to 1 ms: a side's thread that was waiting
-      on its server otherwise waits up to 5 ms more for the other side's thread to
-      give up the interpreter, every time a chunk of rows arrives.
-
-    Re-entrant and thread-safe (the app may read while it compares): the settings are
-    restored when the last block exits.
-    """
-    global _bulk_depth, _bulk_saved
-    with _bulk_lock:
-        if _bulk_depth == 0:
-            _bulk_saved = (gc.isenabled(), sys.getswitchinterval())
-            gc.disable()
-            sys.setswitchinterval(BULK_SWITCH_INTERVAL)
-        _bulk_depth += 1
-    try:
-        yield
-    finally:
-        with _bulk_lock:
-            _bulk_depth -= 1
-            if _bulk_depth == 0:
-                enabled, interval = _bulk_saved
-                sys.setswitchinterval(interval)
-                if enabled:
-                    gc.enable()
-
 
 def server_info(spec: ConnectionSpec, settings: PoolSettings | None = None) -> tuple[ServerInfo, PoolStats]:
     """Connect, read the server facts (version, role, permissions) and close again.
@@ -111,19 +65,16 @@ def generated_at() -> str:
 
 
 def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:
-    with bulk_work():
-        return diff_snapshots(source=source, target=target, options=options)
+    return diff_snapshots(source=source, target=target, options=options)
 
 
 def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[str] | None = None) -> Plan:
-    with bulk_work():
-        # the target's table sizes on the hazards (pgsd.ddl.sizes), for every presenter
-        return size_hazards(build_plan(changes, options, selected=selected),
-                            target=changes.target, source=changes.source)
+    # the target's table sizes on the hazards (pgsd.ddl.sizes), for every presenter
+    return size_hazards(build_plan(changes, options, selected=selected),
+                        target=changes.target, source=changes.source)
 
 
-# The parts, re-exported: import them from ``pgsd.workflow``. Imported last, since
-# ``read`` uses ``bulk_work`` above.
+# The parts, re-exported: import them from ``pgsd.workflow``.
 from pgsd.workflow.apply import ApplySession, ApplySettings, apply_plan  # noqa: E402
 from pgsd.workflow.options import ComparisonRequest  # noqa: E402
 from pgsd.workflow.read import (  # noqa: E402
@@ -151,7 +102,7 @@ from pgsd.workflow.sides import (  # noqa: E402
 __all__ = [
     "CANCEL_GRACE", "ApplySession", "ApplySettings",
     "AskPassword", "CancelToken", "ComparisonRequest", "DatabaseSide", "Loaded", "Side",
-    "SideProgress", "SnapshotSide", "apply_plan", "bulk_work", "compare", "generated_at",
+    "SideProgress", "SnapshotSide", "apply_plan", "compare", "generated_at",
     "looks_like_connection_string", "parse_side", "plan", "profile_side", "read_side", "read_sides",
     "read_snapshot_file", "remember_version", "scope_filters", "server_info", "side_info", "with_password",
 ]

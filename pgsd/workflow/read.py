@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from pgsd import errors
 from pgsd.catalog.inspect import Inspection
-from pgsd.catalog.twins import Twins
+from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.connect import PoolSettings, SidePool
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow.sides import AskPassword, DatabaseSide, ShadowChoice, Side, SnapshotSide, SqlSide
@@ -275,12 +275,12 @@ def _read_database(
     settings: PoolSettings | None,
     progress: SideProgress | None,
     cancel: CancelToken,
-    twins: Twins | None,
+    shared_builds: SharedBuilds | None,
 ) -> Snapshot:
     if cancel.cancelled:
         raise errors.Cancelled(f"reading {side.describe()} was cancelled")
     with SidePool(side.spec, role, settings) as pool:
-        ins = Inspection(pool, filters, twins)
+        ins = Inspection(pool, filters, shared_builds)
         cancel._attach(ins)
         report = None
         if progress is not None:
@@ -308,13 +308,11 @@ def _read_databases(
     cancel; it runs in a daemon thread and must not hold the exit for its whole
     connect_timeout.
     """
-    from pgsd.workflow import bulk_work
-
     token = cancel or CancelToken()
     reading: set[str] = set()
-    # Objects both live sides read identically are built once (see catalog.twins). Only
+    # Objects both live sides read identically are built once (see catalog.shared_builds). Only
     # for two or more sides: alone, a side would fill it with objects nobody takes.
-    twins = Twins(sides=len(sides)) if len(sides) > 1 else None
+    shared_builds = SharedBuilds(sides=len(sides)) if len(sides) > 1 else None
 
     def report(role: str, step: str, done: int, total: int) -> None:
         reading.add(role)  # the first report comes once the side is connected
@@ -324,14 +322,13 @@ def _read_databases(
     finished: queue.Queue[tuple[str, Snapshot | None, BaseException | None]] = queue.Queue()
 
     def work(role: str, side: DatabaseSide) -> None:
-        with bulk_work():
-            try:
-                snap = _read_database(side, role, filters=filters, settings=settings, progress=report,
-                                      cancel=token, twins=twins)
-            except BaseException as e:  # noqa: BLE001 - handed to the main thread
-                finished.put((role, None, e))
-            else:
-                finished.put((role, snap, None))
+        try:
+            snap = _read_database(side, role, filters=filters, settings=settings, progress=report,
+                                  cancel=token, shared_builds=shared_builds)
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread
+            finished.put((role, None, e))
+        else:
+            finished.put((role, snap, None))
 
     threads = [
         threading.Thread(target=work, args=(role, side), name=f"pgsd-{role}", daemon=True)

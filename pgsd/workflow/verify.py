@@ -116,14 +116,11 @@ class VerifyResult:
 
 
 def compare(source: Snapshot, target: Snapshot, options: DiffOptions) -> ChangeSet:
-    from pgsd.workflow import bulk_work
-
-    with bulk_work():
-        return diff_snapshots(source=source, target=target, options=options)
+    return diff_snapshots(source=source, target=target, options=options)
 
 
 def _differences(changes: ChangeSet) -> list[str]:
-    return [f"{c.status.value} {c.key}" for c in changes.changes if not c.textual_only]
+    return [f"{c.status.value} {c.key}" for c in changes.changes if not c.same_meaning]
 
 
 def verify_plan(
@@ -192,7 +189,7 @@ def verify_plan(
         after = read_side(db.spec.conninfo(), "target", filters=target.filters)
         skip = {c.key for c in unreproduced.changes}
         left = compare(source, after, options)
-        result.left = [f"{c.status.value} {c.key}" for c in left.changes if not c.textual_only and c.key not in skip]
+        result.left = [f"{c.status.value} {c.key}" for c in left.changes if not c.same_meaning and c.key not in skip]
     result.seconds = time.perf_counter() - started
     return result
 

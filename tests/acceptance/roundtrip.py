@@ -16,7 +16,7 @@ from tests.acceptance.rows import lost_rows, read_rows
 def describe(cs: ChangeSet) -> str:
     lines = []
     for c in cs.changes:
-        if c.textual_only:
+        if c.same_meaning:
             continue
         fields = "; ".join(f"{f.name}: {f.old!r} -> {f.new!r}" for f in c.fields)
         lines.append(f"  {c.status.value} {c.key} {fields}")
@@ -25,7 +25,7 @@ def describe(cs: ChangeSet) -> str:
 
 def assert_same_as_alone(snapshot: Snapshot, dsn: str, side: str, filters: Filters) -> None:
     """A side read beside the other (sharing the objects both read identically, see
-    catalog.twins) must be exactly what reading it alone gives."""
+    catalog.shared_builds) must be exactly what reading it alone gives."""
     alone = read_side(dsn, side, filters=filters)
     assert snapshot.objects == alone.objects, f"{side} read beside the other side differs from {side} read alone"
     assert snapshot.dependencies == alone.dependencies

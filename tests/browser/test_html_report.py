@@ -54,7 +54,7 @@ def demo_report(pg_server, new_db, tmp_path) -> tuple[Path, int]:
     plan = workflow.plan(changes)
     path = tmp_path / "report.html"
     path.write_text(render("html", changes, plan, generated_at="2026-01-02T03:04:05+00:00", pgsd_version="t"))
-    return path, sum(1 for c in changes.changes if not c.textual_only)
+    return path, sum(1 for c in changes.changes if not c.same_meaning)
 
 
 class _Dom(HTMLParser):

@@ -112,7 +112,7 @@ def canned_plan(changes: ChangeSet, options: PlanOptions, selected: set[str] | N
     keys = sorted(selected if selected is not None else {c.key for c in changes.changes})
     statements = []
     for c in changes.changes:
-        if c.key not in keys or c.textual_only:
+        if c.key not in keys or c.same_meaning:
             continue
         if c.status.value == "removed":
             hazards = (Hazard(type=HazardType.DATA_LOSS, message=f"drops {c.key}"),)

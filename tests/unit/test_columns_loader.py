@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.relations import COLUMNS_COLUMNS, LoadedTable, load_columns
-from pgsd.catalog.twins import Twins
+from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.model.objects import Column, child_key
 from pgsd.model.server import ServerInfo
 
@@ -19,18 +19,18 @@ def _row(relid: int, attnum: int, name: str, type_: str = "integer") -> tuple:
     return tuple(values[c] for c in COLUMNS_COLUMNS)
 
 
-def _side(rows: list[tuple], tables: dict[int, LoadedTable], twins: Twins | None) -> LoadContext:
-    ctx = LoadContext(session=None, server=ServerInfo.model_construct(version_num=180000), twins=twins)  # type: ignore[arg-type]
+def _side(rows: list[tuple], tables: dict[int, LoadedTable], shared: SharedBuilds | None) -> LoadContext:
+    ctx = LoadContext(session=None, server=ServerInfo.model_construct(version_num=180000), shared_builds=shared)  # type: ignore[arg-type]
     ctx.shared["tables"] = tables
     ctx.rows = lambda name, columns: iter(rows)  # type: ignore[method-assign]
     return ctx
 
 
 def test_equal_tables_share_their_columns_and_keys_by_attnum():
-    twins = Twins()
+    shared = SharedBuilds()
     # attnum 2 was dropped: the keys list has a hole there
-    a = _side([_row(100, 1, "id"), _row(100, 3, "note", "text")], {100: T}, twins)
-    b = _side([_row(900, 1, "id"), _row(900, 3, "note", "text")], {900: T}, twins)
+    a = _side([_row(100, 1, "id"), _row(100, 3, "note", "text")], {100: T}, shared)
+    b = _side([_row(900, 1, "id"), _row(900, 3, "note", "text")], {900: T}, shared)
     cols_a, cols_b = load_columns(a), load_columns(b)
     assert [c.key for c in cols_a] == ['column:public.t.id', 'column:public.t.note']
     assert all(x is y for x, y in zip(cols_a, cols_b, strict=True))
@@ -39,9 +39,9 @@ def test_equal_tables_share_their_columns_and_keys_by_attnum():
 
 
 def test_a_table_with_one_column_changed_is_built_on_each_side():
-    twins = Twins()
-    a = _side([_row(100, 1, "id"), _row(100, 2, "n", "integer")], {100: T}, twins)
-    b = _side([_row(900, 1, "id"), _row(900, 2, "n", "bigint")], {900: T}, twins)
+    shared = SharedBuilds()
+    a = _side([_row(100, 1, "id"), _row(100, 2, "n", "integer")], {100: T}, shared)
+    b = _side([_row(900, 1, "id"), _row(900, 2, "n", "bigint")], {900: T}, shared)
     cols_a, cols_b = load_columns(a), load_columns(b)
     assert cols_a[0] == cols_b[0] and cols_a[0] is not cols_b[0]
     assert (cols_a[1].type, cols_b[1].type) == ("integer", "bigint")
@@ -50,9 +50,9 @@ def test_a_table_with_one_column_changed_is_built_on_each_side():
 def test_columns_of_a_table_arriving_in_two_groups_are_all_registered_on_a_private_list():
     """Only if the query stopped ordering by table: a second group of the same table
     adds its keys to a copy, never to a list the other side shares."""
-    twins = Twins()
-    a = _side([_row(100, 1, "id")], {100: T}, twins)
-    b = _side([_row(900, 1, "id"), _row(901, 1, "id"), _row(900, 2, "n")], {900: T, 901: U}, twins)
+    shared = SharedBuilds()
+    a = _side([_row(100, 1, "id")], {100: T}, shared)
+    b = _side([_row(900, 1, "id"), _row(901, 1, "id"), _row(900, 2, "n")], {900: T, 901: U}, shared)
     load_columns(a)
     cols_b = load_columns(b)
     assert [c.key for c in cols_b] == ["column:public.t.id", "column:public.u.id", "column:public.t.n"]

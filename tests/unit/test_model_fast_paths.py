@@ -87,3 +87,29 @@ def test_snapshot_json_written_in_pieces_reads_back_whole():
     again = Snapshot.from_json(text)
     assert again.objects == snap.objects and again.dependencies == snap.dependencies
     assert json.loads(Snapshot().to_json()) == json.loads(Snapshot().model_dump_json())
+
+
+def test_the_hand_kept_list_of_cached_names_is_every_cached_name_of_the_model():
+    """pgsd.model.fast reserves template slots for CACHED_NAMES: a cached name missing from
+    the list turns every object that computes it into a plain dict, twice the size."""
+    from pgsd.model import fast  # noqa: PLC0415
+    from pgsd.model.objects import AnyObject, DbObject  # noqa: PLC0415
+
+    found = {
+        name
+        for cls in (DbObject, *AnyObject.__origin__.__args__)
+        for klass in cls.__mro__
+        for name, value in vars(klass).items()
+        if isinstance(value, fast.cached_name)
+    }
+    assert found == set(fast.CACHED_NAMES)
+
+
+def test_computing_a_cached_name_keeps_the_dict_split():
+    import sys  # noqa: PLC0415
+
+    built = Column.from_catalog(schema_name="s", table="t", name="c", type="int")
+    before = sys.getsizeof(built.__dict__)
+    built.key  # noqa: B018 - computed and stored in the object's dict
+    built.display_name  # noqa: B018
+    assert sys.getsizeof(built.__dict__) == before

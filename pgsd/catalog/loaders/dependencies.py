@@ -1,7 +1,7 @@
 """Dependency edges between keys, from one pg_depend query.
 
 Runs after every object loader, so ``ctx.oids`` maps whatever was loaded (keys made by
-``oid_key``, composed inline here: this loop sees one row per pg_depend entry), and
+``oid_key``, see pgsd.catalog.oid_keys: this loop sees one row per pg_depend entry), and
 ``ctx.column_keys`` every loaded table's columns by attnum. Each
 pg_depend row names two catalog objects; both ends are translated to keys and the
 row becomes ``Dependency(dependent, referenced)``. The translation follows the model
@@ -23,8 +23,9 @@ column's default depends on the sequence, so keeping both would make a cycle.
 
 from __future__ import annotations
 
-from pgsd.catalog.context import LoadContext, catalog_base
-from pgsd.catalog.twins import leave, registry
+from pgsd.catalog.context import LoadContext
+from pgsd.catalog.oid_keys import catalog_base, finder
+from pgsd.catalog.shared_builds import done_with, shared_registry
 from pgsd.model.snapshot import Dependency
 
 
@@ -44,13 +45,13 @@ class _Bases(dict):
 
 
 def load_dependencies(ctx: LoadContext) -> list[Dependency]:
-    get = ctx.oids.get
+    find = finder(ctx.oids)
     base = _Bases()  # (catalog -> its part of an oid_key)
     pg_class, pg_rewrite, pg_extension = base["pg_class"], base["pg_rewrite"], base["pg_extension"]
     columns = ctx.column_keys  # table OID -> column keys by attnum
     # One Dependency per distinct edge, shared with the other side when it has the same
-    # edge (both ends are shared keys, see twins); this side's list holds references only.
-    known = registry(ctx, "dependency")
+    # edge (both ends are shared keys, see shared_builds); this side's list holds references only.
+    known = shared_registry(ctx, "dependency")
     lookup = known.get
     new_tuple = tuple.__new__  # Dependency(pair) without _make's classmethod call: half the cost
     found: list[Dependency] = []
@@ -58,26 +59,26 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
          parent, ref_extension) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
         # ---- the dependent
         if cat == "pg_rewrite":
-            dep = None if is_return_rule else get(pg_rewrite | (objid << 16))
+            dep = None if is_return_rule else find(pg_rewrite, objid)
             if dep is None and rule_rel is not None:
-                dep = get(pg_class | (rule_rel << 16))
+                dep = find(pg_class, rule_rel)
         elif cat == "pg_attrdef":
             if ad_rel is None:
                 continue
             keys = columns.get(ad_rel)
             dep = keys[ad_num] if keys is not None and ad_num < len(keys) else None
             if dep is None:
-                dep = get(pg_class | (ad_rel << 16))
+                dep = find(pg_class, ad_rel)
         elif sub and cat == "pg_class":
             keys = columns.get(objid)
             dep = keys[sub] if keys is not None and sub < len(keys) else None
             if dep is None:
-                dep = get(pg_class | (objid << 16))
+                dep = find(pg_class, objid)
         else:
             cat_base = base[cat]
-            dep = get(cat_base | (objid << 16) | sub) if sub else None
+            dep = find(cat_base, objid, sub) if sub else None
             if dep is None:
-                dep = get(cat_base | (objid << 16))
+                dep = find(cat_base, objid)
         if dep is None:
             continue
 
@@ -86,19 +87,19 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
             keys = columns.get(refobjid)
             ref = keys[refsub] if keys is not None and refsub < len(keys) else None
             if ref is None:
-                ref = get(pg_class | (refobjid << 16))
+                ref = find(pg_class, refobjid)
         else:
             ref_base = base[refcat]
-            ref = get(ref_base | (refobjid << 16) | refsub) if refsub else None
+            ref = find(ref_base, refobjid, refsub) if refsub else None
             if ref is None:
-                ref = get(ref_base | (refobjid << 16))
+                ref = find(ref_base, refobjid)
         if ref is None and ref_extension is not None:
-            ref = get(pg_extension | (ref_extension << 16))
+            ref = find(pg_extension, ref_extension)
         if ref is None or ref == dep:
             continue
 
         # ---- implied or circular edges
-        if parent is not None and ref == get(pg_class | (parent << 16)):
+        if parent is not None and ref == find(pg_class, parent):
             continue
         pair = (dep, ref)
         edge = lookup(pair)
@@ -114,7 +115,7 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
         if edge != last:
             out.append(edge)
             last = edge
-    leave(ctx, "dependency")
+    done_with(ctx, "dependency")
     return out
 
 

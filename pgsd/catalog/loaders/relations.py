@@ -25,9 +25,10 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from pgsd.catalog.context import LoadContext, catalog_base
+from pgsd.catalog.context import LoadContext
+from pgsd.catalog.oid_keys import catalog_base, key_in
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.catalog.twins import leave, room, row_signature
+from pgsd.catalog.shared_builds import shared_kind
 from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import (
     Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key, child_key_prefix,
@@ -89,18 +90,14 @@ def load_sequences(ctx: LoadContext) -> list[DbObject]:
     (its table filtered out): it still says what ALTER SEQUENCE ... OWNED BY must name.
     """
     out: list[DbObject] = []
-    take, offer = room(ctx, "sequence")
+    shared = shared_kind(ctx, "sequence", not_signature=_OID)
     for row in ctx.fetch("sequences"):
         if not ctx.wanted(row["schema_name"], row["name"]):
             continue
-        signature = row_signature(row, _OID)
-        obj = take(signature)
-        if obj is None:
-            obj = _build_sequence(row)
-            offer(signature, obj)
+        obj = shared.build(None, row, _build_sequence)
         out.append(obj)
         ctx.register("pg_class", row["oid"], obj.key)
-    leave(ctx, "sequence")
+    shared.done()
     return out
 
 
@@ -108,7 +105,7 @@ _OID = frozenset({"oid"})
 
 
 def _build_sequence(row: dict[str, Any]) -> Sequence:
-    """The sequence a ``sequences`` row describes (from the row alone: see twins)."""
+    """The sequence a ``sequences`` row describes (from the row alone: see shared_builds)."""
     owned_by = None
     if row["owned_column"] is not None:
         owned_by = column_key(row["owned_schema"], row["owned_table"], row["owned_column"])
@@ -145,16 +142,12 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     table_oids: set[int] = set()
     tables: dict[int, LoadedTable] = {}
     stats: dict[str, TableStats] = {}
-    take, offer = room(ctx, "table")
+    shared = shared_kind(ctx, "table", not_signature=_TABLE_OIDS)
     for row in ctx.fetch("tables"):
         schema, name = row["schema_name"], row["name"]
         if not ctx.wanted(schema, name):
             continue
-        signature = row_signature(row, _TABLE_OIDS)
-        obj = take(signature)
-        if obj is None:
-            obj = _build_table(row)
-            offer(signature, obj)
+        obj = shared.build(None, row, _build_table)
         out.append(obj)
         key = obj.key
         oid = row["oid"]
@@ -170,13 +163,13 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     ctx.shared["table_oids"] = table_oids
     ctx.shared["tables"] = tables
     ctx.shared["table_stats"] = stats
-    leave(ctx, "table")
+    shared.done()
     return out
 
 
 _STATS = ("stat_reltuples", "stat_relpages", "stat_bytes", "stat_indexes", "stat_analyzed", "stat_null_columns")
 # OIDs and sizes are not part of what a table is built from: equal tables on both sides
-# are twins whatever their data
+# are shared whatever their data
 _TABLE_OIDS = frozenset({"oid", "reltype", "reltype_array", *_STATS})
 
 
@@ -201,7 +194,7 @@ def table_stats(row: dict[str, Any], major: int) -> TableStats:
 
 
 def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
-    """The table a ``tables`` row describes (from the row alone: see twins).
+    """The table a ``tables`` row describes (from the row alone: see shared_builds).
 
     Filled into a copy of the kind's catalog template, as the children's loaders do:
     a keyword call with twenty arguments cost half of what this loader does per table.
@@ -298,14 +291,15 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
     repeat across tables (``id``, ``integer``), so they are interned: one string each.
 
     The query returns a table's columns together (ordered by table and attnum), so a
-    table's columns are built, shared with the other side (see twins) and registered
+    table's columns are built, shared with the other side (see shared_builds) and registered
     as one: a whole table's worth of rows is one signature, one lookup and one list
     of keys. A table with one column changed is built again entirely on the other side.
     """
     tables = _loaded_tables(ctx)
     column_keys = ctx.column_keys
     template = Column.catalog_template()
-    take, offer = room(ctx, "table columns")
+    shared = shared_kind(ctx, "table columns", COLUMNS_COLUMNS, not_signature=("attrelid",))
+    fields = shared.fields
     intern = sys.intern
     out: list[DbObject] = []
     for relid, group in groupby(ctx.rows("columns", COLUMNS_COLUMNS), _FIRST):
@@ -314,12 +308,9 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
             continue
         # everything the columns are built from: their rows without attrelid, and their
         # table (the key names the table; the owner is what ACLs are normalised against)
-        rows = tuple([row[1:] for row in group])
-        signature = (table.key, table.owner, rows)
-        columns = take(signature)
-        if columns is None:
-            columns = _build_table_columns(rows, table, template, intern)
-            offer(signature, columns)
+        rows = tuple([fields(row) for row in group])
+        columns = shared.build_signed((table.key, table.owner, rows), rows, _build_table_columns,
+                                      table, template, intern)
         objects, keys = columns
         out.extend(objects)
         if relid in column_keys:  # only if the query stopped grouping by table
@@ -330,7 +321,7 @@ def load_columns(ctx: LoadContext) -> list[DbObject]:
                     ctx.register_column(relid, position, key)
         else:
             column_keys[relid] = keys  # never changed afterwards: the sides may share it
-    leave(ctx, "table columns")
+    shared.done()
     return out
 
 
@@ -398,7 +389,8 @@ CONSTRAINTS_COLUMNS = (
     "oid", "conrelid", "index_oid", "name", "type", "definition", "deferrable", "deferred", "validated",
     "enforced", "no_inherit", "is_local", "ref_schema", "ref_name", "index_name", "comment", "index_comment",
 )
-"""The OIDs come first: the rest of the row is the constraint's signature (see twins)."""
+_CONSTRAINT_OIDS = ("oid", "conrelid", "index_oid")
+"""Not in a constraint's signature (see shared_builds): its table's key stands for conrelid."""
 
 
 def load_constraints(ctx: LoadContext) -> list[DbObject]:
@@ -413,24 +405,20 @@ def load_constraints(ctx: LoadContext) -> list[DbObject]:
     pg_class = catalog_base("pg_class")
     pg_constraint = catalog_base("pg_constraint")
     template = Constraint.catalog_template()
-    take, offer = room(ctx, "constraint")
+    shared = shared_kind(ctx, "constraint", CONSTRAINTS_COLUMNS, not_signature=_CONSTRAINT_OIDS)
     out: list[DbObject] = []
     for row in ctx.rows("constraints", CONSTRAINTS_COLUMNS):
         oid, relid, index_oid = row[0], row[1], row[2]
         table = tables.get(relid)
         if table is None:
             continue
-        signature = (table.key, row[3:])
-        obj = take(signature)
-        if obj is None:
-            obj = _build_constraint(row, table, template)
-            offer(signature, obj)
+        obj = shared.build(table.key, row, _build_constraint, table, template)
         out.append(obj)
         key = obj.key
-        register(pg_constraint | (oid << 16), key)
+        register(key_in(pg_constraint, oid), key)
         if index_oid is not None:
-            register(pg_class | (index_oid << 16), key)
-    leave(ctx, "constraint")
+            register(key_in(pg_class, index_oid), key)
+    shared.done()
     return out
 
 
@@ -484,7 +472,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
     register = ctx.oids.__setitem__
     pg_class = catalog_base("pg_class")
     template = Index.catalog_template()
-    take, offer = room(ctx, "index")
+    shared = shared_kind(ctx, "index", INDEXES_COLUMNS, not_signature=("oid", "indrelid"))
     out: list[DbObject] = []
     for row in ctx.rows("indexes", INDEXES_COLUMNS):
         oid, relid, relkind, schema, table_name, name = row[:6]
@@ -499,14 +487,10 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
             if table is None:
                 continue
         # the row names the table (schema_name, table_name): its key follows from them
-        signature = row[2:]
-        obj = take(signature)
-        if obj is None:
-            obj = _build_index(row, table, template)
-            offer(signature, obj)
+        obj = shared.build(None, row, _build_index, table, template)
         out.append(obj)
-        register(pg_class | (oid << 16), obj.key)  # schema-wide: see Index.key
-    leave(ctx, "index")
+        register(key_in(pg_class, oid), obj.key)  # schema-wide: see Index.key
+    shared.done()
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.catalog.twins import leave, room, row_signature
+from pgsd.catalog.shared_builds import shared_kind
 from pgsd.model.names import qualified, quote_ident, quote_literal
 from pgsd.model.objects import DbObject, EventTrigger, Function
 
@@ -81,18 +81,14 @@ def aggregate_definition(row: dict[str, Any]) -> str:
 def load_functions(ctx: LoadContext) -> list[DbObject]:
     """Every routine, one query; aggregates get a built definition instead of pg_get_functiondef."""
     out: list[DbObject] = []
-    take, offer = room(ctx, "function")
+    shared = shared_kind(ctx, "function", not_signature=_OID)
     for row in ctx.fetch("functions"):
         if not ctx.wanted(row["schema_name"], row["name"]):
             continue
-        signature = row_signature(row, _OID)
-        fn = take(signature)
-        if fn is None:
-            fn = _build_function(row)
-            offer(signature, fn)
+        fn = shared.build(None, row, _build_function)
         out.append(fn)
         ctx.register("pg_proc", row["oid"], fn.key)
-    leave(ctx, "function")
+    shared.done()
     return out
 
 
@@ -100,7 +96,7 @@ _OID = frozenset({"oid"})
 
 
 def _build_function(row: dict[str, Any]) -> Function:
-    """The routine a ``functions`` row describes (from the row alone: see twins)."""
+    """The routine a ``functions`` row describes (from the row alone: see shared_builds)."""
     kind = row["routine_kind"]
     definition = aggregate_definition(row) if kind == "a" else row["definition"]
     language = row["language"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
-from pgsd.catalog.twins import leave, room, row_signature
+from pgsd.catalog.shared_builds import shared_kind
 from pgsd.model.objects import DbObject, MaterializedView, View
 
 
@@ -24,21 +24,17 @@ def _column_comments(row: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 def load_views(ctx: LoadContext) -> list[DbObject]:
     """Both relkinds come from one query; the shared fields are built once."""
     out: list[DbObject] = []
-    take, offer = room(ctx, "view")
+    shared = shared_kind(ctx, "view", not_signature=_OIDS)
     for row in ctx.fetch("views"):
         if not ctx.wanted(row["schema_name"], row["name"]):
             continue
-        signature = row_signature(row, _OIDS)
-        obj = take(signature)
-        if obj is None:
-            obj = _build_view(row)
-            offer(signature, obj)
+        obj = shared.build(None, row, _build_view)
         out.append(obj)
         ctx.register("pg_class", row["oid"], obj.key)
         ctx.register("pg_type", row["reltype"], obj.key)
         if row["reltype_array"]:
             ctx.register("pg_type", row["reltype_array"], obj.key)
-    leave(ctx, "view")
+    shared.done()
     return out
 
 
@@ -46,7 +42,7 @@ _OIDS = frozenset({"oid", "reltype", "reltype_array"})
 
 
 def _build_view(row: dict[str, Any]) -> View | MaterializedView:
-    """The view a ``views`` row describes (from the row alone: see twins)."""
+    """The view a ``views`` row describes (from the row alone: see shared_builds)."""
     fields: dict[str, Any] = dict(
         schema_name=row["schema_name"],
         name=row["name"],

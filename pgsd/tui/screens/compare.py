@@ -370,7 +370,7 @@ class CompareScreen(Screen[None]):
         change = self.changes.by_key.get(entry.key) if self.changes else None
         if change is not None and change.fields:
             text += f" [dim]({escape(', '.join(sorted(change.changed_fields)))})[/]"
-        if entry.textual_only:
+        if entry.same_meaning:
             text += " [dim]same meaning[/]"
         return text
 
@@ -394,7 +394,7 @@ class CompareScreen(Screen[None]):
         if entry.status == "identical":
             ddl.show_message(f"Plan for {entry.label}", "-- identical on both sides: nothing to do\n")
             return
-        if entry.textual_only:
+        if entry.same_meaning:
             ddl.show_message(
                 f"Plan for {entry.label}", "-- only printed differently by the two servers: nothing to do\n"
             )

@@ -387,8 +387,8 @@ class ObjectTree(ScrollView, can_focus=True):
                 segs.append(Segment("[ ] ", self._style("dim")))
             status_style = self._style(e.status)
             segs.append(Segment(MARKERS[e.status] + " ", status_style))
-            label_style = self._style("dim") if (e.status == "identical" or e.textual_only) else Style()
-            note = "  (same meaning)" if e.textual_only else ""
+            label_style = self._style("dim") if (e.status == "identical" or e.same_meaning) else Style()
+            note = "  (same meaning)" if e.same_meaning else ""
             room = width - 10 - len(note)
             if len(e.label) > room and note:
                 note, room = "", room + len(note)

@@ -1,0 +1,71 @@
+"""The collector pause and short switch interval are the CLI's process policy, not the workflow's.
+
+The app calls ``pgsd.workflow`` too and must keep its collector running; the CLI's commands
+apply the policy for the whole command (pgsd.cli.process).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+import pytest
+
+from pgsd import workflow
+from pgsd.cli import cmd_diff, process
+from pgsd.cli.main import main
+from pgsd.model.objects import Column, Table
+from pgsd.model.snapshot import Snapshot
+
+
+def _snapshot(column_type: str) -> Snapshot:
+    table = Table(schema_name="public", name="events", owner="o")
+    column = Column(schema_name="public", table="events", name="amount", owner="o", position=1, type=column_type)
+    return Snapshot(objects=(column, table))
+
+
+def _recording(monkeypatch: pytest.MonkeyPatch, module: object, name: str, seen: list) -> None:
+    real = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        seen.append((gc.isenabled(), sys.getswitchinterval()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+def test_workflow_compare_and_plan_leave_the_collector_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert gc.isenabled()
+    interval = sys.getswitchinterval()
+    seen: list = []
+    _recording(monkeypatch, workflow, "diff_snapshots", seen)
+    _recording(monkeypatch, workflow, "build_plan", seen)
+    changes = workflow.compare(_snapshot("bigint"), _snapshot("integer"))
+    workflow.plan(changes)
+    assert len(changes.changes) == 1
+    assert seen == [(True, interval), (True, interval)]
+
+
+def test_pgsd_diff_runs_with_the_batch_policy_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    source, target = tmp_path / "source.json", tmp_path / "target.json"
+    source.write_text(_snapshot("bigint").to_json())
+    target.write_text(_snapshot("integer").to_json())
+    interval = sys.getswitchinterval()
+    seen: list = []
+    _recording(monkeypatch, cmd_diff, "compare", seen)
+    _recording(monkeypatch, cmd_diff, "plan", seen)
+    assert main(["diff", str(source), str(target)]) == 1
+    assert "ALTER TABLE" in capsys.readouterr().out
+    assert seen == [(False, process.BATCH_SWITCH_INTERVAL)] * 2
+    assert gc.isenabled() and sys.getswitchinterval() == interval
+
+
+def test_batch_job_is_reentrant() -> None:
+    with process.batch_job():
+        with process.batch_job():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
