@@ -27,8 +27,10 @@ class Kind:
     create_rank: int
     """Order among statements the planner could run in either order (dependencies decide first)."""
     viewish: bool = False
-    """PostgreSQL refuses to keep it while an object it uses changes shape (a column's type, say):
-    the planner drops it before such a change and recreates it after."""
+    """PostgreSQL refuses to keep it while an object it uses changes shape (a column's type, say,
+    or a type rebuilt under a temporary name): the planner drops it before such a change and
+    recreates it after. Views and the like; functions too (a signature follows a renamed type,
+    and ``BEGIN ATOMIC`` / ``RETURN`` bodies record the columns they read)."""
     relation: bool = False
     """It takes a name in its schema's relation namespace (pg_class)."""
     type_name: bool = False
@@ -65,7 +67,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("view", o.View, "view", 17, viewish=True, relation=True, type_name=True, holds_children=True),
     Kind("materialized_view", o.MaterializedView, "materialized view", 18, viewish=True, relation=True,
          type_name=True, holds_children=True),
-    Kind("function", o.Function, "function", 16),
+    Kind("function", o.Function, "function", 16, viewish=True),
     Kind("trigger", o.Trigger, "trigger", 19, viewish=True),
     Kind("rule", o.Rule, "rule", 20, viewish=True),
     Kind("policy", o.Policy, "policy", 21, viewish=True),
