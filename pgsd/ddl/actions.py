@@ -119,6 +119,7 @@ def _classify_changed(state: Actions, c: Change) -> None:
 def propagate(state: Actions) -> None:
     """Spread drops and recreates to children and dependents until nothing changes."""
     _Spread(state).run()
+    _foreign_keys_between_dropped_tables(state)
     _partition_membership(state)
     _columns_come_with_their_table(state)
     _inherited_columns_come_with_their_parent(state)
@@ -247,3 +248,22 @@ def _partition_membership(state: Actions) -> None:
                 if col in state.drop:
                     state.drop.discard(col)
                     state.implicit_drop[col] = key
+
+
+def _foreign_keys_between_dropped_tables(state: Actions) -> None:
+    """A foreign key that goes with its table but references another table that goes too is
+    dropped on its own first: two tables referencing each other cannot be dropped one by one
+    ("other objects depend on it"), and ``DROP TABLE`` would take the key along too late."""
+    tgt = state.cs.target
+    for dependent, dependency in sorted(tgt.edges()):
+        owner = state.implicit_drop.get(dependent)
+        obj = tgt.get(dependent)
+        if owner is None or obj is None or obj.kind != "constraint" or getattr(obj, "type", None) != "f":
+            continue
+        if dependency == owner or dependency.startswith("column:") or not state.gone(dependency):
+            continue
+        if tgt.get(dependency) is not None and getattr(tgt.get(dependency), "parent_key", None) == owner:
+            continue
+        del state.implicit_drop[dependent]
+        state.drop.add(dependent)
+        state.reasons.setdefault(dependent, f"dropped before {owner}: it references {dependency}, which goes too")
