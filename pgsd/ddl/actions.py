@@ -25,7 +25,7 @@ from pgsd.ddl.plan import Statement
 from pgsd.ddl.render.base import Renderer
 from pgsd.diff.changes import Change, ChangeSet, Status
 from pgsd.errors import PlanError
-from pgsd.model.kinds import kind_of
+from pgsd.model.kinds import UNMODELLED_PREFIX, kind_of
 from pgsd.model.objects import DbObject
 
 __all__ = ["Actions", "classify", "inherited_columns", "propagate"]
@@ -119,6 +119,7 @@ def _classify_changed(state: Actions, c: Change) -> None:
 def propagate(state: Actions) -> None:
     """Spread drops and recreates to children and dependents until nothing changes."""
     _Spread(state).run()
+    _refuse_unmodelled_dependents(state)
     _foreign_keys_between_dropped_tables(state)
     _partition_membership(state)
     _columns_come_with_their_table(state)
@@ -267,3 +268,20 @@ def _foreign_keys_between_dropped_tables(state: Actions) -> None:
         del state.implicit_drop[dependent]
         state.drop.add(dependent)
         state.reasons.setdefault(dependent, f"dropped before {owner}: it references {dependency}, which goes too")
+
+
+def _refuse_unmodelled_dependents(state: Actions) -> None:
+    """Objects pgsd does not model cannot be dropped and recreated around a change: when one
+    uses what the plan drops or rebuilds, the script would fail half-way, so say so now."""
+    dependents = state.cs.target.dependents
+    blocked: dict[str, str] = {}
+    for key in sorted(state.drop | set(state.implicit_drop) | state.breakers):
+        for dep in dependents.get(key, ()):
+            if dep.startswith(UNMODELLED_PREFIX):
+                obj = state.cs.target.get(key)
+                used = f"{kind_of(obj.kind).label} {obj.display_name}" if obj is not None else key
+                blocked.setdefault(dep.removeprefix(UNMODELLED_PREFIX), used)
+    if blocked:
+        uses = "; ".join(f"{what} uses {used}" for what, used in sorted(blocked.items()))
+        raise PlanError(f"cannot plan: objects pgsd does not compare depend on what the plan drops or rebuilds"
+                        f" ({uses}); drop or change them by hand first")

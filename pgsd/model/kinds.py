@@ -82,6 +82,10 @@ KINDS: tuple[Kind, ...] = (
 
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 
+UNMODELLED_PREFIX = "unmodelled:"
+"""Dependency edges from an object pgsd does not model (an operator, a cast, a text search
+configuration) name it by this prefix and its description: no object has such a key."""
+
 UNKNOWN = Kind("", o.DbObject, "", 99)
 """What ``kind_of`` answers for a name no entry has: no property, ranked last."""
 
