@@ -276,12 +276,15 @@ def _refuse_unmodelled_dependents(state: Actions) -> None:
     dependents = state.cs.target.dependents
     blocked: dict[str, str] = {}
     for key in sorted(state.drop | set(state.implicit_drop) | state.breakers):
+        obj = state.cs.target.get(key)
+        if obj is not None and obj.kind == "extension":
+            continue  # operator classes and the like of an extension's own go with it
         for dep in dependents.get(key, ()):
             if dep.startswith(UNMODELLED_PREFIX):
-                obj = state.cs.target.get(key)
                 used = f"{kind_of(obj.kind).label} {obj.display_name}" if obj is not None else key
                 blocked.setdefault(dep.removeprefix(UNMODELLED_PREFIX), used)
     if blocked:
-        uses = "; ".join(f"{what} uses {used}" for what, used in sorted(blocked.items()))
+        named = [f"{what} uses {used}" for what, used in sorted(blocked.items())]
+        uses = "; ".join(named[:3]) + (f"; and {len(named) - 3} more" if len(named) > 3 else "")
         raise PlanError(f"cannot plan: objects pgsd does not compare depend on what the plan drops or rebuilds"
                         f" ({uses}); drop or change them by hand first")
