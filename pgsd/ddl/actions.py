@@ -252,22 +252,40 @@ def _partition_membership(state: Actions) -> None:
 
 
 def _foreign_keys_between_dropped_tables(state: Actions) -> None:
-    """A foreign key that goes with its table but references another table that goes too is
-    dropped on its own first: two tables referencing each other cannot be dropped one by one
-    ("other objects depend on it"), and ``DROP TABLE`` would take the key along too late."""
+    """Foreign keys that go with their tables but make a cycle of references among dropped
+    tables are dropped on their own first: such tables cannot be dropped one by one ("other
+    objects depend on it"), and ``DROP TABLE`` would take the key along too late."""
     tgt = state.cs.target
+    keys: dict[str, tuple[str, str]] = {}  # foreign key -> (its table, the table it references)
     for dependent, dependency in sorted(tgt.edges()):
         owner = state.implicit_drop.get(dependent)
-        obj = tgt.get(dependent)
-        if owner is None or obj is None or obj.kind != "constraint" or getattr(obj, "type", None) != "f":
+        obj, ref = tgt.get(dependent), tgt.get(dependency)
+        if owner is None or obj is None or ref is None or obj.kind != "constraint" or getattr(obj, "type", None) != "f":
             continue
-        if dependency == owner or dependency.startswith("column:") or not state.gone(dependency):
-            continue
-        if tgt.get(dependency) is not None and getattr(tgt.get(dependency), "parent_key", None) == owner:
-            continue
-        del state.implicit_drop[dependent]
-        state.drop.add(dependent)
-        state.reasons.setdefault(dependent, f"dropped before {owner}: it references {dependency}, which goes too")
+        table = ref.parent_key or ref.key
+        if table != owner and state.gone(table):
+            keys[dependent] = (owner, table)
+    refs: dict[str, set[str]] = {}
+    for owner, table in keys.values():
+        refs.setdefault(owner, set()).add(table)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            t = todo.pop()
+            if t == goal:
+                return True
+            if t not in seen:
+                seen.add(t)
+                todo.extend(refs.get(t, ()))
+        return False
+
+    for fk, (owner, table) in sorted(keys.items()):
+        if reaches(table, owner):
+            del state.implicit_drop[fk]
+            state.drop.add(fk)
+            state.reasons.setdefault(fk, f"dropped before {owner}: its references to {table} make a cycle")
 
 
 def _refuse_unmodelled_dependents(state: Actions) -> None:
