@@ -25,7 +25,7 @@ from pgsd.ddl.plan import Statement
 from pgsd.ddl.render.base import Renderer
 from pgsd.diff.changes import Change, ChangeSet, Status
 from pgsd.errors import PlanError
-from pgsd.model.kinds import kind_of
+from pgsd.model.kinds import UNMODELLED_PREFIX, kind_of
 from pgsd.model.objects import DbObject
 
 __all__ = ["Actions", "classify", "inherited_columns", "propagate"]
@@ -119,6 +119,8 @@ def _classify_changed(state: Actions, c: Change) -> None:
 def propagate(state: Actions) -> None:
     """Spread drops and recreates to children and dependents until nothing changes."""
     _Spread(state).run()
+    _refuse_unmodelled_dependents(state)
+    _foreign_keys_between_dropped_tables(state)
     _partition_membership(state)
     _columns_come_with_their_table(state)
     _inherited_columns_come_with_their_parent(state)
@@ -247,3 +249,60 @@ def _partition_membership(state: Actions) -> None:
                 if col in state.drop:
                     state.drop.discard(col)
                     state.implicit_drop[col] = key
+
+
+def _foreign_keys_between_dropped_tables(state: Actions) -> None:
+    """Foreign keys that go with their tables but make a cycle of references among dropped
+    tables are dropped on their own first: such tables cannot be dropped one by one ("other
+    objects depend on it"), and ``DROP TABLE`` would take the key along too late."""
+    tgt = state.cs.target
+    keys: dict[str, tuple[str, str]] = {}  # foreign key -> (its table, the table it references)
+    for dependent, dependency in sorted(tgt.edges()):
+        owner = state.implicit_drop.get(dependent)
+        obj, ref = tgt.get(dependent), tgt.get(dependency)
+        if owner is None or obj is None or ref is None or obj.kind != "constraint" or getattr(obj, "type", None) != "f":
+            continue
+        table = ref.parent_key or ref.key
+        if table != owner and state.gone(table):
+            keys[dependent] = (owner, table)
+    refs: dict[str, set[str]] = {}
+    for owner, table in keys.values():
+        refs.setdefault(owner, set()).add(table)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            t = todo.pop()
+            if t == goal:
+                return True
+            if t not in seen:
+                seen.add(t)
+                todo.extend(refs.get(t, ()))
+        return False
+
+    for fk, (owner, table) in sorted(keys.items()):
+        if reaches(table, owner):
+            del state.implicit_drop[fk]
+            state.drop.add(fk)
+            state.reasons.setdefault(fk, f"dropped before {owner}: its references to {table} make a cycle")
+
+
+def _refuse_unmodelled_dependents(state: Actions) -> None:
+    """Objects pgsd does not model cannot be dropped and recreated around a change: when one
+    uses what the plan drops or rebuilds, the script would fail half-way, so say so now."""
+    dependents = state.cs.target.dependents
+    blocked: dict[str, str] = {}
+    for key in sorted(state.drop | set(state.implicit_drop) | state.breakers):
+        obj = state.cs.target.get(key)
+        if obj is not None and obj.kind == "extension":
+            continue  # operator classes and the like of an extension's own go with it
+        for dep in dependents.get(key, ()):
+            if dep.startswith(UNMODELLED_PREFIX):
+                used = f"{kind_of(obj.kind).label} {obj.display_name}" if obj is not None else key
+                blocked.setdefault(dep.removeprefix(UNMODELLED_PREFIX), used)
+    if blocked:
+        named = [f"{what} uses {used}" for what, used in sorted(blocked.items())]
+        uses = "; ".join(named[:3]) + (f"; and {len(named) - 3} more" if len(named) > 3 else "")
+        raise PlanError(f"cannot plan: objects pgsd does not compare depend on what the plan drops or rebuilds"
+                        f" ({uses}); drop or change them by hand first")

@@ -71,6 +71,8 @@ class _Graph:
         self.prio: list[tuple] = []
         self.first: dict[tuple[str, str], int] = {}
         self.last: dict[tuple[str, str], int] = {}
+        self.made: dict[str, int] = {}
+        """Key -> its create action's first CREATE (statements freeing a name may come before)."""
         self.edges: dict[int, set[int]] = defaultdict(set)
 
     def link(self, a: int | None, b: int | None) -> None:
@@ -92,6 +94,8 @@ class _Graph:
                 self.prio.append((phase, rank, sub, key, i))
                 if i == 0:
                     self.first[(key, kind)] = idx
+                if kind == "create" and s.action == "create" and key not in self.made:
+                    self.made[key] = idx
                 self.last[(key, kind)] = idx
 
     def _ranks(self, obj: DbObject | None) -> tuple[int, int]:
@@ -121,7 +125,7 @@ class _Graph:
 
     def created_at(self, key: str) -> int | None:
         k = self._root(key, self.state.implicit_create)
-        c = self.first.get((k, "create"))
+        c = self.made.get(k, self.first.get((k, "create")))
         return c if c is not None or k == key else self.last.get((k, "alter"))
 
     def ready_at(self, key: str) -> int | None:

@@ -27,8 +27,10 @@ class Kind:
     create_rank: int
     """Order among statements the planner could run in either order (dependencies decide first)."""
     viewish: bool = False
-    """PostgreSQL refuses to keep it while an object it uses changes shape (a column's type, say):
-    the planner drops it before such a change and recreates it after."""
+    """PostgreSQL refuses to keep it while an object it uses changes shape (a column's type, say,
+    or a type rebuilt under a temporary name): the planner drops it before such a change and
+    recreates it after. Views and the like; functions too (a signature follows a renamed type,
+    and ``BEGIN ATOMIC`` / ``RETURN`` bodies record the columns they read)."""
     relation: bool = False
     """It takes a name in its schema's relation namespace (pg_class)."""
     type_name: bool = False
@@ -65,7 +67,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("view", o.View, "view", 29, viewish=True, relation=True, type_name=True, holds_children=True),
     Kind("materialized_view", o.MaterializedView, "materialized view", 30, viewish=True, relation=True,
          type_name=True, holds_children=True),
-    Kind("function", o.Function, "function", 28),
+    Kind("function", o.Function, "function", 28, viewish=True),
     Kind("trigger", o.Trigger, "trigger", 31, viewish=True),
     Kind("rule", o.Rule, "rule", 32, viewish=True),
     Kind("policy", o.Policy, "policy", 33, viewish=True),
@@ -93,6 +95,10 @@ KINDS: tuple[Kind, ...] = (
 )
 
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
+
+UNMODELLED_PREFIX = "unmodelled:"
+"""Dependency edges from an object pgsd does not model (an operator, a cast, a text search
+configuration) name it by this prefix and its description: no object has such a key."""
 
 UNKNOWN = Kind("", o.DbObject, "", 99)
 """What ``kind_of`` answers for a name no entry has: no property, ranked last."""

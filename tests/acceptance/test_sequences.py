@@ -44,8 +44,6 @@ def test_serial_to_identity_keeps_the_name_and_carries_on(pg_server):
     assert new_id == 4
 
 
-@pytest.mark.xfail(strict=True, reason="planner ordering: the serial's CREATE SEQUENCE comes before the column's "
-                                       "DROP IDENTITY, whose sequence holds the same name")
 def test_identity_to_serial_of_the_same_name(pg_server):
     name, new_id = _converge_then_insert(pg_server, SERIAL, IDENTITY)
     assert name == "public.orders_id_seq"

@@ -15,7 +15,9 @@ README ("Dependencies"):
 * a referenced extension member (a type or function an extension provides) maps to the
   extension, so objects using it are created after CREATE EXTENSION.
 
-Edges with an unmapped end, self-edges and edges from an object to the table it lives in
+A dependent of a kind pgsd does not model (the query describes it) becomes the key
+``unmodelled:<description>``, which names no object: the planner refuses to drop what
+it uses. Other edges with an unmapped end, self-edges and edges from an object to the table it lives in
 (the planner knows parents) are dropped. The query already leaves out a serial
 sequence's OWNED BY link back to its column: that is ``Sequence.owned_by``, and the
 column's default depends on the sequence, so keeping both would make a cycle.
@@ -26,13 +28,14 @@ from __future__ import annotations
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.oid_keys import catalog_base, finder
 from pgsd.catalog.shared_builds import done_with, shared_registry
+from pgsd.model.kinds import UNMODELLED_PREFIX
 from pgsd.model.snapshot import Dependency
-
 
 DEPENDENCIES_COLUMNS = (
     "cat", "objid", "objsubid", "refcat", "refobjid", "refobjsubid", "rule_rel", "is_return_rule",
-    "ad_rel", "ad_num", "parent_rel", "ref_extension",
+    "ad_rel", "ad_num", "parent_rel", "ref_extension", "unmodelled",
 )
+
 
 
 class _Bases(dict):
@@ -56,7 +59,7 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
     new_tuple = tuple.__new__  # Dependency(pair) without _make's classmethod call: half the cost
     found: list[Dependency] = []
     for (cat, objid, sub, refcat, refobjid, refsub, rule_rel, is_return_rule, ad_rel, ad_num,
-         parent, ref_extension) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
+         parent, ref_extension, unmodelled) in ctx.rows("dependencies", DEPENDENCIES_COLUMNS):
         # ---- the dependent
         if cat == "pg_rewrite":
             dep = None if is_return_rule else find(pg_rewrite, objid)
@@ -78,7 +81,7 @@ def load_dependencies(ctx: LoadContext) -> list[Dependency]:
             cat_base = base[cat]
             dep = find(cat_base, objid, sub) if sub else None
             if dep is None:
-                dep = find(cat_base, objid)
+                dep = find(cat_base, objid) or (unmodelled and UNMODELLED_PREFIX + unmodelled)
         if dep is None:
             continue
 

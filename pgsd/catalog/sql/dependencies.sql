@@ -5,7 +5,11 @@
 --   ad_rel / ad_num            a column default counts as its column;
 --   parent_rel                 the table the dependent lives in (edges to it are implied);
 --   ref_extension              the extension a referenced object belongs to, so an object
---                              using an extension's type or function depends on the extension.
+--                              using an extension's type or function depends on the extension;
+--   unmodelled                 for a dependent of a kind pgsd may not model (an operator, a
+--                              cast, a text search object: not an extension's member), its
+--                              description: an edge from it still blocks a plan that drops what
+--                              it uses.
 -- References to system objects (OID < 16384) can never map, except to schema public.
 -- Rows that could only produce dropped edges are filtered here, as they are numerous
 -- (three per table column with a default or in an index): a column default's 'a' link
@@ -35,7 +39,17 @@ SELECT d.classid::regclass::text AS cat,
            WHEN d.classid = 'pg_rewrite'::regclass AND rw.rulename <> '_RETURN' THEN rw.ev_class
            WHEN d.classid = 'pg_attrdef'::regclass THEN ad.adrelid
        END AS parent_rel,
-       ext.refobjid AS ref_extension
+       ext.refobjid AS ref_extension,
+       CASE
+           WHEN d.classid IN ('pg_operator'::regclass, 'pg_opclass'::regclass, 'pg_opfamily'::regclass,
+                              'pg_amop'::regclass, 'pg_amproc'::regclass, 'pg_cast'::regclass,
+                              'pg_conversion'::regclass, 'pg_transform'::regclass, 'pg_language'::regclass,
+                              'pg_am'::regclass, 'pg_ts_config'::regclass, 'pg_ts_dict'::regclass,
+                              'pg_ts_parser'::regclass, 'pg_ts_template'::regclass)
+                AND NOT EXISTS (SELECT FROM pg_depend m
+                                WHERE m.classid = d.classid AND m.objid = d.objid AND m.deptype = 'e')
+           THEN pg_describe_object(d.classid, d.objid, d.objsubid)
+       END AS unmodelled
 FROM pg_depend d
 LEFT JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND rw.oid = d.objid
 LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid

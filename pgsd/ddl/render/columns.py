@@ -562,6 +562,8 @@ class ColumnRenderer(Renderer):
         and a table-level REVOKE also takes back column grants, so a column's grants and
         comment come after the table's alters.
         """
+        if action == "drop" and old is not None and old.parent_key is not None:
+            return self._dropped_after_no_inherit(old, ctx)
         if action not in ("create", "alter") or new is None or new.parent_key is None:
             return []
         table = new.parent_key
@@ -571,6 +573,17 @@ class ColumnRenderer(Renderer):
         if detaching or only_grants:
             return [must_run(Step(new.key, f"{action}_starts")).after(Step(table, "alter_ends"))]
         return [must_run(Step(table, "alter_starts")).after(Step(new.key, f"{action}_ends"))]
+
+    @staticmethod
+    def _dropped_after_no_inherit(old: DbObject, ctx: RenderContext) -> list[Edge]:
+        """A column its table also inherits cannot be dropped ("cannot drop inherited column")
+        until the table's alter has said NO INHERIT to the parent that goes."""
+        assert old.parent_key is not None
+        before, after = ctx.in_target(old.parent_key), ctx.in_source(old.parent_key)
+        gone_parents = set(getattr(before, "inherits", ())) - set(getattr(after, "inherits", ()))
+        if after is None or not gone_parents:
+            return []
+        return [must_run(Step(old.key, "dropped")).after(Step(old.parent_key, "alter_ends"))]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str],
                        ctx: RenderContext) -> list[Statement] | None:

@@ -97,11 +97,23 @@ class SequenceRenderer(Renderer):
             f" INCREMENT BY {obj.increment} MINVALUE {obj.min_value} MAXVALUE {obj.max_value}"
             f" START WITH {obj.start} CACHE {obj.cache} {'CYCLE' if obj.cycle else 'NO CYCLE'}"
         )
-        out = [stmt(sql, obj, "create")]
+        out = [*self._identity_steps_aside(obj, ctx), stmt(sql, obj, "create")]
         if obj.owned_by is not None:
             out.extend(self._owned_by(obj, ctx))
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         return out
+
+    @staticmethod
+    def _identity_steps_aside(obj: Sequence, ctx: RenderContext) -> list[Statement]:
+        """A serial's sequence replacing an identity: the identity's own sequence, which is no
+        object of pgsd's and may hold the same name, is renamed away first. It still hands
+        over its value (``pg_get_serial_sequence`` finds it by the column), and DROP IDENTITY
+        drops it. ``IF EXISTS``: an identity sequence named otherwise holds no name to free."""
+        col = ctx.in_target(obj.owned_by) if obj.owned_by is not None else None
+        if not isinstance(col, Column) or not col.identity or ctx.in_target(obj.key) is not None:
+            return []
+        away = quote_ident(away_name(obj.name))
+        return [stmt(f"ALTER SEQUENCE IF EXISTS {obj.qualified_name} RENAME TO {away}", obj, "alter")]
 
     def _owned_by(self, obj: Sequence, ctx: RenderContext) -> list[Statement]:
         """OWNED BY apart from CREATE: the column usually needs the sequence first (its default)."""

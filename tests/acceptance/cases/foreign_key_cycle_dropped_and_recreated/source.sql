@@ -1,0 +1,4 @@
+CREATE TABLE keep (id int PRIMARY KEY);
+CREATE TABLE shelf (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, label text) PARTITION BY RANGE (id);
+CREATE INDEX shelf_label_idx ON shelf (label);
+INSERT INTO keep VALUES (1);

@@ -1,0 +1,12 @@
+CREATE TABLE keep (id int PRIMARY KEY);
+CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL, favourite_book int);
+CREATE TABLE books (id serial PRIMARY KEY, title text NOT NULL, author_id int REFERENCES authors);
+ALTER TABLE authors ADD CONSTRAINT authors_favourite_book_fkey FOREIGN KEY (favourite_book) REFERENCES books;
+CREATE INDEX books_title_idx ON books (title);
+CREATE TABLE shelf (id int PRIMARY KEY, label text);
+CREATE INDEX shelf_label_idx ON shelf (label);
+INSERT INTO keep VALUES (1);
+INSERT INTO authors (name) VALUES ('Ann');
+INSERT INTO books (title, author_id) VALUES ('First', 1);
+UPDATE authors SET favourite_book = 1;
+INSERT INTO shelf VALUES (1, 'top');

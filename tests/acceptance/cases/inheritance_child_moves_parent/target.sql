@@ -1,0 +1,6 @@
+CREATE TABLE vehicles (id int NOT NULL, wheels int);
+CREATE TABLE machines (id int NOT NULL, power_kw numeric);
+CREATE TABLE cars (id int NOT NULL, wheels int, model text) INHERITS (vehicles);
+INSERT INTO vehicles VALUES (1, 2);
+INSERT INTO cars VALUES (2, 4, 'estate');
+INSERT INTO machines VALUES (3, 1.5);
