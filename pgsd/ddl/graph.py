@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pgsd.ddl.actions import Actions
@@ -51,6 +51,41 @@ class Action:
 
 def order(state: Actions, actions: dict[tuple[str, str], Action]) -> tuple[list[Statement], list[str]]:
     """The statements of every action, in an order PostgreSQL accepts; notes on any cycle broken."""
+    g = _build(state, actions)
+    return toposort(g.nodes, g.prio, g.edges)
+
+
+def order_withholding(state: Actions, actions: dict[tuple[str, str], Action],
+                      withhold: Callable[[Statement], bool]) -> tuple[list[Statement], list[Statement], list[str]]:
+    """``order``, then the statements ``withhold`` picks left out, and with them every
+    statement that needs one of them to have run (the closure along the edges): a
+    script without them still runs. Returns (kept, withheld, notes); a statement withheld
+    only for what it needs says so in its ``reason``."""
+    g = _build(state, actions)
+    ordered, notes = toposort(g.nodes, g.prio, g.edges)
+    because: dict[int, str] = {}
+    stack = [i for i, s in enumerate(g.nodes) if withhold(s)]
+    for i in stack:
+        because[i] = ""
+    while stack:
+        i = stack.pop()
+        for j in g.edges.get(i, ()):
+            if j not in because:
+                because[j] = f"needs the withheld {g.nodes[i].sql.splitlines()[0][:100]}"
+                stack.append(j)
+    position = {id(s): i for i, s in enumerate(g.nodes)}
+    kept: list[Statement] = []
+    withheld: list[Statement] = []
+    for s in ordered:
+        i = position[id(s)]
+        if i not in because:
+            kept.append(s)
+        else:
+            withheld.append(s.model_copy(update={"reason": because[i]}) if because[i] else s)
+    return kept, withheld, notes
+
+
+def _build(state: Actions, actions: dict[tuple[str, str], Action]) -> _Graph:
     g = _Graph(state)
     g.add_nodes(actions)
     g.chain_actions(actions)
@@ -60,7 +95,7 @@ def order(state: Actions, actions: dict[tuple[str, str], Action]) -> tuple[list[
     g.declared(actions)
     g.requirements()
     g.names_freed_first()
-    return toposort(g.nodes, g.prio, g.edges)
+    return g
 
 
 class _Graph:

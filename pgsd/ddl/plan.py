@@ -69,7 +69,8 @@ class Plan(BaseModel):
 
     statements: tuple[Statement, ...] = ()
     withheld: tuple[Statement, ...] = ()
-    """Statements left out by the ``safe`` option (they would lose data)."""
+    """Statements left out by the ``safe`` option: they would lose data, or need (``reason``:
+    "needs the withheld ...") one that would to have run."""
     transaction: bool = True
     lock_timeout: str | None = None
     notes: tuple[str, ...] = ()

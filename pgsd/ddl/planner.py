@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pgsd.ddl.actions import Actions, classify, propagate
 from pgsd.ddl.context import PlanOptions, RenderContext
-from pgsd.ddl.graph import Action, order
+from pgsd.ddl.graph import Action, order, order_withholding
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.ddl.render import renderers
 from pgsd.ddl.selection import required_changes
@@ -41,16 +41,18 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
         changes = [c for c in changes if c.key in wanted]
     classify(state, changes)
     propagate(state)
-    ordered, notes = order(state, _render(state))
-    kept: list[Statement] = []
+    kept: list[Statement]
     withheld: list[Statement] = []
-    for s in ordered:
-        if opts.safe and HazardType.DATA_LOSS in s.hazard_types():
-            withheld.append(s)
-        else:
-            kept.append(s)
+    if opts.safe:
+        # closed under dependencies: what needs a withheld statement to have run is withheld too
+        kept, withheld, notes = order_withholding(state, _render(state),
+                                                  lambda s: HazardType.DATA_LOSS in s.hazard_types())
+    else:
+        kept, notes = order(state, _render(state))
     if withheld:
-        notes.append(f"safe mode withheld {len(withheld)} statement(s) that would lose data")
+        needing = sum(1 for s in withheld if s.reason.startswith("needs the withheld"))
+        notes.append(f"safe mode withheld {len(withheld)} statement(s): {len(withheld) - needing} would lose data"
+                     + (f", {needing} need one of those to have run" if needing else ""))
     return Plan(
         statements=tuple(kept),
         withheld=tuple(withheld),

@@ -13,8 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from pgsd.connect import ConnectionSpec
 from pgsd.ddl.context import PlanOptions
+from pgsd.ddl.plan import HazardType
+from pgsd.ddl.planner import build_plan
+from pgsd.diff.changes import diff_snapshots
+from pgsd.workflow import apply_plan, read_side
 from tests.acceptance.roundtrip import converge
+from tests.acceptance.rows import lost_rows, read_rows
 
 DEMO = Path(__file__).parents[2] / "pgsd" / "demo" / "sql"
 EXTRA_GRANT = "CREATE ROLE pgsd_demo_reader; GRANT USAGE ON SCHEMA shop TO pgsd_demo_reader;"
@@ -24,7 +30,12 @@ OPTIONS = {
     "not-valid": PlanOptions(not_valid=True),
     "concurrently": PlanOptions(concurrently=True),
     "no-transaction": PlanOptions(transaction=False),
+    "safe": PlanOptions(safe=True),
 }
+ZIP_DEFAULT = "ALTER TABLE shop.addresses ALTER COLUMN zip SET DEFAULT '';"
+"""v1's addresses.zip is NOT NULL without a default: added to v2's rows it cannot be
+filled (pgsd says so, see test_reverse_demo_says_zip_fails_with_rows); the backward
+runs give it the default a user would add."""
 
 
 def _load(pg_server, name: str, extra: str = "") -> str:
@@ -37,10 +48,64 @@ def _load(pg_server, name: str, extra: str = "") -> str:
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 def test_demo_plan_converges(pg_server, direction: str, option: str) -> None:
     src, tgt = ("shop_v2.sql", "shop_v1.sql") if direction == "forward" else ("shop_v1.sql", "shop_v2.sql")
-    source = _load(pg_server, src)
+    source = _load(pg_server, src, ZIP_DEFAULT if direction == "backward" else "")
     target = _load(pg_server, tgt)
     try:
-        converge(source, target, plan_options=OPTIONS[option])
+        if option == "safe":
+            _converge_safe(source, target)
+        else:
+            converge(source, target, plan_options=OPTIONS[option])
+    finally:
+        pg_server.drop_database(source)
+        pg_server.drop_database(target)
+
+
+def _converge_safe(source_dsn: str, target_dsn: str) -> None:
+    """--safe: the plan runs, rows survive, and all that is left is what it withheld."""
+    opts = PlanOptions(safe=True)
+    cs = diff_snapshots(source=read_side(source_dsn, "source"), target=read_side(target_dsn, "target"))
+    plan = build_plan(cs, opts)
+    assert plan.withheld, "the demo has data-loss statements to withhold"
+    rows_before = read_rows(target_dsn)
+    try:
+        apply_plan(ConnectionSpec.parse(target_dsn), plan)
+    except Exception as e:  # noqa: BLE001 - report the plan with any failure
+        pytest.fail(f"applying the safe plan failed: {e}\n--- plan ---\n{plan.to_sql()}")
+    assert not lost_rows(rows_before, read_rows(target_dsn), plan)
+    left = diff_snapshots(source=read_side(source_dsn, "source"), target=read_side(target_dsn, "target"))
+    again = build_plan(left, opts)
+    assert again.is_empty, f"a safe plan left more than it withheld:\n{again.to_sql()}"
+
+
+def test_reverse_demo_says_zip_fails_with_rows(pg_server) -> None:
+    """ADD COLUMN zip text NOT NULL on a table with rows: the statement says it fails."""
+    source, target = _load(pg_server, "shop_v1.sql"), _load(pg_server, "shop_v2.sql")
+    try:
+        cs = diff_snapshots(source=read_side(source, "source"), target=read_side(target, "target"))
+        plan = build_plan(cs)
+        (add_zip,) = [s for s in plan.statements if "ADD COLUMN zip" in s.sql]
+        assert HazardType.FAILS_IF_ROWS in add_zip.hazard_types()
+    finally:
+        pg_server.drop_database(source)
+        pg_server.drop_database(target)
+
+
+def test_safe_withholds_what_needs_a_withheld_statement(pg_server) -> None:
+    """--safe holds back DROP TABLE; the trigger's function the table uses stays too."""
+    source = pg_server.create_database()
+    target = pg_server.create_database()
+    pg_server.execute(target, """
+        CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+        CREATE TABLE public.t (id int PRIMARY KEY);
+        INSERT INTO public.t VALUES (1);
+        CREATE TRIGGER t_touch BEFORE UPDATE ON public.t FOR EACH ROW EXECUTE FUNCTION public.touch();
+    """)
+    try:
+        _converge_safe(source, target)
+        cs = diff_snapshots(source=read_side(source, "source"), target=read_side(target, "target"))
+        plan = build_plan(cs, PlanOptions(safe=True))
+        (drop_fn,) = [s for s in plan.withheld if s.sql.startswith("DROP FUNCTION public.touch")]
+        assert drop_fn.reason.startswith("needs the withheld DROP TABLE public.t"), plan.withheld
     finally:
         pg_server.drop_database(source)
         pg_server.drop_database(target)
