@@ -72,6 +72,8 @@ class Plan(BaseModel):
     """Statements left out by the ``safe`` option: they would lose data, or need (``reason``:
     "needs the withheld ...") one that would to have run."""
     transaction: bool = True
+    commit_data_loss_early: bool = False
+    """The user let statements that lose data commit ahead of a later transaction."""
     lock_timeout: str | None = None
     notes: tuple[str, ...] = ()
 
@@ -116,6 +118,8 @@ class Plan(BaseModel):
             if in_tx and not s.transactional:
                 out.append("COMMIT;")
                 in_tx = False
+            if self.transaction and not s.transactional:
+                out.append(sql_comment(f"transaction boundary: {_first_line(s.sql)} runs outside a transaction"))
             for h in s.hazards:
                 out.append(sql_comment(f"hazard {h.type.label}: {h.message}"))
             out.append(s.sql.rstrip().rstrip(";") + ";")
@@ -126,6 +130,15 @@ class Plan(BaseModel):
             script = "SET client_encoding = 'UTF8';\n" + script
         return script
 
+    def split_reasons(self) -> list[str]:
+        """Why the script runs as more than one transaction: one line per statement run
+        outside them (empty when it is one transaction, or none was asked for)."""
+        if not self.transaction:
+            return []
+        return [f"{_first_line(s.sql)}: " + "; ".join(h.message for h in s.hazards
+                                                         if h.type is HazardType.CANNOT_RUN_IN_TRANSACTION)
+                for s in self.statements if not s.transactional]
+
     def batches(self) -> list[tuple[bool, list[Statement]]]:
         """Consecutive statements grouped by whether they may share a transaction."""
         groups: list[tuple[bool, list[Statement]]] = []
@@ -135,3 +148,8 @@ class Plan(BaseModel):
             else:
                 groups.append((s.transactional, [s]))
         return groups
+
+
+def _first_line(sql: str) -> str:
+    line = sql.strip().splitlines()[0] if sql.strip() else ""
+    return line if len(line) <= 100 else line[:97] + "..."

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from pgsd.ddl.actions import Actions, classify, propagate
 from pgsd.ddl.context import PlanOptions, RenderContext
-from pgsd.ddl.graph import Action, order, order_withholding
+from pgsd.ddl.graph import Action, enum_additions_inside, order, order_withholding
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.ddl.render import renderers
+from pgsd.ddl.render.columns import server_version
 from pgsd.ddl.selection import required_changes
 from pgsd.diff.changes import ChangeSet
 
@@ -49,6 +50,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
                                                   lambda s: HazardType.DATA_LOSS in s.hazard_types())
     else:
         kept, notes = order(state, _render(state))
+    kept = enum_additions_inside(kept, state, server_version(ctx))
     if withheld:
         needing = sum(1 for s in withheld if s.reason.startswith("needs the withheld"))
         notes.append(f"safe mode withheld {len(withheld)} statement(s): {len(withheld) - needing} would lose data"
@@ -57,6 +59,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
         statements=tuple(kept),
         withheld=tuple(withheld),
         transaction=opts.transaction,
+        commit_data_loss_early=opts.commit_data_loss_early,
         lock_timeout=opts.lock_timeout,
         notes=tuple(notes),
     )

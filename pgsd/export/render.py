@@ -162,6 +162,12 @@ def render_sql(
             f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement"
         )
     header.extend(_side_notes(changes))
+    splits = plan.split_reasons()
+    if splits:
+        header.append(f"transactions: not one: {plural(len(splits), 'statement')} cannot run in a transaction"
+                      + ("; statements that lose data may commit before them (chosen)"
+                         if plan.commit_data_loss_early else ""))
+        header.extend(f"  outside: {line}" for line in splits)
     header.extend(f"note: {n}" for n in plan.notes)
     out = [_comment(line) for line in header]
     if plan.withheld:

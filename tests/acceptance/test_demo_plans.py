@@ -109,3 +109,20 @@ def test_safe_withholds_what_needs_a_withheld_statement(pg_server) -> None:
     finally:
         pg_server.drop_database(source)
         pg_server.drop_database(target)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_extra_grant_keeps_one_transaction(pg_server, direction: str) -> None:
+    """Issue 18: a schema-level GRANT on the target put ADD VALUE mid-plan, committing the
+    drops ahead of it. On PostgreSQL 12+ the label is added inside the transaction."""
+    src, tgt = ("shop_v2.sql", "shop_v1.sql") if direction == "forward" else ("shop_v1.sql", "shop_v2.sql")
+    source = _load(pg_server, src, ZIP_DEFAULT if direction == "backward" else "")
+    target = _load(pg_server, tgt, EXTRA_GRANT)
+    try:
+        script = converge(source, target)
+        assert script.count("BEGIN;") == 1, script
+        assert "transaction boundary" not in script
+    finally:
+        pg_server.drop_database(source)
+        pg_server.drop_database(target)
+        pg_server.execute(pg_server.dsn("postgres"), "DROP ROLE IF EXISTS pgsd_demo_reader")
