@@ -126,3 +126,22 @@ def test_extra_grant_keeps_one_transaction(pg_server, direction: str) -> None:
         pg_server.drop_database(source)
         pg_server.drop_database(target)
         pg_server.execute(pg_server.dsn("postgres"), "DROP ROLE IF EXISTS pgsd_demo_reader")
+
+
+def test_not_valid_validates_after_the_commit(pg_server) -> None:
+    """--not-valid: ADD ... NOT VALID in the transaction, each VALIDATE after its commit."""
+    source, target = pg_server.create_database(), pg_server.create_database()
+    pg_server.execute(target, "CREATE TABLE public.t (a int, b int); INSERT INTO public.t VALUES (1, 2);")
+    pg_server.execute(source, "CREATE TABLE public.t (a int CHECK (a > 0), b int CHECK (b > 0));")
+    try:
+        script = converge(source, target, plan_options=PlanOptions(not_valid=True))
+        body = [line for line in script.splitlines() if not line.startswith("--")]
+        commit = body.index("COMMIT;")
+        adds = [i for i, line in enumerate(body) if "NOT VALID" in line]
+        validates = [i for i, line in enumerate(body) if "VALIDATE CONSTRAINT" in line]
+        assert len(adds) == 2 and len(validates) == 2, script
+        assert max(adds) < commit < min(validates), script
+        assert "BEGIN;" not in body[commit:], script  # each VALIDATE on its own
+    finally:
+        pg_server.drop_database(source)
+        pg_server.drop_database(target)
