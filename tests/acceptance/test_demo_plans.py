@@ -145,3 +145,38 @@ def test_not_valid_validates_after_the_commit(pg_server) -> None:
     finally:
         pg_server.drop_database(source)
         pg_server.drop_database(target)
+
+
+@pytest.mark.parametrize("early", [False, True])
+def test_data_loss_is_not_committed_ahead_of_a_later_segment(pg_server, early: bool) -> None:
+    """With CREATE INDEX CONCURRENTLY (it may fail) the DROP COLUMN waits for it, unless chosen."""
+    source, target = pg_server.create_database(), pg_server.create_database()
+    pg_server.execute(target, "CREATE TABLE public.t (a int, b int); INSERT INTO public.t VALUES (1, 2);")
+    pg_server.execute(source, "CREATE TABLE public.t (a int); CREATE INDEX t_a ON public.t (a);")
+    try:
+        script = converge(source, target, plan_options=PlanOptions(concurrently=True, commit_data_loss_early=early))
+        drop, index = script.index("DROP COLUMN b"), script.index("CREATE INDEX CONCURRENTLY")
+        assert (drop < index) is early, script
+        cs = diff_snapshots(source=read_side(source, "source"), target=read_side(target, "target"))
+        assert cs.is_empty
+    finally:
+        pg_server.drop_database(source)
+        pg_server.drop_database(target)
+
+
+def test_header_says_the_script_is_not_one_transaction() -> None:
+    from pgsd.ddl.plan import Hazard, Plan, Statement
+    from pgsd.diff.changes import ChangeSet
+    from pgsd.export.render import render_sql
+    from pgsd.model.snapshot import Snapshot
+
+    outside = Statement(sql="CREATE INDEX CONCURRENTLY i ON t (a)", key="index:public.i", action="create",
+                        transactional=False,
+                        hazards=(Hazard(type=HazardType.CANNOT_RUN_IN_TRANSACTION, message="runs on its own"),))
+    plan = Plan(statements=(Statement(sql="ALTER TABLE t DROP COLUMN b", key="column:t.b", action="drop"), outside),
+                commit_data_loss_early=True)
+    cs = ChangeSet(source=Snapshot(), target=Snapshot(), changes=())
+    text = render_sql(cs, plan, generated_at="now", pgsd_version="0")
+    assert "-- transactions: not one: 1 statement cannot run in a transaction; statements that lose data" in text
+    assert "--   outside: CREATE INDEX CONCURRENTLY i ON t (a): runs on its own" in text
+    assert "-- transaction boundary: CREATE INDEX CONCURRENTLY i ON t (a) runs outside a transaction" in text
