@@ -71,6 +71,9 @@ class Plan(BaseModel):
     withheld: tuple[Statement, ...] = ()
     """Statements left out by the ``safe`` option: they would lose data, or need (``reason``:
     "needs the withheld ...") one that would to have run."""
+    left_out: tuple[str, ...] = ()
+    """Keys of the changes a selection left out (the plan is partial); withheld statements
+    are listed in ``withheld``."""
     transaction: bool = True
     commit_data_loss_early: bool = False
     """The user let statements that lose data commit ahead of a later transaction."""

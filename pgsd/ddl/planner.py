@@ -37,8 +37,10 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     ctx = RenderContext(source=cs.source, target=cs.target, options=opts)
     state = Actions(cs=cs, ctx=ctx, rend=renderers())
     changes = [c for c in cs.changes if not c.textual_only]
+    left_out: tuple[str, ...] = ()
     if selected is not None:
         wanted = required_changes(cs, selected)
+        left_out = tuple(c.key for c in changes if c.key not in wanted)
         changes = [c for c in changes if c.key in wanted]
     classify(state, changes)
     propagate(state)
@@ -58,6 +60,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     return Plan(
         statements=tuple(kept),
         withheld=tuple(withheld),
+        left_out=left_out,
         transaction=opts.transaction,
         commit_data_loss_early=opts.commit_data_loss_early,
         lock_timeout=opts.lock_timeout,

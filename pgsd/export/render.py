@@ -156,6 +156,14 @@ def render_sql(
         f"changes:    {totals_line(changes)}",
         f"statements: {len(plan.statements)} ({plan.hazard_summary()})",
     ]
+    if plan.left_out or plan.withheld:
+        parts = []
+        if plan.left_out:
+            parts.append(f"{plural(len(plan.left_out), 'change')} not selected")
+        if plan.withheld:
+            parts.append(f"{plural(len(plan.withheld), 'statement')} withheld (listed below)")
+        header.append(f"partial:    this script does not make the target match: {', '.join(parts)}")
+        header.extend(f"  left out: {key}" for key in plan.left_out)
     textual = _textual_only(changes)
     if textual:
         header.append(
@@ -173,8 +181,10 @@ def render_sql(
     if plan.withheld:
         out.append(sql_comment(""))
         withheld = plural(len(plan.withheld), "statement")
-        out.append(sql_comment(f"withheld by --safe, they would lose data ({withheld}):"))
+        out.append(sql_comment(f"withheld by --safe: they would lose data, or need one that would ({withheld}):"))
         for s in plan.withheld:
+            if s.reason.startswith("needs the withheld"):
+                out.append(sql_comment(f"  ({s.reason})"))
             out.extend(_commented_statement(s))
     out.append("")
     if plan.is_empty:

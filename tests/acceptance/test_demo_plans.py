@@ -180,3 +180,22 @@ def test_header_says_the_script_is_not_one_transaction() -> None:
     assert "-- transactions: not one: 1 statement cannot run in a transaction; statements that lose data" in text
     assert "--   outside: CREATE INDEX CONCURRENTLY i ON t (a): runs on its own" in text
     assert "-- transaction boundary: CREATE INDEX CONCURRENTLY i ON t (a) runs outside a transaction" in text
+
+
+def test_a_partial_plan_says_so_in_its_header() -> None:
+    """Issue 18: a selection's script said '23 added, 10 removed, 19 changed' as if whole."""
+    from pgsd.ddl.plan import Plan, Statement
+    from pgsd.diff.changes import ChangeSet
+    from pgsd.export.render import render_sql
+    from pgsd.model.snapshot import Snapshot
+
+    withheld = Statement(sql="DROP FUNCTION f()", key="function:public.f()", action="drop",
+                         reason="needs the withheld DROP TABLE t")
+    plan = Plan(statements=(Statement(sql="CREATE TABLE u ()", key="table:public.u", action="create"),),
+                left_out=("table:public.v",), withheld=(withheld,))
+    cs = ChangeSet(source=Snapshot(), target=Snapshot(), changes=())
+    text = render_sql(cs, plan, generated_at="now", pgsd_version="0")
+    assert ("-- partial:    this script does not make the target match: 1 change not selected, "
+            "1 statement withheld (listed below)") in text
+    assert "--   left out: table:public.v" in text
+    assert "--   (needs the withheld DROP TABLE t)" in text

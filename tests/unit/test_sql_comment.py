@@ -249,10 +249,10 @@ def test_render_sql_every_comment_line_is_one_line():
     # of the plan.
     assert MIXED.count("\n") == 10
     # the CREATE INDEX CONCURRENTLY: "transactions:" and its "outside:" line (issue 18)
-    assert len(header) == 7 + 1 + 2 + 2 + 11 + 2 + 2
+    assert len(header) == 7 + 1 + 2 + 2 + 11 + 2 + 2 + 1  # and the partial line
     assert comments[:len(header)] == header
     assert len(comments) == len(header) + 3 + 1  # and its boundary comment
-    withheld = header[14:25]  # after the two transaction lines
+    withheld = header[15:26]  # after the partial line and the two transaction lines
     assert withheld == [sql_comment(line, "--   ") for line in (plan.withheld[0].sql + ";").split("\n")]
     assert withheld[0] == '--   DROP TABLE "t' and withheld[2] == "--   \\\\! touch pwned"
 

@@ -149,3 +149,19 @@ def test_transaction_wrapping_and_non_transactional_statements():
     text = plan.to_sql()
     assert text.startswith("SET lock_timeout = '5s';\nBEGIN;")
     assert text.rstrip().endswith("COMMIT;")
+
+
+def test_a_dropped_tables_columns_go_with_it_in_a_selection():
+    """Issue 18: unticking a column of a table being dropped cannot keep the column: DROP
+    TABLE takes it along, so the selection's closure brings it back, and the plan says what
+    a selection left out."""
+    cs = diff_snapshots(source=snap(table("keep")), target=snap(table("keep"), table("t"), col("t", "a"), col("t", "b", pos=2)))
+    keys = {c.key for c in cs.changes}
+    assert {"table:public.t", "column:public.t.a", "column:public.t.b"} <= keys
+    needed = required_changes(cs, keys - {"column:public.t.a"})
+    assert "column:public.t.a" in needed
+    plan = build_plan(cs, selected=keys - {"column:public.t.a"})
+    assert plan.left_out == ()
+    only_b = build_plan(cs, selected={"column:public.t.b"})
+    assert only_b.left_out == ("column:public.t.a", "table:public.t") or set(only_b.left_out) == {
+        "column:public.t.a", "table:public.t"}
