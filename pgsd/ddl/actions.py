@@ -152,9 +152,9 @@ class _Spread:
             for key in sorted(state.drop | set(state.implicit_drop)):
                 changed |= self._from_dropped(key)
             for key in sorted(state.breakers):
-                rebuilt_type = self.tgt.by_key[key].kind in _REBUILT_TYPES
+                also = _USES_OF_A_TYPE if self.tgt.by_key[key].kind in _REBUILT_TYPES else ()
                 for dep in sorted(self.dependents.get(key, ())):
-                    changed |= self._drop_dependent(dep, key, viewish_only=True, also=_USES_OF_A_TYPE if rebuilt_type else ())
+                    changed |= self._drop_dependent(dep, key, viewish_only=True, also=also)
 
     def _from_dropped(self, key: str) -> bool:
         """Children and what its drop says it drops go with it (its create brings the source's
