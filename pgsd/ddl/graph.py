@@ -312,6 +312,8 @@ def enum_additions_inside(statements: list[Statement], state: Actions, version: 
     for i, s in enumerate(out):
         if s.transactional or " ADD VALUE " not in s.sql or not s.key.startswith("enum:"):
             continue
+        if not state.ctx.options.transaction:
+            continue  # every statement commits on its own: nothing is split
         new, old = state.cs.source.get(s.key), state.cs.target.get(s.key)
         added = set(getattr(new, "labels", ())) - set(getattr(old, "labels", ()))
         literals = [quote_literal(label) for label in added]
@@ -319,7 +321,7 @@ def enum_additions_inside(statements: list[Statement], state: Actions, version: 
         later = [t for t in out[i + 1:] if " ADD VALUE " not in t.sql]
         used = [t for t in later if any(lit in t.sql for lit in literals)
                 or (name in t.sql.lower() and "enum_" in t.sql.lower())]
-        if version >= 120000 and state.ctx.options.transaction and not used:
+        if version >= 120000 and not used:
             out[i] = s.model_copy(update={"transactional": True})
             continue
         why = (f"{_first_line(used[0].sql)} uses a label it adds: it commits first"
