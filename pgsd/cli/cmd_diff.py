@@ -81,6 +81,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--not-valid", action="store_true",
                    help="add foreign keys and checks NOT VALID, then VALIDATE them separately")
     g.add_argument("--no-transaction", action="store_true", help="do not wrap the script in BEGIN/COMMIT")
+    g.add_argument("--commit-data-loss-early", action="store_true",
+                   help="when some statements must run outside the transaction, let statements that lose "
+                        "data commit before them (by default they go in the last transaction possible)")
     g.add_argument("--using", action="append", default=[], type=_using, metavar="SCHEMA.TABLE.COLUMN=EXPR",
                    help="convert this column's values with EXPR when its type changes (ALTER COLUMN ... TYPE ... "
                         "USING EXPR); repeatable")

@@ -116,6 +116,7 @@ def request_from_args(args: argparse.Namespace) -> ComparisonRequest:
         concurrently=getattr(args, "concurrently", False),
         not_valid=getattr(args, "not_valid", False),
         transaction=not getattr(args, "no_transaction", False),
+        commit_data_loss_early=getattr(args, "commit_data_loss_early", False),
         lock_timeout=getattr(args, "lock_timeout", None),
         using=tuple(getattr(args, "using", None) or ()),
         shadow=shadow_from_args(args),

@@ -126,6 +126,16 @@ def propagate(state: Actions) -> None:
     _inherited_columns_come_with_their_parent(state)
 
 
+_REBUILT_TYPES = ("enum", "domain", "range", "composite")
+"""Kinds whose breaking alter is a rebuild (types.py ``rebuild``): renamed away, created
+anew, columns converted, the old one dropped."""
+_USES_OF_A_TYPE = ("index", "constraint")
+"""Besides the viewish kinds, what holds an expression that names a rebuilt type (an index
+predicate or expression, a check) and so must be dropped before the rebuild and recreated
+after: left in place it would compare the new type with the renamed-away one. Columns
+are converted by the rebuild itself; types built on it are rebuilt with it."""
+
+
 class _Spread:
     """Drops (and the recreates they force) reaching children, owned sequences and dependents."""
 
@@ -144,8 +154,9 @@ class _Spread:
             for key in sorted(state.drop | set(state.implicit_drop)):
                 changed |= self._from_dropped(key)
             for key in sorted(state.breakers):
+                also = _USES_OF_A_TYPE if self.tgt.by_key[key].kind in _REBUILT_TYPES else ()
                 for dep in sorted(self.dependents.get(key, ())):
-                    changed |= self._drop_dependent(dep, key, viewish_only=True)
+                    changed |= self._drop_dependent(dep, key, viewish_only=True, also=also)
 
     def _from_dropped(self, key: str) -> bool:
         """Children and what its drop says it drops go with it (its create brings the source's
@@ -179,12 +190,13 @@ class _Spread:
             state.reasons[key] = f"recreated: it goes with {by}"
         return True
 
-    def _drop_dependent(self, key: str, because: str, *, viewish_only: bool = False) -> bool:
+    def _drop_dependent(self, key: str, because: str, *, viewish_only: bool = False,
+                        also: tuple[str, ...] = ()) -> bool:
         state = self.state
         obj = self.tgt.get(key)
         if obj is None or state.gone(key):
             return False
-        if viewish_only and not kind_of(obj.kind).viewish:
+        if viewish_only and not kind_of(obj.kind).viewish and obj.kind not in also:
             return False
         if key in state.alter and self.src.get(key) is not None:
             if self.src_edges is None:

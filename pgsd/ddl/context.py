@@ -24,6 +24,10 @@ class PlanOptions:
     not_valid: bool = False
     """Add foreign keys and checks NOT VALID, then VALIDATE them separately."""
     transaction: bool = True
+    commit_data_loss_early: bool = False
+    """When the plan has more than one transaction, let statements that lose data commit
+    ahead of a later transaction that may fail (the user's choice; by default the planner
+    puts them in the last transaction it can)."""
     lock_timeout: str | None = None
     extension_versions: bool = True
     """Pin VERSION in CREATE EXTENSION (off when extension versions are not compared)."""

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pgsd.ddl.actions import Actions
-from pgsd.ddl.plan import Statement
+from pgsd.ddl.plan import Hazard, HazardType, Statement
 from pgsd.ddl.steps import Edge, Step
 from pgsd.model.kinds import kind_of
+from pgsd.model.names import quote_literal
 from pgsd.model.objects import DbObject
 
 PHASE = {"drop": 0, "alter": 1, "create": 2}
@@ -51,6 +52,41 @@ class Action:
 
 def order(state: Actions, actions: dict[tuple[str, str], Action]) -> tuple[list[Statement], list[str]]:
     """The statements of every action, in an order PostgreSQL accepts; notes on any cycle broken."""
+    g = _build(state, actions)
+    return toposort(g.nodes, g.prio, g.edges)
+
+
+def order_withholding(state: Actions, actions: dict[tuple[str, str], Action],
+                      withhold: Callable[[Statement], bool]) -> tuple[list[Statement], list[Statement], list[str]]:
+    """``order``, then the statements ``withhold`` picks left out, and with them every
+    statement that needs one of them to have run (the closure along the edges): a
+    script without them still runs. Returns (kept, withheld, notes); a statement withheld
+    only for what it needs says so in its ``reason``."""
+    g = _build(state, actions)
+    ordered, notes = toposort(g.nodes, g.prio, g.edges)
+    because: dict[int, str] = {}
+    stack = [i for i, s in enumerate(g.nodes) if withhold(s)]
+    for i in stack:
+        because[i] = ""
+    while stack:
+        i = stack.pop()
+        for j in g.edges.get(i, ()):
+            if j not in because:
+                because[j] = f"needs the withheld {g.nodes[i].sql.splitlines()[0][:100]}"
+                stack.append(j)
+    position = {id(s): i for i, s in enumerate(g.nodes)}
+    kept: list[Statement] = []
+    withheld: list[Statement] = []
+    for s in ordered:
+        i = position[id(s)]
+        if i not in because:
+            kept.append(s)
+        else:
+            withheld.append(s.model_copy(update={"reason": because[i]}) if because[i] else s)
+    return kept, withheld, notes
+
+
+def _build(state: Actions, actions: dict[tuple[str, str], Action]) -> _Graph:
     g = _Graph(state)
     g.add_nodes(actions)
     g.chain_actions(actions)
@@ -60,7 +96,9 @@ def order(state: Actions, actions: dict[tuple[str, str], Action]) -> tuple[list[
     g.declared(actions)
     g.requirements()
     g.names_freed_first()
-    return toposort(g.nodes, g.prio, g.edges)
+    if state.ctx.options.transaction and not state.ctx.options.commit_data_loss_early:
+        g.data_loss_after_own_transactions()
+    return g
 
 
 class _Graph:
@@ -230,9 +268,76 @@ class _Graph:
                     if old != key:
                         self.link(self.dropped_at(old)[1], self.created_at(key))
 
+    def data_loss_after_own_transactions(self) -> None:
+        """A statement that loses data comes after every statement that runs outside the
+        transaction, where dependencies allow: committed before such a statement (which may
+        fail), the loss would stay while the rest of the plan did not run."""
+        outside = [i for i, s in enumerate(self.nodes) if not s.transactional]
+        losing = [i for i, s in enumerate(self.nodes) if HazardType.DATA_LOSS in s.hazard_types()]
+        if not outside or not losing:
+            return
+        reverse: dict[int, set[int]] = defaultdict(set)
+        for a, targets in self.edges.items():
+            for b in targets:
+                reverse[b].add(a)
+        for n in outside:
+            before = _reach(n, reverse)  # what must run before n
+            for d in losing:
+                if d not in before:
+                    self.link(n, d)
+
     def _occupies(self, obj: DbObject) -> Iterable[tuple[str, ...]]:
         renderer = self.state.rend.get(obj.kind)
         return renderer.occupies(obj) if renderer is not None else ()
+
+
+def _reach(start: int, edges: dict[int, set[int]]) -> set[int]:
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        for b in edges.get(stack.pop(), ()):
+            if b not in seen:
+                seen.add(b)
+                stack.append(b)
+    return seen
+
+
+def enum_additions_inside(statements: list[Statement], state: Actions, version: int) -> list[Statement]:
+    """``ALTER TYPE ... ADD VALUE`` in the transaction when PostgreSQL allows it.
+
+    From PostgreSQL 12 it runs in a transaction block, but a new label cannot be used
+    before that transaction commits. A later statement counts as a use when its text holds
+    one of the type's new labels as a literal (a default, a check, an index predicate, a
+    view, a function body) or lists the type's labels (``enum_range``, ``enum_first``,
+    ``enum_last`` on a statement naming the type): then the labels are added on their own
+    first, and the statements say so (hazard).
+    """
+    out = list(statements)
+    for i, s in enumerate(out):
+        if s.transactional or " ADD VALUE " not in s.sql or not s.key.startswith("enum:"):
+            continue
+        if not state.ctx.options.transaction:
+            continue  # every statement commits on its own: nothing is split
+        new, old = state.cs.source.get(s.key), state.cs.target.get(s.key)
+        added = set(getattr(new, "labels", ())) - set(getattr(old, "labels", ()))
+        literals = [quote_literal(label) for label in added]
+        name = getattr(new, "name", "").lower()
+        later = [t for t in out[i + 1:] if " ADD VALUE " not in t.sql]
+        used = [t for t in later if any(lit in t.sql for lit in literals)
+                or (name in t.sql.lower() and "enum_" in t.sql.lower())]
+        if version >= 120000 and not used:
+            out[i] = s.model_copy(update={"transactional": True})
+            continue
+        why = (f"{_first_line(used[0].sql)} uses a label it adds: it commits first"
+               if used else f"PostgreSQL {version // 10000} cannot add an enum label in a transaction")
+        out[i] = s.model_copy(update={"hazards": (*s.hazards, Hazard(type=HazardType.CANNOT_RUN_IN_TRANSACTION,
+                                                                        message=why))})
+    return out
+
+
+def _first_line(sql: str) -> str:
+    line = sql.strip().splitlines()[0] if sql.strip() else ""
+    return line if len(line) <= 80 else line[:77] + "..."
 
 
 # ---------------------------------------------------------------------------- sort

@@ -69,8 +69,14 @@ class Plan(BaseModel):
 
     statements: tuple[Statement, ...] = ()
     withheld: tuple[Statement, ...] = ()
-    """Statements left out by the ``safe`` option (they would lose data)."""
+    """Statements left out by the ``safe`` option: they would lose data, or need (``reason``:
+    "needs the withheld ...") one that would to have run."""
+    left_out: tuple[str, ...] = ()
+    """Keys of the changes a selection left out (the plan is partial); withheld statements
+    are listed in ``withheld``."""
     transaction: bool = True
+    commit_data_loss_early: bool = False
+    """The user let statements that lose data commit ahead of a later transaction."""
     lock_timeout: str | None = None
     notes: tuple[str, ...] = ()
 
@@ -115,6 +121,8 @@ class Plan(BaseModel):
             if in_tx and not s.transactional:
                 out.append("COMMIT;")
                 in_tx = False
+            if self.transaction and not s.transactional:
+                out.append(sql_comment(f"transaction boundary: {_first_line(s.sql)} runs outside a transaction"))
             for h in s.hazards:
                 out.append(sql_comment(f"hazard {h.type.label}: {h.message}"))
             out.append(s.sql.rstrip().rstrip(";") + ";")
@@ -125,6 +133,15 @@ class Plan(BaseModel):
             script = "SET client_encoding = 'UTF8';\n" + script
         return script
 
+    def split_reasons(self) -> list[str]:
+        """Why the script runs as more than one transaction: one line per statement run
+        outside them (empty when it is one transaction, or none was asked for)."""
+        if not self.transaction:
+            return []
+        return [f"{_first_line(s.sql)}: " + "; ".join(h.message for h in s.hazards
+                                                         if h.type is HazardType.CANNOT_RUN_IN_TRANSACTION)
+                for s in self.statements if not s.transactional]
+
     def batches(self) -> list[tuple[bool, list[Statement]]]:
         """Consecutive statements grouped by whether they may share a transaction."""
         groups: list[tuple[bool, list[Statement]]] = []
@@ -134,3 +151,8 @@ class Plan(BaseModel):
             else:
                 groups.append((s.transactional, [s]))
         return groups
+
+
+def _first_line(sql: str) -> str:
+    line = sql.strip().splitlines()[0] if sql.strip() else ""
+    return line if len(line) <= 100 else line[:97] + "..."

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from pgsd.ddl.actions import Actions, classify, propagate
 from pgsd.ddl.context import PlanOptions, RenderContext
-from pgsd.ddl.graph import Action, order
+from pgsd.ddl.graph import Action, enum_additions_inside, order, order_withholding
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.ddl.render import renderers
+from pgsd.ddl.render.columns import server_version
 from pgsd.ddl.selection import required_changes
 from pgsd.diff.changes import ChangeSet
 
@@ -36,25 +37,32 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     ctx = RenderContext(source=cs.source, target=cs.target, options=opts)
     state = Actions(cs=cs, ctx=ctx, rend=renderers())
     changes = [c for c in cs.changes if not c.same_meaning]
+    left_out: tuple[str, ...] = ()
     if selected is not None:
         wanted = required_changes(cs, selected)
+        left_out = tuple(c.key for c in changes if c.key not in wanted)
         changes = [c for c in changes if c.key in wanted]
     classify(state, changes)
     propagate(state)
-    ordered, notes = order(state, _render(state))
-    kept: list[Statement] = []
+    kept: list[Statement]
     withheld: list[Statement] = []
-    for s in ordered:
-        if opts.safe and HazardType.DATA_LOSS in s.hazard_types():
-            withheld.append(s)
-        else:
-            kept.append(s)
+    if opts.safe:
+        # closed under dependencies: what needs a withheld statement to have run is withheld too
+        kept, withheld, notes = order_withholding(state, _render(state),
+                                                  lambda s: HazardType.DATA_LOSS in s.hazard_types())
+    else:
+        kept, notes = order(state, _render(state))
+    kept = enum_additions_inside(kept, state, server_version(ctx))
     if withheld:
-        notes.append(f"safe mode withheld {len(withheld)} statement(s) that would lose data")
+        needing = sum(1 for s in withheld if s.reason.startswith("needs the withheld"))
+        notes.append(f"safe mode withheld {len(withheld)} statement(s): {len(withheld) - needing} would lose data"
+                     + (f", {needing} need one of those to have run" if needing else ""))
     return Plan(
         statements=tuple(kept),
         withheld=tuple(withheld),
+        left_out=left_out,
         transaction=opts.transaction,
+        commit_data_loss_early=opts.commit_data_loss_early,
         lock_timeout=opts.lock_timeout,
         notes=tuple(notes),
     )

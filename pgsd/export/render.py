@@ -157,19 +157,35 @@ def render_sql(
         f"changes:    {totals_line(changes)}",
         f"statements: {len(plan.statements)} ({plan.hazard_summary()})",
     ]
+    if plan.left_out or plan.withheld:
+        parts = []
+        if plan.left_out:
+            parts.append(f"{plural(len(plan.left_out), 'change')} not selected")
+        if plan.withheld:
+            parts.append(f"{plural(len(plan.withheld), 'statement')} withheld (listed below)")
+        header.append(f"partial:    this script does not make the target match: {', '.join(parts)}")
+        header.extend(f"  left out: {key}" for key in plan.left_out)
     textual = _same_meaning_count(changes)
     if textual:
         header.append(
             f"textual:    {plural(textual, 'definition')} differ only in spelling (same meaning): no statement"
         )
     header.extend(_side_notes(changes))
+    splits = plan.split_reasons()
+    if splits:
+        header.append(f"transactions: not one: {plural(len(splits), 'statement')} cannot run in a transaction"
+                      + ("; statements that lose data may commit before them (chosen)"
+                         if plan.commit_data_loss_early else ""))
+        header.extend(f"  outside: {line}" for line in splits)
     header.extend(f"note: {n}" for n in plan.notes)
     out = [_comment(line) for line in header]
     if plan.withheld:
         out.append(sql_comment(""))
         withheld = plural(len(plan.withheld), "statement")
-        out.append(sql_comment(f"withheld by --safe, they would lose data ({withheld}):"))
+        out.append(sql_comment(f"withheld by --safe: they would lose data, or need one that would ({withheld}):"))
         for s in plan.withheld:
+            if s.reason.startswith("needs the withheld"):
+                out.append(sql_comment(f"  ({s.reason})"))
             out.extend(_commented_statement(s))
     out.append("")
     if plan.is_empty:

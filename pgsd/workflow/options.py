@@ -17,7 +17,7 @@ from pgsd.diff.changes import DiffOptions
 from pgsd.model.snapshot import Filters
 from pgsd.workflow.sides import ShadowChoice
 
-PLAN_CHOICES = ("safe", "concurrently", "not_valid", "transaction", "lock_timeout")
+PLAN_CHOICES = ("safe", "concurrently", "not_valid", "transaction", "commit_data_loss_early", "lock_timeout")
 """The request's fields that only shape the script (the export dialog may change them)."""
 
 
@@ -34,6 +34,8 @@ class ComparisonRequest:
     concurrently: bool = False
     not_valid: bool = False
     transaction: bool = True
+    commit_data_loss_early: bool = False
+    """Let statements that lose data commit ahead of a later transaction (``--commit-data-loss-early``)."""
     lock_timeout: str | None = None
     using: tuple[tuple[str, str], ...] = ()
     """USING expressions for type changes: (column key, expression) pairs (``--using``)."""
@@ -54,6 +56,7 @@ class ComparisonRequest:
             concurrently=self.concurrently,
             not_valid=self.not_valid,
             transaction=self.transaction,
+            commit_data_loss_early=self.commit_data_loss_early,
             lock_timeout=self.lock_timeout,
             extension_versions=self.extension_versions,
             owners=self.owners,

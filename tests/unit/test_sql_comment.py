@@ -188,7 +188,7 @@ def _without_hazards(plan: Plan) -> Plan:
 def _assert_comments_are_inert(script: str, plan: Plan, before: str = "") -> list[str]:
     """Removing the comments leaves exactly the statements; no comment holds a control."""
     code, comments = split_comments(script)
-    assert code == before + _without_hazards(plan).to_sql()
+    assert code == split_comments(before + _without_hazards(plan).to_sql())[0]  # boundary comments too
     for comment in comments:
         assert not RAW_IN_COMMENT.search(comment), repr(comment)
     return comments
@@ -224,7 +224,12 @@ def test_plan_to_sql_comments_are_single_lines():
     plan = _plan()
     script = plan.to_sql()
     comments = _assert_comments_are_inert(script, plan)
-    assert comments == [sql_comment(f"hazard {h.type.label}: {h.message}") for s in plan.statements for h in s.hazards]
+    expected = []
+    for s in plan.statements:
+        if not s.transactional:  # each transaction boundary is commented (issue 18)
+            expected.append(sql_comment(f"transaction boundary: {s.sql.splitlines()[0]} runs outside a transaction"))
+        expected.extend(sql_comment(f"hazard {h.type.label}: {h.message}") for h in s.hazards)
+    assert comments == expected
 
 
 def _changes():
@@ -243,10 +248,11 @@ def test_render_sql_every_comment_line_is_one_line():
     # (its name holds 10 \n, so 11 lines, each commented) and its 2 hazards; then the 3 hazards
     # of the plan.
     assert MIXED.count("\n") == 10
-    assert len(header) == 7 + 1 + 2 + 2 + 11 + 2
+    # the CREATE INDEX CONCURRENTLY: "transactions:" and its "outside:" line (issue 18)
+    assert len(header) == 7 + 1 + 2 + 2 + 11 + 2 + 2 + 1  # and the partial line
     assert comments[:len(header)] == header
-    assert len(comments) == len(header) + 3
-    withheld = header[12:23]
+    assert len(comments) == len(header) + 3 + 1  # and its boundary comment
+    withheld = header[15:26]  # after the partial line and the two transaction lines
     assert withheld == [sql_comment(line, "--   ") for line in (plan.withheld[0].sql + ";").split("\n")]
     assert withheld[0] == '--   DROP TABLE "t' and withheld[2] == "--   \\\\! touch pwned"
 

@@ -489,9 +489,15 @@ class ConstraintRenderer(Renderer):
                                       f"checks every row of {obj.table_name} for {obj.name} under a lock"))
         name = quote_ident(obj.name)
         if split:
+            # after the commit, in its own short transaction: in the add's transaction it
+            # would hold the add's lock through the scan
+            validate = [hazard(HazardType.LONG_LOCK, f"VALIDATE scans {obj.table_name} (writes continue)")]
+            if ctx.options.transaction:
+                validate.append(hazard(HazardType.CANNOT_RUN_IN_TRANSACTION,
+                                       f"VALIDATE CONSTRAINT {obj.name} runs after the commit, in its own transaction"))
             out = [stmt(f"{alter} ADD CONSTRAINT {name} {definition} NOT VALID", obj, "create"),
-                   stmt(f"{alter} VALIDATE CONSTRAINT {name}", obj, "alter",
-                        hazard(HazardType.LONG_LOCK, f"VALIDATE scans {obj.table_name} (writes continue)"))]
+                   stmt(f"{alter} VALIDATE CONSTRAINT {name}", obj, "alter", *validate,
+                        transactional=not ctx.options.transaction)]
         else:
             out = [stmt(f"{alter} ADD CONSTRAINT {name} {definition}", obj, "create", *hazards)]
         out.extend(self.after_create(obj, ctx))

@@ -149,3 +149,40 @@ def test_transaction_wrapping_and_non_transactional_statements():
     text = plan.to_sql()
     assert text.startswith("SET lock_timeout = '5s';\nBEGIN;")
     assert text.rstrip().endswith("COMMIT;")
+
+
+def test_a_dropped_tables_columns_go_with_it_in_a_selection():
+    """Issue 18: unticking a column of a table being dropped cannot keep the column: DROP
+    TABLE takes it along, so the selection's closure brings it back, and the plan says what
+    a selection left out."""
+    cs = diff_snapshots(source=snap(table("keep")), target=snap(table("keep"), table("t"), col("t", "a"), col("t", "b", pos=2)))
+    keys = {c.key for c in cs.changes}
+    assert {"table:public.t", "column:public.t.a", "column:public.t.b"} <= keys
+    needed = required_changes(cs, keys - {"column:public.t.a"})
+    assert "column:public.t.a" in needed
+    plan = build_plan(cs, selected=keys - {"column:public.t.a"})
+    assert plan.left_out == ()
+    only_b = build_plan(cs, selected={"column:public.t.b"})
+    assert only_b.left_out == ("column:public.t.a", "table:public.t") or set(only_b.left_out) == {
+        "column:public.t.a", "table:public.t"}
+
+
+def _enum_plan(default: str | None):
+    from pgsd.model.objects import EnumType
+
+    old = EnumType(schema_name="public", name="e", labels=("a", "b"))
+    new = EnumType(schema_name="public", name="e", labels=("a", "b", "c"))
+    target = snap(old, table("t"), col("t", "x", "public.e"), deps=[("column:public.t.x", old.key)])
+    source = snap(new, table("t"), col("t", "x", "public.e", default=default), deps=[("column:public.t.x", new.key)])
+    return build_plan(diff_snapshots(source=source, target=target))
+
+
+def test_enum_label_added_inside_the_transaction_when_unused():
+    """Issue 18: on PostgreSQL 12+ ADD VALUE runs in the transaction unless a later
+    statement uses a label it adds."""
+    plan = _enum_plan(None)
+    assert plan.to_sql().count("BEGIN;") == 1 and all(s.transactional for s in plan.statements)
+    used = _enum_plan("'c'::public.e")
+    (add,) = [s for s in used.statements if "ADD VALUE" in s.sql]
+    assert not add.transactional and HazardType.CANNOT_RUN_IN_TRANSACTION in add.hazard_types()
+    assert used.split_reasons() and "transaction boundary" in used.to_sql()
