@@ -13,15 +13,14 @@ import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from pgsd.catalog.prefetch import Prefetch, rows_of
 from pgsd.catalog.oid_keys import catalog_base, oid_key  # noqa: F401 - re-exported for loaders
+from pgsd.catalog.prefetch import Prefetch, rows_of
 from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.connect.pool import ReadSession
-from pgsd.model.objects import DbObject
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Filters
 
@@ -31,7 +30,7 @@ _SQL_DIR = files("pgsd.catalog") / "sql"
 _VERSIONED = re.compile(r"^(?P<name>[a-z_]+)\.pg(?P<major>\d+)\.sql$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sql_files() -> dict[str, list[tuple[int, str]]]:
     """name -> [(min major, file name)], base file as major 0."""
     out: dict[str, list[tuple[int, str]]] = {}
@@ -49,7 +48,7 @@ def _sql_files() -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def query_text(name: str, major: int) -> str:
     """The SQL of ``name`` for a server of this major version."""
     variants = _sql_files().get(name)
@@ -99,7 +98,7 @@ class LoadContext:
         """
         if self.prefetch is not None:
             names, rows = self.prefetch.names_and_rows(name)
-            return [dict(zip(names, row)) for row in rows]
+            return [dict(zip(names, row, strict=True)) for row in rows]
         return self.session.fetch_dicts(query_text(name, self.major), self.params(), step=name)
 
     def rows(self, name: str, columns: tuple[str, ...]) -> Iterator[tuple]:

@@ -101,11 +101,11 @@ class Inspection:
         # every part was built from models already: no need to validate 100k objects again
         return Snapshot.model_construct(
             pgsd_version=pgsd.__version__,
-            taken_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            taken_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             origin=where,
             server=server,
             filters=self.filters,
-            objects=tuple(objects),
+            objects=tuple(objects),  # type: ignore[arg-type]  # every loader builds members of AnyObject
             dependencies=tuple(dependencies),
             table_stats=table_stats,
             not_compared=not_compared,

@@ -115,7 +115,8 @@ class Prefetch:
         """All rows of query ``name`` at once, with the column names (for the small kinds)."""
         names: tuple[str, ...] = ()
         out: list[tuple] = []
-        for names, rows in self._chunks(name):
+        for chunk_names, rows in self._chunks(name):
+            names = chunk_names
             out.extend(rows)
         return names, out
 

@@ -26,8 +26,8 @@ from typing import IO
 
 from pgsd import errors
 from pgsd.cli import output
-from pgsd.cli.process import batch_job
 from pgsd.cli.cmd_diff import EXIT_VERIFY_FAILED, _lock_timeout, add_verify_options, guarded, report_snapshots, verify
+from pgsd.cli.process import batch_job
 from pgsd.cli.sources import (
     SOURCE_HELP,
     add_comparison_options,

@@ -37,6 +37,7 @@ from pgsd.cli.sources import (
 )
 from pgsd.ddl.context import using_key
 from pgsd.ddl.plan import HazardType, Plan
+from pgsd.diff.changes import DiffOptions
 from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
 from pgsd.export.render import coverage_line

@@ -16,8 +16,8 @@ import time
 
 import pgsd
 from pgsd.cli import output
-from pgsd.cli.process import batch_job
 from pgsd.cli.cmd_diff import guarded, report_snapshots
+from pgsd.cli.process import batch_job
 from pgsd.cli.quick_exit import keep_until_exit
 from pgsd.cli.sources import (
     SOURCE_HELP,

@@ -12,7 +12,7 @@ Compared fields are all fields except those the diff options switch off (``owner
 # annotation string when the classes are created (about 300 of them), 8 ms of every
 # start of pgsd. The annotations below are plain expressions that Python 3.11 evaluates.
 
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,7 +72,7 @@ class DbObject(BaseModel):
         """Build from keyword values read from the catalog, without validation."""
         return fast.from_catalog(cls, **values)
 
-    def model_copy(self, *, update=None, deep: bool = False):  # type: ignore[override]
+    def model_copy(self, *, update=None, deep: bool = False):
         """A copy whose cached names are recomputed (the update may rename it)."""
         copied = super().model_copy(update=update, deep=deep)
         fast.forget_cached_names(copied)
@@ -837,48 +837,14 @@ class Role(DbObject):
 
 
 AnyObject = Annotated[
-    Union[
-        Schema,
-        Extension,
-        Collation,
-        EnumType,
-        Domain,
-        CompositeType,
-        RangeType,
-        Sequence,
-        Table,
-        ForeignTable,
-        Column,
-        Constraint,
-        Index,
-        View,
-        MaterializedView,
-        Function,
-        Trigger,
-        Rule,
-        Policy,
-        Statistics,
-        EventTrigger,
-        ForeignDataWrapper,
-        ForeignServer,
-        UserMapping,
-        Publication,
-        DefaultPrivilege,
-        TextSearchParser,
-        TextSearchTemplate,
-        TextSearchDictionary,
-        TextSearchConfiguration,
-        Cast,
-        Language,
-        Conversion,
-        Transform,
-        Operator,
-        OperatorFamily,
-        OperatorClass,
-        ShellType,
-        BaseType,
-        Role,
-    ],
+    (
+        Schema | Extension | Collation | EnumType | Domain | CompositeType | RangeType | Sequence | Table |
+        ForeignTable | Column | Constraint | Index | View | MaterializedView | Function | Trigger | Rule |
+        Policy | Statistics | EventTrigger | ForeignDataWrapper | ForeignServer | UserMapping | Publication |
+        DefaultPrivilege | TextSearchParser | TextSearchTemplate | TextSearchDictionary |
+        TextSearchConfiguration | Cast | Language | Conversion | Transform | Operator | OperatorFamily |
+        OperatorClass | ShellType | BaseType | Role
+    ),
     Field(discriminator="kind"),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -229,7 +229,7 @@ class Snapshot(BaseModel):
     def by_key(self) -> dict[str, DbObject]:
         return {o.key: o for o in self.objects}
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Snapshot:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Snapshot:
         """A copy whose key index is rebuilt (the cached one may describe other objects)."""
         copied = super().model_copy(update=update, deep=deep)
         copied.__dict__.pop("by_key", None)
@@ -303,7 +303,7 @@ class Snapshot(BaseModel):
         about 100,000 referenced keys, where a set each would cost 20 MB. The planner
         reads the target's (what depends on what it drops).
         """
-        out: dict[str, list[str]] = defaultdict(list)
+        out: defaultdict[str, list[str]] = defaultdict(list)
         for d, r in self.dependencies:
             out[r].append(d)
         out.default_factory = None  # a plain mapping from here on, without copying it

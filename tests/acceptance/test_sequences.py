@@ -8,7 +8,6 @@ out a key already used.
 from __future__ import annotations
 
 import psycopg
-import pytest
 
 from tests.acceptance.roundtrip import assert_converges
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pgsd.catalog.context import LoadContext
-from pgsd.model.objects import DefaultPrivilege, DbObject
+from pgsd.model.objects import DbObject, DefaultPrivilege
 
 
 def parse_aclitem(item: str) -> tuple[str, str]:

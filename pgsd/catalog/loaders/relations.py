@@ -26,12 +26,20 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from pgsd.catalog.context import LoadContext
-from pgsd.catalog.oid_keys import catalog_base, key_in
 from pgsd.catalog.loaders.privileges import normalise_acl
+from pgsd.catalog.oid_keys import catalog_base, key_in
 from pgsd.catalog.shared_builds import shared_kind
 from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import (
-    Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key, child_key_prefix,
+    Column,
+    Constraint,
+    DbObject,
+    ForeignTable,
+    Index,
+    Sequence,
+    Table,
+    child_key,
+    child_key_prefix,
 )
 from pgsd.model.snapshot import TableStats
 
@@ -46,11 +54,11 @@ _TABLE_KINDS = {"r": "table", "p": "table", "f": "foreign_table"}
 
 
 class LoadedTable(NamedTuple):
-    schema: str
+    schema: str | None
     name: str
     kind: str
     """table or foreign_table (what children name as their ``table_kind``)."""
-    owner: str
+    owner: str | None
     qualified_name: str
     key: str
 
@@ -200,7 +208,8 @@ def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
     a keyword call with twenty arguments cost half of what this loader does per table.
     """
     parent_names = row["parent_names"]
-    partition_of, inherits = None, ()
+    partition_of: str | None = None
+    inherits: tuple[str, ...] = ()
     if parent_names:
         parents = tuple(qualified(s, n) for s, n in zip(row["parent_schemas"], parent_names, strict=True))
         if row["is_partition"]:

@@ -199,7 +199,7 @@ class TableRenderer(Renderer):
         """``CREATE ... TABLE s.t (columns) [INHERITS (...)]`` or ``... PARTITION OF p FOR VALUES ...``."""
         if obj.partition_of:
             return f"CREATE {word} {obj.qualified_name} PARTITION OF {obj.partition_of} {obj.partition_bound or 'DEFAULT'}"
-        if getattr(obj, "of_type", None):
+        if isinstance(obj, Table) and obj.of_type:
             # a typed table takes its columns from the type; only their options are written
             opts = []
             for c in ctx.children(obj.key, "column"):
