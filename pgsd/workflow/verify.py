@@ -109,7 +109,7 @@ class VerifyResult:
         found = {k: n for k, n in sorted(self.not_compared.items()) if n}
         if found:
             out.append("  not modelled by pgsd, so not in the scratch database: "
-                       + ", ".join(f"{n} {k}" for k, n in found.items()))
+                       + ", ".join(f"{n} {k.replace('_', ' ')}{'' if n == 1 else 's'}" for k, n in found.items()))
         if self.roles_created:
             out.append(f"  roles created (NOLOGIN) on the throwaway server: {', '.join(self.roles_created)}")
         return out
