@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
+from pgsd.ddl.planner import PlanCache
 from pgsd.diff.changes import ChangeSet
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
@@ -102,10 +103,17 @@ class LiveBackend:
 
         return workflow.compare(source, target, self.request.diff_options())
 
+    _plans: PlanCache | None = field(default=None, repr=False, compare=False)
+
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
+        """The plan of a selection; what no selection changes is kept for the next one of the
+        same comparison and options (the app plans again on every toggle)."""
         from pgsd import workflow
 
-        return workflow.plan(changes, options, selected)
+        cache = self._plans
+        if cache is None or not cache.fits(changes, options):
+            cache = self._plans = PlanCache(changes, options)
+        return workflow.plan(changes, options, selected, cache=cache)
 
     def test_connection(self, side: Side) -> ServerReport:
         from pgsd.workflow import side_info
