@@ -134,7 +134,9 @@ async def settle(pilot) -> None:  # noqa: ANN001
             return
 
 
-async def measure(tables: int, presses: int, real: tuple[Path, Path] | None = None) -> dict[str, list[float]]:
+async def measure(tables: int, presses: int, real: tuple[Path, Path] | None = None,
+                  plain: bool = False) -> dict[str, list[float]]:
+    from pgsd.cli.cmd_tui import _backend
     from pgsd.tui.app import PgsdApp
     from pgsd.tui.backend import LiveBackend
     from pgsd.tui.widgets.object_tree import ObjectTree
@@ -145,7 +147,9 @@ async def measure(tables: int, presses: int, real: tuple[Path, Path] | None = No
         source, target = build_pair(tables)
         app = PgsdApp("source", "target", backend=BenchBackend(source, target))
     else:
-        app = PgsdApp(SnapshotSide(str(real[0])), SnapshotSide(str(real[1])), backend=LiveBackend())
+        # the backend `pgsd VARIANT.json BASE.json` gives the app (--plain: without the process policy)
+        backend = LiveBackend() if plain else _backend(argparse.Namespace())
+        app = PgsdApp(SnapshotSide(str(real[0])), SnapshotSide(str(real[1])), backend=backend)
     t0 = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
         shown = None
@@ -246,6 +250,8 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/pgsd-bench-tui"),
                         help="where the databases and snapshots are kept (default /tmp/pgsd-bench-tui)")
     parser.add_argument("--runs", type=int, default=3, help="app openings and pgsd diff runs per size (--real)")
+    parser.add_argument("--plain", action="store_true",
+                        help="the app's backend without the command line's process policy (cli.process.app_reading)")
     args = parser.parse_args()
     if not args.real:
         report(asyncio.run(measure(args.tables, args.presses)))
@@ -259,7 +265,8 @@ def main() -> int:
         for run in range(args.runs):
             diffs += diff_seconds(pair, 1)
             # keys only on the first opening: the later ones time opening again
-            for name, times in asyncio.run(measure(0, args.presses if run == 0 else 0, real=pair)).items():
+            presses = args.presses if run == 0 else 0
+            for name, times in asyncio.run(measure(0, presses, real=pair, plain=args.plain)).items():
                 merged.setdefault(name, []).extend(times)
         report(merged)
         diff_median = statistics.median(diffs)

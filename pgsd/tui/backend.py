@@ -10,6 +10,7 @@ calls them only from thread workers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -88,20 +89,25 @@ class LiveBackend:
     """pgsd.connect.PoolSettings, or None for the defaults."""
     store: object | None = None
     """The profiles' ProfileStore (server versions are remembered there), or None for the default."""
+    reading: Callable[[], AbstractContextManager[object]] = nullcontext
+    """Around reading and comparing the sides: the process policy the command line gives the app
+    (``pgsd.cli.process.app_reading``), or nothing."""
 
     def load(self, source: Side, target: Side, *, progress: SideProgress, cancel: CancelToken) -> Loaded:
         from pgsd import workflow
 
-        return workflow.read_sides(
-            {"source": source, "target": target}, filters=self.request.filters, settings=self.settings,  # type: ignore[arg-type]
-            progress=progress, cancel=cancel, ask_password=refuse_prompt, store=self.store,  # type: ignore[arg-type]
-            shadow=self.request.shadow,
-        )
+        with self.reading():
+            return workflow.read_sides(
+                {"source": source, "target": target}, filters=self.request.filters, settings=self.settings,  # type: ignore[arg-type]
+                progress=progress, cancel=cancel, ask_password=refuse_prompt, store=self.store,  # type: ignore[arg-type]
+                shadow=self.request.shadow,
+            )
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
         from pgsd import workflow
 
-        return workflow.compare(source, target, self.request.diff_options())
+        with self.reading():
+            return workflow.compare(source, target, self.request.diff_options())
 
     _plans: PlanCache | None = field(default=None, repr=False, compare=False)
 
