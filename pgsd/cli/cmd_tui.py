@@ -28,10 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _backend(args: argparse.Namespace):  # noqa: ANN202 - pgsd.tui.backend.LiveBackend
     """The app's backend, with what the command line asked for (the same request `pgsd diff` builds)."""
+    from pgsd.cli.process import app_reading
     from pgsd.cli.sources import pool_settings, request_from_args
     from pgsd.tui.backend import LiveBackend
 
-    return LiveBackend(request=request_from_args(args), settings=pool_settings(args))
+    return LiveBackend(request=request_from_args(args), settings=pool_settings(args), reading=app_reading)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pgsd.ddl.context import RenderContext, inherited_columns
+from pgsd.ddl.incremental import PlanCache
 from pgsd.ddl.plan import Statement
 from pgsd.ddl.render.base import Renderer
 from pgsd.diff.changes import Change, ChangeSet, Status
@@ -38,6 +39,8 @@ class Actions:
     cs: ChangeSet
     ctx: RenderContext
     rend: dict[str, Renderer]
+    cache: PlanCache
+    """What earlier plans of this change set computed that no selection changes (incremental.py)."""
     drop: set[str] = field(default_factory=set)
     """Keys dropped explicitly (removed, or first half of a recreate)."""
     create: set[str] = field(default_factory=set)
@@ -64,12 +67,16 @@ class Actions:
     def takes_along(self, obj: DbObject) -> tuple[str, ...]:
         """What the renderer says dropping ``obj`` removes too (``Renderer.takes_along``)."""
         said = self._takes_along.get(obj.kind)
-        return said(obj, self.ctx) if said is not None else ()
+        if said is None:
+            return ()
+        return self.cache.memo(("takes_along", id(obj)), lambda: tuple(said(obj, self.ctx)))
 
     def brings(self, obj: DbObject) -> tuple[str, ...]:
         """What the renderer says creating ``obj`` creates too (``Renderer.brings``)."""
         said = self._brings.get(obj.kind)
-        return said(obj, self.ctx) if said is not None else ()
+        if said is None:
+            return ()
+        return self.cache.memo(("brings", id(obj)), lambda: tuple(said(obj, self.ctx)))
 
     def renderer(self, obj: DbObject) -> Renderer:
         try:
@@ -97,20 +104,29 @@ def classify(state: Actions, changes: list[Change]) -> None:
 
 
 def _classify_changed(state: Actions, c: Change) -> None:
-    old, new = state.cs.target.get(c.key), state.cs.source.get(c.key)
-    assert old is not None and new is not None
-    changed = c.changed_fields
-    out = None if "kind" in changed else state.renderer(new).alter(old, new, changed, state.ctx)
-    names = ", ".join(sorted(changed))
+    out, breaks = state.cache.memo(("classify", c.key), lambda: _alter_of(state, c))
+    names = ", ".join(sorted(c.changed_fields))
     if out is None:
         state.drop.add(c.key)
         state.create.add(c.key)
         state.reasons[c.key] = f"changed ({names}): recreated"
     else:
-        state.alter[c.key] = out
+        state.alter[c.key] = list(out)
         state.reasons[c.key] = f"changed ({names})"
-        if state.renderer(new).breaks_dependents(old, new, changed, state.ctx):
+        if breaks:
             state.breakers.add(c.key)
+
+
+def _alter_of(state: Actions, c: Change) -> tuple[tuple[Statement, ...] | None, bool]:
+    """The statements that alter ``c``'s object in place (None: it is recreated), and whether they
+    break its dependents: a pure function of the change."""
+    old, new = state.cs.target.get(c.key), state.cs.source.get(c.key)
+    assert old is not None and new is not None
+    changed = c.changed_fields
+    out = None if "kind" in changed else state.renderer(new).alter(old, new, changed, state.ctx)
+    if out is None:
+        return None, False
+    return tuple(out), state.renderer(new).breaks_dependents(old, new, changed, state.ctx)
 
 
 # ---------------------------------------------------------------------------- propagate
@@ -144,7 +160,7 @@ class _Spread:
         self.src, self.tgt = state.cs.source, state.cs.target
         self.dependents = self.tgt.dependents
         self.children = self.tgt.children()
-        self.src_edges: set[tuple[str, str]] | None = None  # built on first use: most plans never ask
+        self.src_references = self.src.references
 
     def run(self) -> None:
         state = self.state
@@ -198,11 +214,8 @@ class _Spread:
             return False
         if viewish_only and not kind_of(obj.kind).viewish and obj.kind not in also:
             return False
-        if key in state.alter and self.src.get(key) is not None:
-            if self.src_edges is None:
-                self.src_edges = set(self.src.edges())
-            if (key, because) not in self.src_edges:
-                return False  # its own alter moves it off the object that goes away
+        if key in state.alter and self.src.get(key) is not None and because not in self.src_references.get(key, ()):
+            return False  # its own alter moves it off the object that goes away
         state.alter.pop(key, None)
         state.drop.add(key)
         if self.src.get(key) is not None:
@@ -268,15 +281,22 @@ def _foreign_keys_between_dropped_tables(state: Actions) -> None:
     tables are dropped on their own first: such tables cannot be dropped one by one ("other
     objects depend on it"), and ``DROP TABLE`` would take the key along too late."""
     tgt = state.cs.target
+    references = tgt.references
     keys: dict[str, tuple[str, str]] = {}  # foreign key -> (its table, the table it references)
-    for dependent, dependency in sorted(tgt.edges()):
-        owner = state.implicit_drop.get(dependent)
-        obj, ref = tgt.get(dependent), tgt.get(dependency)
-        if owner is None or obj is None or ref is None or obj.kind != "constraint" or getattr(obj, "type", None) != "f":
+    # the edges out of what goes with its table, in (dependent, dependency) order: the
+    # target's other edges (nearly all of them) cannot make such a key
+    for dependent in sorted(k for k in state.implicit_drop if k in references):
+        owner = state.implicit_drop[dependent]
+        obj = tgt.get(dependent)
+        if obj is None or obj.kind != "constraint" or getattr(obj, "type", None) != "f":
             continue
-        table = ref.parent_key or ref.key
-        if table != owner and state.gone(table):
-            keys[dependent] = (owner, table)
+        for dependency in sorted(references[dependent]):
+            ref = tgt.get(dependency)
+            if ref is None:
+                continue
+            table = ref.parent_key or ref.key
+            if table != owner and state.gone(table):
+                keys[dependent] = (owner, table)
     refs: dict[str, set[str]] = {}
     for owner, table in keys.values():
         refs.setdefault(owner, set()).add(table)

@@ -223,7 +223,7 @@ class _Graph:
     def source_dependencies(self) -> None:
         """Things exist before what needs them is created or altered."""
         arriving = {k for (k, kind) in self.first if kind != "drop"} | self.state.implicit_create.keys()
-        for dep, ref in [edge for edge in self.src.edges() if edge[0] in arriving]:
+        for dep, ref in self.state.cache.source_edges_of(arriving):
             self.link(self.ready_at(ref), self.start_of(dep))
 
     def parents_first(self, actions: dict[tuple[str, str], Action]) -> None:

@@ -11,35 +11,41 @@ The planner is four steps, each in its own module:
    facts, by a deterministic topological sort.
 
 selection.py's ``required_changes`` (what a selection of changes needs) is the part the
-app calls as the user picks changes; it is importable from here too.
+app calls as the user picks changes; it is importable from here too. incremental.py's
+``PlanCache`` keeps what no selection changes, for planning one change set again and again.
 """
 
 from __future__ import annotations
 
 from pgsd.ddl.actions import Actions, classify, propagate
-from pgsd.ddl.context import PlanOptions, RenderContext
+from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.graph import Action, enum_additions_inside, order, order_withholding
+from pgsd.ddl.incremental import PlanCache
 from pgsd.ddl.plan import HazardType, Plan, Statement
-from pgsd.ddl.render import renderers
 from pgsd.ddl.render.columns import server_version
 from pgsd.ddl.selection import required_changes
+from pgsd.ddl.steps import Edge
 from pgsd.diff.changes import ChangeSet
 
-__all__ = ["build_plan", "required_changes"]
+__all__ = ["PlanCache", "build_plan", "required_changes"]
 
 
-def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: set[str] | None = None) -> Plan:
+def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: set[str] | None = None,
+               cache: PlanCache | None = None) -> Plan:
     """Plan the statements that make the target of ``cs`` match its source.
 
-    ``selected`` restricts the plan to those change keys (plus what they need).
+    ``selected`` restricts the plan to those change keys (plus what they need). ``cache``
+    (made for ``cs`` and these options; another is ignored) keeps what no selection
+    changes for the next plan of ``cs``: the plan is the same with or without it.
     """
     opts = options or PlanOptions()
-    ctx = RenderContext(source=cs.source, target=cs.target, options=opts)
-    state = Actions(cs=cs, ctx=ctx, rend=renderers())
+    if cache is None or not cache.fits(cs, opts):
+        cache = PlanCache(cs, opts)
+    state = Actions(cs=cs, ctx=cache.ctx, rend=cache.rend, cache=cache)
     changes = [c for c in cs.changes if not c.same_meaning]
     left_out: tuple[str, ...] = ()
     if selected is not None:
-        wanted = required_changes(cs, selected)
+        wanted = cache.required(selected)
         left_out = tuple(c.key for c in changes if c.key not in wanted)
         changes = [c for c in changes if c.key in wanted]
     classify(state, changes)
@@ -52,7 +58,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
                                                   lambda s: HazardType.DATA_LOSS in s.hazard_types())
     else:
         kept, notes = order(state, _render(state))
-    kept = enum_additions_inside(kept, state, server_version(ctx))
+    kept = enum_additions_inside(kept, state, server_version(state.ctx))
     if withheld:
         needing = sum(1 for s in withheld if s.reason.startswith("needs the withheld"))
         notes.append(f"safe mode withheld {len(withheld)} statement(s): {len(withheld) - needing} would lose data"
@@ -70,37 +76,51 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
 
 def _render(state: Actions) -> dict[tuple[str, str], Action]:
     """Every explicit action's statements (implicit ones have none), with its renderer's ordering facts."""
-    src, tgt, ctx = state.cs.source, state.cs.target, state.ctx
     actions: dict[tuple[str, str], Action] = {}
     for key in sorted(state.drop):
-        if key in state.implicit_drop:
-            continue
+        if key not in state.implicit_drop:
+            actions[(key, "drop")] = _action(state, key, "drop")
+    for key, stmts in sorted(state.alter.items()):
+        if stmts:
+            actions[(key, "alter")] = _action(state, key, "alter")
+    for key in sorted(state.create):
+        if key not in state.implicit_create:
+            actions[(key, "create")] = _action(state, key, "create")
+    return actions
+
+
+def _action(state: Actions, key: str, kind: str) -> Action:
+    """One action: its statements (each with the action's reason unless it has its own) and ordering facts.
+
+    Both are pure functions of the key, the kind of action and its reason (an alter's
+    statements are its classification's), so the cache keeps them.
+    """
+    reason = state.reasons.get(key, "")
+    cache = state.cache
+    statements, edges = cache.memo(("render", key, kind), lambda: _statements(state, key, kind))
+    reasoned = cache.memo(("reasoned", key, kind, reason), lambda: tuple(
+        s.model_copy(update={"reason": reason}) if not s.reason else s for s in statements))
+    return Action(key, kind, list(reasoned), reason, list(edges))
+
+
+def _statements(state: Actions, key: str, kind: str) -> tuple[tuple[Statement, ...], tuple[Edge, ...]]:
+    src, tgt, ctx = state.cs.source, state.cs.target, state.ctx
+    if kind == "drop":
         obj = tgt.get(key)
         assert obj is not None
         r = state.renderer(obj)
-        actions[(key, "drop")] = Action(key, "drop", r.drop(obj, ctx), state.reasons.get(key, ""),
-                                        r.ordering("drop", obj, src.get(key), set(), ctx))
-    for key, stmts in sorted(state.alter.items()):
-        if stmts:
-            new = src.get(key)
-            assert new is not None
-            change = state.cs.by_key.get(key)
-            changed = change.changed_fields if change is not None else set()
-            edges = state.renderer(new).ordering("alter", tgt.get(key), new, changed, ctx)
-            actions[(key, "alter")] = Action(key, "alter", stmts, state.reasons.get(key, ""), edges)
-    for key in sorted(state.create):
-        if key in state.implicit_create:
-            continue
-        obj = src.get(key)
-        assert obj is not None
-        r = state.renderer(obj)
-        stmts = r.create(obj, ctx)
-        if ctx.options.owners and obj.owner:
-            stmts = stmts + r.alter_common(None, obj, {"owner"}, ctx)
-        actions[(key, "create")] = Action(key, "create", stmts, state.reasons.get(key, ""),
-                                          r.ordering("create", tgt.get(key), obj, set(), ctx))
-    for action in actions.values():
-        action.statements = [
-            s.model_copy(update={"reason": action.reason}) if not s.reason else s for s in action.statements
-        ]
-    return actions
+        return tuple(r.drop(obj, ctx)), tuple(r.ordering("drop", obj, src.get(key), set(), ctx))
+    if kind == "alter":
+        new = src.get(key)
+        assert new is not None
+        change = state.cs.by_key.get(key)
+        changed = change.changed_fields if change is not None else set()
+        edges = state.renderer(new).ordering("alter", tgt.get(key), new, changed, ctx)
+        return tuple(state.alter[key]), tuple(edges)
+    obj = src.get(key)
+    assert obj is not None
+    r = state.renderer(obj)
+    stmts = r.create(obj, ctx)
+    if ctx.options.owners and obj.owner:
+        stmts = stmts + r.alter_common(None, obj, {"owner"}, ctx)
+    return tuple(stmts), tuple(r.ordering("create", tgt.get(key), obj, set(), ctx))

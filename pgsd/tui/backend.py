@@ -10,11 +10,13 @@ calls them only from thread workers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
+from pgsd.ddl.planner import PlanCache
 from pgsd.diff.changes import ChangeSet
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
@@ -87,25 +89,37 @@ class LiveBackend:
     """pgsd.connect.PoolSettings, or None for the defaults."""
     store: object | None = None
     """The profiles' ProfileStore (server versions are remembered there), or None for the default."""
+    reading: Callable[[], AbstractContextManager[object]] = nullcontext
+    """Around reading and comparing the sides: the process policy the command line gives the app
+    (``pgsd.cli.process.app_reading``), or nothing."""
 
     def load(self, source: Side, target: Side, *, progress: SideProgress, cancel: CancelToken) -> Loaded:
         from pgsd import workflow
 
-        return workflow.read_sides(
-            {"source": source, "target": target}, filters=self.request.filters, settings=self.settings,  # type: ignore[arg-type]
-            progress=progress, cancel=cancel, ask_password=refuse_prompt, store=self.store,  # type: ignore[arg-type]
-            shadow=self.request.shadow,
-        )
+        with self.reading():
+            return workflow.read_sides(
+                {"source": source, "target": target}, filters=self.request.filters, settings=self.settings,  # type: ignore[arg-type]
+                progress=progress, cancel=cancel, ask_password=refuse_prompt, store=self.store,  # type: ignore[arg-type]
+                shadow=self.request.shadow,
+            )
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
         from pgsd import workflow
 
-        return workflow.compare(source, target, self.request.diff_options())
+        with self.reading():
+            return workflow.compare(source, target, self.request.diff_options())
+
+    _plans: PlanCache | None = field(default=None, repr=False, compare=False)
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
+        """The plan of a selection; what no selection changes is kept for the next one of the
+        same comparison and options (the app plans again on every toggle)."""
         from pgsd import workflow
 
-        return workflow.plan(changes, options, selected)
+        cache = self._plans
+        if cache is None or not cache.fits(changes, options):
+            cache = self._plans = PlanCache(changes, options)
+        return workflow.plan(changes, options, selected, cache=cache)
 
     def test_connection(self, side: Side) -> ServerReport:
         from pgsd.workflow import side_info

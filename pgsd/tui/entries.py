@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from os.path import commonprefix
+from typing import NamedTuple
 
 from pgsd.diff.changes import ChangeSet
 from pgsd.model.kinds import DISPLAY_RANK, KIND_LABELS
@@ -35,9 +36,13 @@ def plural(kind: str) -> str:
     return word + "s"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One object of either side, as the tree lists it."""
+class Entry(NamedTuple):
+    """One object of either side, as the tree lists it.
+
+    A named tuple rather than a frozen dataclass: the index makes one per object of the
+    comparison (490,000 at 10,000 tables), and a tuple is built about four times faster
+    (bench/tui_latency.py --real: the app's time to open).
+    """
 
     key: str
     kind: str
@@ -58,10 +63,16 @@ class Entry:
         return self.status != "identical" and not self.same_meaning
 
 
-def _label(obj: DbObject) -> str:
+def _label(obj: DbObject, prefixes: dict[str, str] | None = None) -> str:
+    """The display name without the schema's ``name.`` (``prefixes``: schema -> that prefix, filled as it goes)."""
     name = obj.display_name
-    if obj.schema_name:
-        prefix = quote_ident(obj.schema_name) + "."
+    schema = obj.schema_name
+    if schema:
+        prefix = prefixes.get(schema) if prefixes is not None else None
+        if prefix is None:
+            prefix = quote_ident(schema) + "."
+            if prefixes is not None:
+                prefixes[schema] = prefix
         if name.startswith(prefix):
             return name[len(prefix):]
     return name
@@ -81,28 +92,44 @@ class DiffIndex:
     def build(cls, cs: ChangeSet) -> DiffIndex:
         entries: list[Entry] = []
         changed = set()
+        prefixes: dict[str, str] = {}
         for c in cs.changes:
             obj = cs.source.get(c.key) or cs.target.get(c.key)
             changed.add(c.key)
             if obj is None:
                 continue
-            entries.append(_entry(obj, c.status.value, c.same_meaning))
+            entries.append(_entry(obj, c.status.value, c.same_meaning, prefixes))
         src = cs.source.by_key
         for key, obj in cs.target.by_key.items():
             if key in src and key not in changed:
-                entries.append(_entry(obj, "identical", False))
+                entries.append(_entry(obj, "identical", False, prefixes))
         return cls.from_entries(entries)
 
     @classmethod
     def from_entries(cls, entries: list[Entry]) -> DiffIndex:
         index = cls()
         raw: dict[str, dict[str, list[Entry]]] = {}
-        for e in entries:
-            raw.setdefault(e.schema, {}).setdefault(e.kind, []).append(e)
-            index.by_key[e.key] = e
-            index.totals[e.status] += 1
-            if e.parent is not None:
-                index.children.setdefault(e.parent, []).append(e.key)
+        by_key, children = index.by_key, index.children
+        totals: dict[str, int] = {}
+        for e in entries:  # one pass, locals only: it runs once per object of both sides
+            key, kind, schema, _, status, _, _, parent = e
+            kinds = raw.get(schema)
+            if kinds is None:
+                kinds = raw[schema] = {}
+            group = kinds.get(kind)
+            if group is None:
+                kinds[kind] = [e]
+            else:
+                group.append(e)
+            by_key[key] = e
+            totals[status] = totals.get(status, 0) + 1
+            if parent is not None:
+                inside = children.get(parent)
+                if inside is None:
+                    children[parent] = [key]
+                else:
+                    inside.append(key)
+        index.totals.update(totals)
         for schema in sorted(raw):
             kinds = raw[schema]
             index.groups[schema] = {
@@ -112,20 +139,12 @@ class DiffIndex:
         return index
 
 
-def _entry(obj: DbObject, status: str, same_meaning: bool) -> Entry:
-    schema = obj.schema_name or DATABASE_GROUP
-    if obj.kind == "schema":
-        schema = DATABASE_GROUP
-    return Entry(
-        key=obj.key,
-        kind=obj.kind,
-        schema=schema,
-        label=_label(obj),
-        status=status,
-        same_meaning=same_meaning,
-        search=obj.display_name.lower(),
-        parent=obj.parent_key,
-    )
+def _entry(obj: DbObject, status: str, same_meaning: bool, prefixes: dict[str, str] | None = None) -> Entry:
+    kind = obj.kind
+    schema = (obj.schema_name or DATABASE_GROUP) if kind != "schema" else DATABASE_GROUP
+    # positional: Entry's field order
+    return Entry(obj.key, kind, schema, _label(obj, prefixes), status, same_meaning, obj.display_name.lower(),
+                 obj.parent_key)
 
 
 ELLIPSIS = "…"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from pgsd.connect import ConnectionSpec, PoolSettings, PoolStats, SidePool, detect_server
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
-from pgsd.ddl.planner import build_plan
+from pgsd.ddl.planner import PlanCache, build_plan
 from pgsd.ddl.sizes import size_hazards
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
 from pgsd.model.server import ServerInfo
@@ -68,9 +68,12 @@ def compare(source: Snapshot, target: Snapshot, options: DiffOptions | None = No
     return diff_snapshots(source=source, target=target, options=options)
 
 
-def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[str] | None = None) -> Plan:
+def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[str] | None = None,
+         cache: PlanCache | None = None) -> Plan:
+    """The plan of ``changes`` (of the ``selected`` ones); ``cache`` serves the next plan of the same
+    change set and options (the app re-plans on every toggle: pgsd.ddl.incremental)."""
     # the target's table sizes on the hazards (pgsd.ddl.sizes), for every presenter
-    return size_hazards(build_plan(changes, options, selected=selected),
+    return size_hazards(build_plan(changes, options, selected=selected, cache=cache),
                         target=changes.target, source=changes.source)
 
 

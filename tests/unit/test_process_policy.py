@@ -69,3 +69,36 @@ def test_batch_job_is_reentrant() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_app_reading_pauses_the_collector_then_freezes_what_it_built() -> None:
+    assert gc.isenabled()
+    gc.unfreeze()
+    try:
+        with process.app_reading():
+            assert not gc.isenabled()
+            built = [{"row": i} for i in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(built)  # the permanent generation: collections skip them
+    finally:
+        gc.unfreeze()
+
+
+def test_the_app_reads_and_compares_inside_the_command_lines_policy() -> None:
+    import argparse
+    from contextlib import contextmanager
+
+    from pgsd.cli import cmd_tui
+    from pgsd.tui.backend import LiveBackend
+
+    assert cmd_tui._backend(argparse.Namespace()).reading is process.app_reading
+    seen: list[bool] = []
+
+    @contextmanager
+    def reading():
+        seen.append(gc.isenabled())
+        yield
+
+    LiveBackend(reading=reading).compare(_snapshot("bigint"), _snapshot("integer"))
+    assert seen == [True]
+    assert LiveBackend().reading is not process.app_reading  # only the command line opts in
