@@ -103,6 +103,49 @@ async def test_select_object_shows_definitions_and_its_plan() -> None:
         assert "CREATE TABLE shop.reviews" in sql_text(screen, "#ddl-sql")
 
 
+async def test_the_dependency_closure_is_worked_out_off_the_event_loop(monkeypatch) -> None:  # noqa: ANN001
+    """Space returns (and the screen answers keys) while the selection's closure is still being
+    computed; the plan worker computes it and posts the pulled-in set back."""
+    from pgsd.tui.screens import compare
+
+    real = compare.required_changes
+    gate = threading.Event()
+    on_loop: list[bool] = []
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compare(pilot)
+        loop_thread = threading.get_ident()
+
+        def held(changes, selected):  # noqa: ANN001, ANN202
+            on_loop.append(threading.get_ident() == loop_thread)
+            if not on_loop[-1]:
+                gate.wait(60)  # released below; the bound only keeps a failing test from hanging
+            return real(changes, selected)
+
+        monkeypatch.setattr(compare, "required_changes", held)
+        tree = screen.query_one(ObjectTree)
+        tree.select_key("table:shop.reviews")
+        try:
+            await pilot.press("space")
+            await pilot.pause()
+            # The key was handled while the closure is still unknown: the table is left out and
+            # not yet marked as pulled in, and the cursor still moves.
+            assert "table:shop.reviews" in screen.excluded
+            assert "table:shop.reviews" not in tree.pulled
+            assert screen.plan is None
+            before = tree.current_row
+            await pilot.press("down")
+            assert tree.current_row != before
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert on_loop == [False]
+        # The view still selected needs the table: the worker's answer marks it as pulled in.
+        assert "table:shop.reviews" in tree.pulled
+        assert "+2 pulled in as dependencies" in str(screen.query_one("#totals").render())
+        assert screen.plan is not None
+
+
 async def test_toggle_change_pulls_in_dependencies() -> None:
     app = PgsdApp(SRC, TGT, backend=fake_backend())
     async with app.run_test(size=SIZE) as pilot:

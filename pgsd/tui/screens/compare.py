@@ -29,7 +29,7 @@ from pgsd.model.objects import KIND_LABELS
 from pgsd.model.snapshot import Snapshot
 from pgsd.tui.backend import Backend, DefinitionSource
 from pgsd.tui.entries import MARKERS, STATES, DiffIndex, Entry
-from pgsd.tui.messages import ComparisonLoaded, PlanExported, PlanReady, SideProgressed
+from pgsd.tui.messages import ComparisonLoaded, PlanExported, PlanReady, SelectionClosed, SideProgressed
 from pgsd.tui.screens.export import ExportModal, ExportRequest
 from pgsd.tui.widgets.ddl_pane import DdlPane, hazard_text
 from pgsd.tui.widgets.definition_pane import DefinitionPane
@@ -276,10 +276,12 @@ class CompareScreen(Screen[None]):
     def _selection_changed(self) -> None:
         if self.changes is None:
             return
-        self.selected = frozenset(k for k in self._plannable() if k not in self.excluded)
-        self.required = frozenset(required_changes(self.changes, set(self.selected)))
         pulled = self.required - self.selected
-        self.query_one(ObjectTree).set_selection(self.selected, frozenset(pulled))
+        self.selected = frozenset(k for k in self._plannable() if k not in self.excluded)
+        # The dependency closure is the plan worker's first step (off the event loop): until it
+        # answers, what was pulled in before and is not selected itself now stays marked.
+        self.required = self.selected | pulled
+        self.query_one(ObjectTree).set_selection(self.selected, self.required - self.selected)
         self.generation += 1
         self.plan = None
         self._by_key = None
@@ -309,6 +311,7 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan", description="Planning the selection")
     def _plan_selection(self, changes: ChangeSet, options: PlanOptions, selected: set[str], generation: int) -> None:
+        self.post_message(SelectionClosed(frozenset(required_changes(changes, selected)), generation))
         plan = self.backend.plan(changes, options, selected)
         self.post_message(PlanReady(plan, None, generation))
 
@@ -423,6 +426,15 @@ class CompareScreen(Screen[None]):
                 for s in self.plan.statements:
                     self._by_key.setdefault(s.key, []).append(s)
         return self._by_key
+
+    @on(SelectionClosed)
+    def selection_closed(self, event: SelectionClosed) -> None:
+        """Mark what the selection pulls in, as soon as the worker knows it (before the plan)."""
+        if event.generation != self.generation:
+            return  # a newer selection is being planned
+        self.required = event.required
+        self.query_one(ObjectTree).set_selection(self.selected, self.required - self.selected)
+        self._show_totals()
 
     @on(PlanReady)
     def plan_ready(self, event: PlanReady) -> None:
