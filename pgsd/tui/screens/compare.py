@@ -80,13 +80,16 @@ class CompareScreen(Screen[None]):
                 tooltip="Try the plan of the selection on a scratch copy of the target's schema."),
         Binding("A", "apply", "Apply", show=False, id="apply-plan",
                 tooltip="Apply the plan of the selection to the target (asks first)."),
+        Binding("O", "options", "Options", show=False, id="plan-options",
+                tooltip="Change the options: safe, transaction, concurrently, NOT VALID, lock timeout, "
+                        "what is compared (owners, privileges, comments, extension versions)."),
     ]
 
     NEEDS_COMPARISON = frozenset({"export", "copy", "toggle_all", "toggle_state", "toggle_unified", "toggle_scope"})
     """Actions with nothing to act on before the first comparison: hidden from the footer until then."""
 
     TYPED_KEYS = frozenset({"toggle_state", "toggle_all", "export", "copy", "toggle_unified", "toggle_scope",
-                            "refresh", "swap", "connections"})
+                            "refresh", "swap", "connections", "options"})
     """Letter and digit commands: a field being typed into takes these keys, so the footer hides them."""
 
     def __init__(self, source: Side, target: Side, *, backend: Backend,
@@ -105,8 +108,6 @@ class CompareScreen(Screen[None]):
         self.selected: frozenset[str] = frozenset()
         self.required: frozenset[str] = frozenset()
         self.plan: Plan | None = None
-        self.request: ComparisonRequest = backend.request
-        """What the user asked for; the export dialog changes how the script is written."""
         self.files: dict[str, str] = {}
         """Which sides are snapshot files (the exported script's header names them)."""
         self.scope = "object"
@@ -116,6 +117,16 @@ class CompareScreen(Screen[None]):
         self._token: CancelToken | None = None
         self._defs: tuple[DefinitionSource, DefinitionSource] | None = None
         self.last_export: Path | None = None
+
+    @property
+    def request(self) -> ComparisonRequest:
+        """What the user asked for (the backend's, which verify and apply read too); the options
+        dialog and the export dialog change it, and the options line shows it."""
+        return self.backend.request
+
+    @request.setter
+    def request(self, request: ComparisonRequest) -> None:
+        self.backend.request = request
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what cannot act yet (no comparison, or typing in the filter); Copy is dimmed while planning."""
@@ -149,6 +160,7 @@ class CompareScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._show_options()
         self._show_sides(None, None)
         self.query_one("#body").display = False
         self.load()
@@ -530,6 +542,35 @@ class CompareScreen(Screen[None]):
 
         open_apply(self)
 
+    # ------------------------------------------------------------------ options
+
+    def _show_options(self) -> None:
+        from pgsd.tui.screens.options import options_summary
+
+        self.query_one(DdlPane).show_options(f"[dim]Options (O):[/] {options_summary(self.request)}")
+
+    def action_options(self) -> None:
+        from pgsd.tui.screens.options import OptionsModal
+
+        self.app.push_screen(OptionsModal(self.request), self._options_chosen)
+
+    def _options_chosen(self, request: ComparisonRequest | None) -> None:
+        if request is not None and request != self.request:
+            self._use_request(request)
+
+    def _use_request(self, request: ComparisonRequest) -> None:
+        """Plan (or, when what is compared changed, compare) again with ``request``."""
+        if request == self.request:
+            return
+        compare_again = request.diff_options() != self.request.diff_options()
+        self.request = request
+        self._show_options()
+        if compare_again and self.source_snap is not None and self.target_snap is not None:
+            self._compare(self.source_snap, self.target_snap)
+            return
+        self._selection_changed()
+        self._show_plan_pane()
+
     # ------------------------------------------------------------------ export
 
     def action_export(self) -> None:
@@ -542,10 +583,7 @@ class CompareScreen(Screen[None]):
     def _export_chosen(self, request: ExportRequest | None) -> None:
         if request is None or self.changes is None or self.source_snap is None or self.target_snap is None:
             return
-        if request.request != self.request:
-            self.request = request.request
-            self._selection_changed()
-            self._show_plan_pane()
+        self._use_request(request.request)  # what the dialog ticked stays, and the options line says so
         self.last_export = request.path
         self._export(self.changes, request, set(self.selected), self.source_snap, self.target_snap)
 
