@@ -345,3 +345,16 @@ async def test_works_in_80_by_24() -> None:
         assert tree.size.width >= 28 and tree.size.height >= 10
         assert screen.query_one(DdlPane).size.height >= 5
         assert screen.query_one("#definition-unified").display  # narrow: unified diff
+
+
+async def test_a_sides_warnings_are_counted_once() -> None:
+    """A snapshot's warnings include its server's: the notification counts each warning once."""
+    backend = fake_backend()
+    said = ("role deploy lacks USAGE on schema(s) hidden", "role deploy lacks CREATE on database shop")
+    server = backend.target.server.model_copy(update={"warnings": said})  # type: ignore[union-attr]
+    backend.target = backend.target.model_copy(update={"server": server, "warnings": said})
+    app = PgsdApp(SRC, TGT, backend=backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        [message] = [m for title, m, _ in notifications(app) if title == "Check coverage"]
+        assert message == f"{said[0]} (+1 more: hover the header)"

@@ -250,8 +250,10 @@ class CompareScreen(Screen[None]):
         self._selection_changed()
         tree.focus()
         self.refresh_bindings()
-        warnings = [w for s in (event.source, event.target) for w in (s.server.warnings if s.server else ())]
-        warnings += [w for s in (event.source, event.target) for w in s.warnings]
+        # A snapshot's warnings include its server's: each is said once (the header's tooltip lists them).
+        warnings = list(dict.fromkeys(
+            w for s in (event.source, event.target) for w in (*(s.server.warnings if s.server else ()), *s.warnings)
+        ))
         if warnings:
             more = f" (+{len(warnings) - 1} more: hover the header)" if len(warnings) > 1 else ""
             self.notify(warnings[0] + more, title="Check coverage", severity="warning", markup=False)
