@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from textual.app import App
 from textual.widgets import Input
 
 from pgsd import errors
@@ -11,9 +12,11 @@ from pgsd.model.objects import Column, Table
 from pgsd.model.snapshot import Snapshot
 from pgsd.tui.app import PgsdApp
 from pgsd.tui.messages import ComparisonLoaded
+from pgsd.tui.screens.apply import ApplyModal
 from pgsd.tui.screens.compare import CompareScreen
 from pgsd.tui.screens.export import ExportModal
-from pgsd.tui.screens.help import HelpScreen, binding_rows
+from pgsd.tui.screens.help import SECTIONS, HelpScreen, binding_rows
+from pgsd.tui.screens.options import OptionsModal
 from pgsd.tui.widgets.ddl_pane import DdlPane
 from pgsd.tui.widgets.object_tree import ObjectTree
 from pgsd.tui.widgets.sql_view import SqlView
@@ -321,12 +324,37 @@ async def test_help_lists_every_binding() -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         listed = {desc for _, rows in binding_rows(app) for _, desc, _ in rows}
-        for section in (PgsdApp, CompareScreen, ObjectTree, ExportModal):
+        for section in (PgsdApp, CompareScreen, ObjectTree, ExportModal, OptionsModal, ApplyModal):
             for b in section.BINDINGS:
                 assert b.id and b.tooltip, b
                 assert b.description in listed
         await pilot.press("escape")
         assert isinstance(app.screen, CompareScreen)
+
+
+def test_help_has_a_section_for_every_screen_with_keys() -> None:
+    """A screen or widget with key bindings of its own is in the help (or is said here why not)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import pgsd.tui.screens
+    import pgsd.tui.widgets
+
+    not_in_help = {"HelpScreen": "the help itself", "ConfirmModal": "two buttons that say what they do",
+                   "PasswordModal": "one field; Esc cancels", "FilterInput": "listed with the Compare keys"}
+    listed = {path.partition(":")[2] for _, path in SECTIONS}
+    found = set()
+    for package in (pgsd.tui.screens, pgsd.tui.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ == module.__name__ and cls.__dict__.get("BINDINGS"):
+                    found.add(name)
+    assert found - set(not_in_help) <= listed, found - set(not_in_help) - listed
+    sections = dict(binding_rows(App()))
+    assert ("enter", "Apply") in {(k, d) for k, d, _ in sections["Apply dialog"]}
+    assert {"Cancel", "Use"} <= {d for _, d, _ in sections["Options dialog"]}
 
 
 async def test_command_palette_offers_the_screen_actions() -> None:
