@@ -109,3 +109,26 @@ def test_print_joins_a_kept_demo_server_and_leaves_it_running(scratch: Path) -> 
     assert again.returncode == 0, again.stderr
     assert "starting PostgreSQL" in again.stderr
     assert_stopped(pgdata)
+
+
+def test_the_first_start_of_the_embedded_server_says_what_it_is_doing(scratch: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+    """Loading a SQL side on the embedded server the first time runs initdb: the progress says so
+    (one line on the CLI's progress display, the step in the app's progress bars)."""
+    import contextlib
+
+    from pgsd.workflow.sides import SqlSide
+    from pgsd.workflow.sqlside import load_sql_sides
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(scratch / "cache"))
+    if not demo_data_dir(scratch / "cache").is_relative_to(scratch):
+        pytest.skip("platformdirs does not honour XDG_CACHE_HOME here")
+    (scratch / "schema.sql").write_text("CREATE TABLE t (id int);\n")
+    steps: list[tuple[str, str]] = []
+    side = SqlSide(kind="file", path=str(scratch / "schema.sql"))
+    for _ in range(2):  # the first time initdb, then only a start
+        with contextlib.ExitStack() as stack:
+            load_sql_sides({"source": side}, stack, progress=lambda role, step, done, total: steps.append((role, step)))
+    starts = [step for role, step in steps if "embedded PostgreSQL" in step]
+    assert starts == ["first use of the embedded PostgreSQL: creating its data directory (initdb, a few seconds)",
+                      "starting the embedded PostgreSQL"], steps
+    assert_stopped(demo_data_dir(scratch / "cache"))

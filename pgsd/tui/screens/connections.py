@@ -27,6 +27,10 @@ from pgsd.tui.screens.profile_form import PasswordModal, ProfileModal, report_ma
 from pgsd.workflow import DatabaseSide, Side
 
 
+SIDE_PLACEHOLDER = "profile, URI, snapshot.json, file.sql, dir/ or git:REV:PATH"
+"""Every kind of side the Source and Target fields take (as `pgsd diff` does)."""
+
+
 class ConnectionsScreen(Screen[None]):
     """Pick two saved connections (or type them) and compare."""
 
@@ -84,9 +88,9 @@ class ConnectionsScreen(Screen[None]):
                         yield button
             with Vertical(id="compare-form"):
                 yield Label("Source — the schema you want", classes="field-label")
-                yield Input(placeholder="profile, postgresql:// URI or snapshot .json", id="source-input")
+                yield Input(placeholder=SIDE_PLACEHOLDER, id="source-input")
                 yield Label("Target — the database to change", classes="field-label")
-                yield Input(placeholder="profile, postgresql:// URI or snapshot .json", id="target-input")
+                yield Input(placeholder=SIDE_PLACEHOLDER, id="target-input")
                 yield Button("Compare", variant="primary", id="compare")
                 yield Static("", id="test-result")
         yield Footer()
