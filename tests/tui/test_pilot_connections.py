@@ -145,4 +145,6 @@ async def test_the_side_fields_name_every_kind_of_side(store) -> None:  # noqa: 
         await pilot.pause()
         for field in ("#source-input", "#target-input"):
             placeholder = str(app.screen.query_one(field, Input).placeholder)
-            assert all(kind in placeholder for kind in ("profile", "URI", ".json", ".sql", "dir/", "git:REV:PATH"))
+            assert all(kind in placeholder for kind in ("profile", "URI", ".json", ".sql", "dir/", "git:"))
+        hint = str(app.screen.query_one("#sides-hint").render())
+        assert all(kind in hint for kind in ("snapshot .json", ".sql file", "directory of .sql", "git:REV:PATH"))

@@ -27,7 +27,9 @@ from pgsd.tui.screens.profile_form import PasswordModal, ProfileModal, report_ma
 from pgsd.workflow import DatabaseSide, Side
 
 
-SIDE_PLACEHOLDER = "profile, URI, snapshot.json, file.sql, dir/ or git:REV:PATH"
+SIDE_PLACEHOLDER = "profile, URI, .json, .sql, dir/, git:…"
+SIDE_HINT = ("Each side is a saved profile, a postgresql:// URI or conninfo string, a snapshot .json, "
+             "a .sql file, a directory of .sql files, or git:REV:PATH (a directory at a git revision).")
 """Every kind of side the Source and Target fields take (as `pgsd diff` does)."""
 
 
@@ -47,7 +49,8 @@ class ConnectionsScreen(Screen[None]):
         Binding("x", "test_profile", "Test", id="test-profile",
                 tooltip="Connect with the highlighted profile and show the server version, role and warnings."),
         Binding("i", "type_source", "Type", id="type-source",
-                tooltip="Type a source (a URI, a conninfo string or a snapshot file); Tab goes on to the target."),
+                tooltip="Type a source (a URI, a conninfo string, a snapshot file, SQL files or git:REV:PATH); "
+                        "Tab goes on to the target."),
         Binding("escape", "back", "Back", id="back-to-comparison",
                 tooltip="Return to the comparison left with o (as it was)."),
     ]
@@ -91,6 +94,7 @@ class ConnectionsScreen(Screen[None]):
                 yield Input(placeholder=SIDE_PLACEHOLDER, id="source-input")
                 yield Label("Target — the database to change", classes="field-label")
                 yield Input(placeholder=SIDE_PLACEHOLDER, id="target-input")
+                yield Static(SIDE_HINT, id="sides-hint", markup=False)
                 yield Button("Compare", variant="primary", id="compare")
                 yield Static("", id="test-result")
         yield Footer()
