@@ -26,7 +26,6 @@ from pgsd.tui.screens.confirm import ConfirmModal
 from pgsd.tui.screens.profile_form import PasswordModal, ProfileModal, report_markup
 from pgsd.workflow import DatabaseSide, Side
 
-
 SIDE_PLACEHOLDER = "profile, URI, .json, .sql, dir/, git:…"
 SIDE_HINT = ("Each side is a saved profile, a postgresql:// URI or conninfo string, a snapshot .json, "
              "a .sql file, a directory of .sql files, or git:REV:PATH (a directory at a git revision).")
