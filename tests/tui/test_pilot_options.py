@@ -151,3 +151,31 @@ def test_the_dialog_offers_every_option_of_the_request() -> None:
     offered = {name for name, _, _ in (*SCRIPT_BOXES, *COMPARE_BOXES)}
     fields = {f.name for f in dataclasses.fields(ComparisonRequest)}
     assert offered | set(not_in_dialog) == fields
+
+
+async def test_comparison_options_changed_while_reading_apply_to_that_read() -> None:
+    import threading
+
+    from tests.tui.conftest import notifications
+
+    gate = threading.Event()
+    gate.set()
+    backend = fake_backend(gate=gate)
+    app = PgsdApp(SRC, TGT, backend=backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compare(pilot)
+        gate.clear()
+        try:
+            await pilot.press("r")  # reading again, held
+            await pilot.pause()
+            assert screen.loading_catalogs
+            await pilot.press("O")
+            await pilot.click("#options-owners")
+            await pilot.click("#options-use")
+            await pilot.pause()
+            assert screen.loading_catalogs  # the read goes on (not cancelled by a comparison of the old snapshots)
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert len(backend.loads) == 2 and screen.request.owners
+        assert not [n for n in notifications(app) if n[2] != "information"], notifications(app)

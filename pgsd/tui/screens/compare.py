@@ -567,6 +567,8 @@ class CompareScreen(Screen[None]):
         compare_again = request.diff_options() != self.request.diff_options()
         self.request = request
         self._show_options()
+        if compare_again and self.loading_catalogs:
+            return  # the read under way compares with the new request when it ends
         if compare_again and self.source_snap is not None and self.target_snap is not None:
             self._compare(self.source_snap, self.target_snap)
             return
