@@ -1,5 +1,5 @@
 """The CLI around the app (issue 23, item 10): no app without a terminal, a side's warnings
-said once, help texts that say what a command does, and the demo joining a kept server."""
+said once, and the demo joining a kept server (the help texts: test_help_texts.py)."""
 
 from __future__ import annotations
 
@@ -46,14 +46,6 @@ def test_a_terminal_on_stdin_is_not_enough(tmp_path: Path) -> None:
 def test_the_exit_code_is_documented(pgsd) -> None:  # noqa: ANN001, F811
     text = " ".join(pgsd("tui", "--help").stdout.split())
     assert "need a terminal" in text and "exit code 2" in text and "pgsd diff" in text
-
-
-def test_info_and_demo_help_say_what_they_do(pgsd) -> None:  # noqa: ANN001, F811
-    info = pgsd("info", "--help").stdout
-    description = " ".join(info.split("\n\n")[1].split())
-    assert "server version" in description and "snapshot file" in " ".join(info.split())
-    demo = " ".join(pgsd("demo", "--help").stdout.split())
-    assert re.search(r"--keep\s+skip the app", demo), demo
 
 
 @pytest.fixture
