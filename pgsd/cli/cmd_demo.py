@@ -94,14 +94,14 @@ def _run(args: argparse.Namespace) -> int:
                 code = _open_app(dbs.source, dbs.target)
             if args.keep:
                 server.keep = True
-            elif server.keep:
-                output.note("pgsd demo: the server `pgsd demo --keep` left running keeps running "
-                            "(pgsd demo --stop stops it)")
                 text = keep_message(dbs.source, dbs.target, str(server.pgdata))
                 if args.print_plan:
                     output.note(text)  # stdout carries the plan only
                 else:
                     output.result(text)
+            elif server.keep:
+                output.note("pgsd demo: the server `pgsd demo --keep` left running keeps running "
+                            "(pgsd demo --stop stops it)")
     return code
 
 

@@ -86,6 +86,7 @@ def test_print_joins_a_kept_demo_server_and_leaves_it_running(scratch: Path) -> 
     kept = run_demo(cache, "--keep")
     try:
         assert kept.returncode == 0, kept.stderr
+        assert "The demo server keeps running" in kept.stdout
         printed = run_demo(cache, "--print")
         assert printed.returncode == 0, printed.stderr
         assert "pgsd demo: joining" in printed.stderr and "starting PostgreSQL" not in printed.stderr
