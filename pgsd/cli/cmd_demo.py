@@ -6,8 +6,9 @@ development), target = v1 (deployed):
 
 * ``pgsd demo``          opens the app on it; the server stops when the app exits.
 * ``pgsd demo --print``  prints the plan instead (for CI and the README) and exits 0.
-* ``pgsd demo --keep``   leaves the server running and prints the two DSNs and CLI
-  commands to try; ``pgsd demo --stop`` stops it again.
+* ``pgsd demo --keep``   does not open the app: it leaves the server running and prints
+  the two DSNs and CLI commands to try; ``pgsd demo --stop`` stops it again. A later
+  ``pgsd demo`` (or ``--print``) joins that server and leaves it running.
 
 Neither Textual nor the wheel is imported until the command runs.
 """
@@ -36,8 +37,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       help="print the plan that makes v1 match v2 instead of opening the app")
     mode.add_argument("--stop", action="store_true", help="stop a demo server left running by --keep")
     p.add_argument("--keep", action="store_true",
-                   help="do not open the app: leave the server running and print its connection strings, "
-                   "to try the CLI (or `pgsd tui`) on it; pgsd demo --stop stops it")
+                   help="skip the app: leave the server running and print its connection strings, to try "
+                   "the CLI (or `pgsd tui`) on it; later demos join it and leave it running; "
+                   "pgsd demo --stop stops it")
     p.set_defaults(run=run)
 
 
@@ -71,11 +73,17 @@ def _run(args: argparse.Namespace) -> int:
         _check_app()  # before the server starts: a missing app is no reason to wait for it
 
     import_wheel()  # a missing wheel is the only line printed
-    first = not server.pgdata.exists()
-    output.note(f"pgsd demo: starting PostgreSQL{' (first run: creating its data directory)' if first else ''} ...")
+    if server.is_running():
+        output.note(f"pgsd demo: joining the demo PostgreSQL already running in {server.pgdata} ...")
+    else:
+        first = not server.pgdata.exists()
+        output.note("pgsd demo: starting PostgreSQL"
+                    f"{' (first run: creating its data directory with initdb, a few seconds)' if first else ''} ...")
     with server:
         if server.reset_reason:
             output.note(f"pgsd demo: made a new data directory ({server.reset_reason})")
+        if server.was_kept and not args.keep:
+            server.keep = True  # left running by `pgsd demo --keep`: it stays running
         with prepare_databases(server.admin_uri) as dbs:
             if args.print_plan:
                 output.result(plan_sql(dbs.source, dbs.target))
@@ -91,6 +99,9 @@ def _run(args: argparse.Namespace) -> int:
                     output.note(text)  # stdout carries the plan only
                 else:
                     output.result(text)
+            elif server.keep:
+                output.note("pgsd demo: the server `pgsd demo --keep` left running keeps running "
+                            "(pgsd demo --stop stops it)")
     return code
 
 
@@ -137,7 +148,7 @@ def keep_message(source: str, target: str, pgdata: str) -> str:
             f'  pgsd diff "{source}" "{target}" --format summary',
             f'  pgsd tui "{source}" "{target}"',
             "",
-            "`pgsd demo --stop` stops the server (so does the next `pgsd demo` without --keep, when it ends).",
+            "`pgsd demo --stop` stops the server (a later `pgsd demo` joins it and leaves it running).",
             "Every `pgsd demo` rebuilds both databases from scratch.",
         ]
     )

@@ -15,7 +15,6 @@ reads them); the options come from one ``ComparisonRequest`` (``request_from_arg
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 import traceback
@@ -46,8 +45,6 @@ from pgsd.workflow import compare, generated_at, plan
 
 EXIT_HAZARD = 3
 """Exit code of ``--fail-on``: the plan has a hazard the caller refuses (0/1/2/130 are taken)."""
-# What PostgreSQL accepts for lock_timeout; anything else would be pasted into `SET`.
-LOCK_TIMEOUT_RE = re.compile(r"^\d+(\.\d+)?(us|ms|s|min|h|d)?$")
 """Seconds to let cancelled sides close their pools after Ctrl-C or an error."""
 
 
@@ -171,10 +168,12 @@ def _using(text: str) -> tuple[str, str]:
 
 
 def _lock_timeout(text: str) -> str:
-    value = text.strip().replace(" ", "")
-    if not LOCK_TIMEOUT_RE.match(value):
-        raise argparse.ArgumentTypeError(f"invalid duration {text!r} (e.g. 5s, 500ms, 1min)")
-    return value
+    from pgsd.workflow.options import lock_timeout_value
+
+    try:
+        return lock_timeout_value(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _report_limit(text: str) -> int:

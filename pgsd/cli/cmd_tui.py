@@ -7,6 +7,13 @@ headless command) never loads it.
 from __future__ import annotations
 
 import argparse
+import sys
+
+from pgsd.errors import PgsdError
+
+NO_TERMINAL = ("the app needs a terminal (standard input and output are not both one); "
+               "in scripts and pipes use `pgsd diff SOURCE TARGET`")
+"""Why `pgsd` and `pgsd tui` refuse to start without a terminal (exit code 2)."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "tui",
         help="open the app (on the comparison of SOURCE and TARGET when given)",
         description="Open the pgsd app. With SOURCE and TARGET it opens on their comparison; "
-        "without, on the saved connections.",
+        "without, on the saved connections. `pgsd` with no command opens it too. Both need a terminal: "
+        "when standard input or output is not one, they refuse with one line (exit code 2) and "
+        "`pgsd diff` is the command to use.",
     )
     p.add_argument("source", metavar="SOURCE", nargs="?", help=f"the desired state: {SOURCE_HELP}")
     p.add_argument("target", metavar="TARGET", nargs="?", help=f"the database to change: {SOURCE_HELP}")
@@ -35,9 +44,23 @@ def _backend(args: argparse.Namespace):  # noqa: ANN202 - pgsd.tui.backend.LiveB
     return LiveBackend(request=request_from_args(args), settings=pool_settings(args), reading=app_reading)
 
 
+def need_terminal() -> None:
+    """Refuse (one line, exit 2) rather than write the app's escape sequences into a pipe or file."""
+    if not (_isatty(sys.stdin) and _isatty(sys.stdout)):
+        raise PgsdError(NO_TERMINAL)
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
     if (args.source is None) != (args.target is None):
         args._tui_parser.error("give both SOURCE and TARGET, or neither")
+    need_terminal()
     if args.source is None:
         return run_default(args)
     from pgsd.workflow import parse_side, with_password
@@ -55,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_default(args: argparse.Namespace) -> int:
     """`pgsd` with no command: the app on the saved connections."""
+    need_terminal()
     from pgsd.tui.app import PgsdApp
 
     return int(PgsdApp(backend=_backend(args)).run() or 0)

@@ -46,6 +46,8 @@ from pgsd.errors import PgsdError
 INSTALL_HINT = "pip install 'pgsd[demo]'"
 _HANDLES_FILE = ".handle_pids.json"
 """The wheel's list of the processes holding the server (inside the data directory)."""
+_KEPT_FILE = ".pgsd_kept"
+"""Present while the running server is one ``pgsd demo --keep`` left running."""
 
 
 class DemoServerUnavailable(PgsdError):
@@ -121,6 +123,8 @@ class DemoServer:
         """True when this start ran initdb (the first run, or after a reset)."""
         self.reset_reason: str | None = None
         """Why an existing data directory was thrown away, when it was."""
+        self.joined = False
+        """True when this start joined a server that was already running (nothing was started)."""
         self._handle: Any = None
         self._old_signals: dict[int, Any] = {}
         self._log_offset = 0
@@ -194,12 +198,23 @@ class DemoServer:
         atexit.unregister(self._at_exit)
         if self.keep:
             handle.cleanup_mode = None  # the wheel then only drops this process from its list
+            _touch(self.pgdata / _KEPT_FILE)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 handle.cleanup()
         except (OSError, subprocess.SubprocessError) as e:
             print(f"pgsd: warning: could not stop the demo server in {self.pgdata}: {e}", file=sys.stderr)
+
+    @property
+    def was_kept(self) -> bool:
+        """Whether this handle joined a server that ``pgsd demo --keep`` left running."""
+        return self.joined and (self.pgdata / _KEPT_FILE).exists()
+
+    def is_running(self) -> bool:
+        """Whether a demo server runs on the data directory now (a start would join it)."""
+        import_wheel()  # psutil comes with the wheel
+        return self.pgdata.exists() and _live_postmaster(self.pgdata)
 
     def other_users(self) -> int:
         """How many other live processes hold this server (0 when only this one does)."""
@@ -226,6 +241,7 @@ class DemoServer:
             _prune_handles(self.pgdata)
         self.start()  # joins the running server (no start, no initdb)
         others = self.other_users()
+        (self.pgdata / _KEPT_FILE).unlink(missing_ok=True)
         self.stop()
         if others:
             return f"the demo server is still used by {others} other pgsd demo process(es); it stops when they exit"
@@ -248,7 +264,9 @@ class DemoServer:
                     return
                 if _live_postmaster(pgdata):
                     _prune_handles(pgdata)
+                    self.joined = True
                     return
+                (pgdata / _KEPT_FILE).unlink(missing_ok=True)  # kept by a server that is gone
                 reason = (self.reset_reason or "a reset was asked for") if force else _unusable(pgdata, major)
                 if reason is None:
                     _prune_handles(pgdata)
@@ -402,6 +420,13 @@ def _cause(captured: list[str], logfile: Path, offset: int) -> str | None:
                 if m:
                     return m.group(1).strip()
     return None
+
+
+def _touch(path: Path) -> None:
+    try:
+        path.touch()
+    except OSError:
+        pass  # then a later demo stops the server, as before --keep marked it
 
 
 def _size(path: Path) -> int:

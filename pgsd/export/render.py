@@ -115,14 +115,18 @@ def totals_line(changes: ChangeSet) -> str:
     return ", ".join(parts) + f"; {changes.identical} identical"
 
 
-def _side_notes(changes: ChangeSet) -> list[str]:
-    """Coverage and permission warnings of both sides, one line each."""
+def _side_notes(changes: ChangeSet, *, count_warnings: bool = False) -> list[str]:
+    """Coverage and permission warnings of both sides, one line each; or, with ``count_warnings``
+    (the summary, printed where `pgsd diff` has already said each warning on stderr), their number."""
     lines: list[str] = []
     for side, snap in (("source", changes.source), ("target", changes.target)):
         cov = coverage_line(snap)
         if cov:
             lines.append(f"{side}: {cov}")
-        lines.extend(one_line(f"{side}: warning: {w}") for w in snap.warnings)
+        if count_warnings and snap.warnings:
+            lines.append(f"{side}: {plural(len(snap.warnings), 'warning')} (each said once on stderr)")
+        elif not count_warnings:
+            lines.extend(one_line(f"{side}: warning: {w}") for w in snap.warnings)
     return lines
 
 
@@ -238,7 +242,7 @@ def render_summary(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] |
     if plan.withheld:
         lines.append(f"withheld: {plural(len(plan.withheld), 'statement')} (--safe: they would lose data)")
     lines.extend(f"note: {n}" for n in plan.notes)
-    lines.extend(_side_notes(changes))
+    lines.extend(_side_notes(changes, count_warnings=True))
     return "\n".join(one_line(line) if not line.startswith("  ") else line for line in lines) + "\n"
 
 

@@ -40,6 +40,16 @@ class ComparisonLoaded(Message):
 
 
 @dataclass
+class SelectionClosed(Message):
+    """The selection's dependency closure was computed (in the plan worker, off the event loop)."""
+
+    required: frozenset[str]
+    """The selected change keys and every change they need."""
+    generation: int
+    """The selection generation it was computed for (stale ones are ignored)."""
+
+
+@dataclass
 class PlanReady(Message):
     """A plan was built: for the whole selection (``key`` None) or for one object."""
 

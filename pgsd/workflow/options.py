@@ -9,6 +9,7 @@ compared, so created objects get ``OWNER TO``; extension versions compared, so
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,6 +20,17 @@ from pgsd.workflow.sides import ShadowChoice
 
 PLAN_CHOICES = ("safe", "concurrently", "not_valid", "transaction", "commit_data_loss_early", "lock_timeout")
 """The request's fields that only shape the script (the export dialog may change them)."""
+
+LOCK_TIMEOUT_RE = re.compile(r"^\d+(\.\d+)?(us|ms|s|min|h|d)?$")
+"""What PostgreSQL accepts for lock_timeout; anything else would be pasted into ``SET``."""
+
+
+def lock_timeout_value(text: str) -> str:
+    """A ``lock_timeout`` as ``--lock-timeout`` and the app take it (``5s``, ``500ms``); ValueError otherwise."""
+    value = text.strip().replace(" ", "")
+    if not LOCK_TIMEOUT_RE.match(value):
+        raise ValueError(f"invalid duration {text!r} (e.g. 5s, 500ms, 1min)")
+    return value
 
 
 @dataclass(frozen=True)

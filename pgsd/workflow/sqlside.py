@@ -400,6 +400,9 @@ def load_sql_sides(
     choice = shadow or ShadowChoice()
     files = {role: sql_files(side) for role, side in sides.items()}  # every file read before any server starts
     place = choose_place(dsn=choice.dsn, major=None)
+    if progress is not None and place.kind == "embedded":
+        for role in sides:  # no silent wait: the first start of the embedded server runs initdb
+            progress(role, _embedded_start(), 0, 1)
     server = stack.enter_context(scratch_server(place))
     parsed_by = {"embedded": "the embedded server", "binaries": "local PostgreSQL binaries"}.get(
         place.kind, f"shadow {server.where}")
@@ -417,6 +420,15 @@ def load_sql_sides(
                          f"{', '.join(result.roles_created)} (NOLOGIN) on {server.where}")
         out[role] = (DatabaseSide(spec=db.spec), f"{side.describe()}, parsed by {parsed_by}", notes)
     return out
+
+
+def _embedded_start() -> str:
+    """What the wait before loading SQL on the embedded server is, in one line."""
+    from pgsd.demo.server import data_dir
+
+    if not data_dir().exists():
+        return "first use of the embedded PostgreSQL: creating its data directory (initdb, a few seconds)"
+    return "starting the embedded PostgreSQL"
 
 
 def version_notes(sql_sides: Mapping[str, SqlSide], snapshots: Mapping[str, Snapshot]) -> list[str]:

@@ -26,4 +26,4 @@ def test_info_help_has_a_description() -> None:
 def test_demo_help_says_keep_skips_the_app() -> None:
     text = help_of("demo")
     keep = text[text.index("--keep"):]
-    assert "do not open the app" in keep
+    assert "skip the app" in keep

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from textual.app import App
 from textual.widgets import Input
 
 from pgsd import errors
@@ -11,9 +12,11 @@ from pgsd.model.objects import Column, Table
 from pgsd.model.snapshot import Snapshot
 from pgsd.tui.app import PgsdApp
 from pgsd.tui.messages import ComparisonLoaded
+from pgsd.tui.screens.apply import ApplyModal
 from pgsd.tui.screens.compare import CompareScreen
 from pgsd.tui.screens.export import ExportModal
-from pgsd.tui.screens.help import HelpScreen, binding_rows
+from pgsd.tui.screens.help import SECTIONS, HelpScreen, binding_rows
+from pgsd.tui.screens.options import OptionsModal
 from pgsd.tui.widgets.ddl_pane import DdlPane
 from pgsd.tui.widgets.object_tree import ObjectTree
 from pgsd.tui.widgets.sql_view import SqlView
@@ -101,6 +104,49 @@ async def test_select_object_shows_definitions_and_its_plan() -> None:
         assert "order_total" in str(screen.query_one("#ddl-title").render())
         await pilot.press("p")  # the whole selection
         assert "CREATE TABLE shop.reviews" in sql_text(screen, "#ddl-sql")
+
+
+async def test_the_dependency_closure_is_worked_out_off_the_event_loop(monkeypatch) -> None:  # noqa: ANN001
+    """Space returns (and the screen answers keys) while the selection's closure is still being
+    computed; the plan worker computes it and posts the pulled-in set back."""
+    from pgsd.tui.screens import compare
+
+    real = compare.required_changes
+    gate = threading.Event()
+    on_loop: list[bool] = []
+    app = PgsdApp(SRC, TGT, backend=fake_backend())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compare(pilot)
+        loop_thread = threading.get_ident()
+
+        def held(changes, selected):  # noqa: ANN001, ANN202
+            on_loop.append(threading.get_ident() == loop_thread)
+            if not on_loop[-1]:
+                gate.wait(60)  # released below; the bound only keeps a failing test from hanging
+            return real(changes, selected)
+
+        monkeypatch.setattr(compare, "required_changes", held)
+        tree = screen.query_one(ObjectTree)
+        tree.select_key("table:shop.reviews")
+        try:
+            await pilot.press("space")
+            await pilot.pause()
+            # The key was handled while the closure is still unknown: the table is left out and
+            # not yet marked as pulled in, and the cursor still moves.
+            assert "table:shop.reviews" in screen.excluded
+            assert "table:shop.reviews" not in tree.pulled
+            assert screen.plan is None
+            before = tree.current_row
+            await pilot.press("down")
+            assert tree.current_row != before
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert on_loop == [False]
+        # The view still selected needs the table: the worker's answer marks it as pulled in.
+        assert "table:shop.reviews" in tree.pulled
+        assert "+2 pulled in as dependencies" in str(screen.query_one("#totals").render())
+        assert screen.plan is not None
 
 
 async def test_toggle_change_pulls_in_dependencies() -> None:
@@ -278,12 +324,37 @@ async def test_help_lists_every_binding() -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         listed = {desc for _, rows in binding_rows(app) for _, desc, _ in rows}
-        for section in (PgsdApp, CompareScreen, ObjectTree, ExportModal):
+        for section in (PgsdApp, CompareScreen, ObjectTree, ExportModal, OptionsModal, ApplyModal):
             for b in section.BINDINGS:
                 assert b.id and b.tooltip, b
                 assert b.description in listed
         await pilot.press("escape")
         assert isinstance(app.screen, CompareScreen)
+
+
+def test_help_has_a_section_for_every_screen_with_keys() -> None:
+    """A screen or widget with key bindings of its own is in the help (or is said here why not)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import pgsd.tui.screens
+    import pgsd.tui.widgets
+
+    not_in_help = {"HelpScreen": "the help itself", "ConfirmModal": "two buttons that say what they do",
+                   "PasswordModal": "one field; Esc cancels", "FilterInput": "listed with the Compare keys"}
+    listed = {path.partition(":")[2] for _, path in SECTIONS}
+    found = set()
+    for package in (pgsd.tui.screens, pgsd.tui.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ == module.__name__ and cls.__dict__.get("BINDINGS"):
+                    found.add(name)
+    assert found - set(not_in_help) <= listed, found - set(not_in_help) - listed
+    sections = dict(binding_rows(App()))
+    assert ("enter", "Apply") in {(k, d) for k, d, _ in sections["Apply dialog"]}
+    assert {"Cancel", "Use"} <= {d for _, d, _ in sections["Options dialog"]}
 
 
 async def test_command_palette_offers_the_screen_actions() -> None:
@@ -302,3 +373,16 @@ async def test_works_in_80_by_24() -> None:
         assert tree.size.width >= 28 and tree.size.height >= 10
         assert screen.query_one(DdlPane).size.height >= 5
         assert screen.query_one("#definition-unified").display  # narrow: unified diff
+
+
+async def test_a_sides_warnings_are_counted_once() -> None:
+    """A snapshot's warnings include its server's: the notification counts each warning once."""
+    backend = fake_backend()
+    said = ("role deploy lacks USAGE on schema(s) hidden", "role deploy lacks CREATE on database shop")
+    server = backend.target.server.model_copy(update={"warnings": said})  # type: ignore[union-attr]
+    backend.target = backend.target.model_copy(update={"server": server, "warnings": said})
+    app = PgsdApp(SRC, TGT, backend=backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        [message] = [m for title, m, _ in notifications(app) if title == "Check coverage"]
+        assert message == f"{said[0]} (+1 more: hover the header)"

@@ -136,3 +136,15 @@ async def test_delete_profile_after_confirmation(store) -> None:  # noqa: ANN001
         await pilot.pause()
         assert "local" not in store.load()
         assert app.screen.query_one("#profiles", DataTable).row_count == 2
+
+
+async def test_the_side_fields_name_every_kind_of_side(store) -> None:  # noqa: ANN001
+    """Source and Target take what `pgsd diff` takes: SQL files, directories and git revisions too."""
+    app = PgsdApp(backend=fake_backend(), profile_store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for field in ("#source-input", "#target-input"):
+            placeholder = str(app.screen.query_one(field, Input).placeholder)
+            assert all(kind in placeholder for kind in ("profile", "URI", ".json", ".sql", "dir/", "git:"))
+        hint = str(app.screen.query_one("#sides-hint").render())
+        assert all(kind in hint for kind in ("snapshot .json", ".sql file", "directory of .sql", "git:REV:PATH"))

@@ -85,3 +85,16 @@ def test_failed_load(snap_compare) -> None:  # noqa: ANN001
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 24), run_before=failed)
+
+
+def test_options_dialog(snap_compare) -> None:  # noqa: ANN001
+    """The options of the comparison, with Safe ticked from the export dialog's choice."""
+    async def open_options(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.request = screen.request.with_plan_choices(safe=True)
+        screen._show_options()
+        await pilot.press("O")
+        await pilot.pause()
+
+    assert snap_compare(compare_app(), terminal_size=(100, 30), run_before=open_options)

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Log, Static
+from textual.widgets import Button, Footer, Input, Log, Static
 
 from pgsd import errors
 from pgsd.ddl.plan import Plan
@@ -135,6 +135,12 @@ class ApplyModal(ModalScreen[bool]):
     """Confirm, then apply, the plan of the selection; dismissed with True once something ran."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="apply-close", tooltip="Close (only when not running).")]
+    HELP_KEYS = [
+        ("enter", "Apply", "In the name field: apply, once the target database's name is typed (asked when the "
+                           "plan loses data or the target is production); on a button: press it."),
+        ("tab", "Next field", "Move between the name field and the Apply and Cancel buttons."),
+    ]
+    """Keys the dialog's field and buttons answer (the help screen lists them with the bindings)."""
     DEFAULT_CSS = """
     #apply-dialog { width: 96; }
     #apply-dialog Log { height: 12; margin-top: 1; }
@@ -185,6 +191,7 @@ class ApplyModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="error", id="apply-run")
                 yield Button("Cancel", variant="primary", id="apply-cancel")
+        yield Footer(compact=True, show_command_palette=False)  # the dialog's keys, not the screen's below
 
     def on_mount(self) -> None:
         self.query_one(Log).display = False

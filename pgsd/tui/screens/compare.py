@@ -29,7 +29,7 @@ from pgsd.model.objects import KIND_LABELS
 from pgsd.model.snapshot import Snapshot
 from pgsd.tui.backend import Backend, DefinitionSource
 from pgsd.tui.entries import MARKERS, STATES, DiffIndex, Entry
-from pgsd.tui.messages import ComparisonLoaded, PlanExported, PlanReady, SideProgressed
+from pgsd.tui.messages import ComparisonLoaded, PlanExported, PlanReady, SelectionClosed, SideProgressed
 from pgsd.tui.screens.export import ExportModal, ExportRequest
 from pgsd.tui.widgets.ddl_pane import DdlPane, hazard_text
 from pgsd.tui.widgets.definition_pane import DefinitionPane
@@ -80,13 +80,16 @@ class CompareScreen(Screen[None]):
                 tooltip="Try the plan of the selection on a scratch copy of the target's schema."),
         Binding("A", "apply", "Apply", show=False, id="apply-plan",
                 tooltip="Apply the plan of the selection to the target (asks first)."),
+        Binding("O", "options", "Options", show=False, id="plan-options",
+                tooltip="Change the options: safe, transaction, concurrently, NOT VALID, lock timeout, "
+                        "what is compared (owners, privileges, comments, extension versions)."),
     ]
 
     NEEDS_COMPARISON = frozenset({"export", "copy", "toggle_all", "toggle_state", "toggle_unified", "toggle_scope"})
     """Actions with nothing to act on before the first comparison: hidden from the footer until then."""
 
     TYPED_KEYS = frozenset({"toggle_state", "toggle_all", "export", "copy", "toggle_unified", "toggle_scope",
-                            "refresh", "swap", "connections"})
+                            "refresh", "swap", "connections", "options"})
     """Letter and digit commands: a field being typed into takes these keys, so the footer hides them."""
 
     def __init__(self, source: Side, target: Side, *, backend: Backend,
@@ -105,8 +108,6 @@ class CompareScreen(Screen[None]):
         self.selected: frozenset[str] = frozenset()
         self.required: frozenset[str] = frozenset()
         self.plan: Plan | None = None
-        self.request: ComparisonRequest = backend.request
-        """What the user asked for; the export dialog changes how the script is written."""
         self.files: dict[str, str] = {}
         """Which sides are snapshot files (the exported script's header names them)."""
         self.scope = "object"
@@ -116,6 +117,16 @@ class CompareScreen(Screen[None]):
         self._token: CancelToken | None = None
         self._defs: tuple[DefinitionSource, DefinitionSource] | None = None
         self.last_export: Path | None = None
+
+    @property
+    def request(self) -> ComparisonRequest:
+        """What the user asked for (the backend's, which verify and apply read too); the options
+        dialog and the export dialog change it, and the options line shows it."""
+        return self.backend.request
+
+    @request.setter
+    def request(self, request: ComparisonRequest) -> None:
+        self.backend.request = request
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what cannot act yet (no comparison, or typing in the filter); Copy is dimmed while planning."""
@@ -149,6 +160,7 @@ class CompareScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._show_options()
         self._show_sides(None, None)
         self.query_one("#body").display = False
         self.load()
@@ -238,8 +250,10 @@ class CompareScreen(Screen[None]):
         self._selection_changed()
         tree.focus()
         self.refresh_bindings()
-        warnings = [w for s in (event.source, event.target) for w in (s.server.warnings if s.server else ())]
-        warnings += [w for s in (event.source, event.target) for w in s.warnings]
+        # A snapshot's warnings include its server's: each is said once (the header's tooltip lists them).
+        warnings = list(dict.fromkeys(
+            w for s in (event.source, event.target) for w in (*(s.server.warnings if s.server else ()), *s.warnings)
+        ))
         if warnings:
             more = f" (+{len(warnings) - 1} more: hover the header)" if len(warnings) > 1 else ""
             self.notify(warnings[0] + more, title="Check coverage", severity="warning", markup=False)
@@ -276,10 +290,12 @@ class CompareScreen(Screen[None]):
     def _selection_changed(self) -> None:
         if self.changes is None:
             return
-        self.selected = frozenset(k for k in self._plannable() if k not in self.excluded)
-        self.required = frozenset(required_changes(self.changes, set(self.selected)))
         pulled = self.required - self.selected
-        self.query_one(ObjectTree).set_selection(self.selected, frozenset(pulled))
+        self.selected = frozenset(k for k in self._plannable() if k not in self.excluded)
+        # The dependency closure is the plan worker's first step (off the event loop): until it
+        # answers, what was pulled in before and is not selected itself now stays marked.
+        self.required = self.selected | pulled
+        self.query_one(ObjectTree).set_selection(self.selected, self.required - self.selected)
         self.generation += 1
         self.plan = None
         self._by_key = None
@@ -309,6 +325,7 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan", description="Planning the selection")
     def _plan_selection(self, changes: ChangeSet, options: PlanOptions, selected: set[str], generation: int) -> None:
+        self.post_message(SelectionClosed(frozenset(required_changes(changes, selected)), generation))
         plan = self.backend.plan(changes, options, selected)
         self.post_message(PlanReady(plan, None, generation))
 
@@ -424,6 +441,15 @@ class CompareScreen(Screen[None]):
                     self._by_key.setdefault(s.key, []).append(s)
         return self._by_key
 
+    @on(SelectionClosed)
+    def selection_closed(self, event: SelectionClosed) -> None:
+        """Mark what the selection pulls in, as soon as the worker knows it (before the plan)."""
+        if event.generation != self.generation:
+            return  # a newer selection is being planned
+        self.required = event.required
+        self.query_one(ObjectTree).set_selection(self.selected, self.required - self.selected)
+        self._show_totals()
+
     @on(PlanReady)
     def plan_ready(self, event: PlanReady) -> None:
         if event.generation != self.generation:
@@ -518,6 +544,37 @@ class CompareScreen(Screen[None]):
 
         open_apply(self)
 
+    # ------------------------------------------------------------------ options
+
+    def _show_options(self) -> None:
+        from pgsd.tui.screens.options import options_summary
+
+        self.query_one(DdlPane).show_options(f"[dim]Options (O):[/] {options_summary(self.request)}")
+
+    def action_options(self) -> None:
+        from pgsd.tui.screens.options import OptionsModal
+
+        self.app.push_screen(OptionsModal(self.request), self._options_chosen)
+
+    def _options_chosen(self, request: ComparisonRequest | None) -> None:
+        if request is not None and request != self.request:
+            self._use_request(request)
+
+    def _use_request(self, request: ComparisonRequest) -> None:
+        """Plan (or, when what is compared changed, compare) again with ``request``."""
+        if request == self.request:
+            return
+        compare_again = request.diff_options() != self.request.diff_options()
+        self.request = request
+        self._show_options()
+        if compare_again and self.loading_catalogs:
+            return  # the read under way compares with the new request when it ends
+        if compare_again and self.source_snap is not None and self.target_snap is not None:
+            self._compare(self.source_snap, self.target_snap)
+            return
+        self._selection_changed()
+        self._show_plan_pane()
+
     # ------------------------------------------------------------------ export
 
     def action_export(self) -> None:
@@ -530,10 +587,7 @@ class CompareScreen(Screen[None]):
     def _export_chosen(self, request: ExportRequest | None) -> None:
         if request is None or self.changes is None or self.source_snap is None or self.target_snap is None:
             return
-        if request.request != self.request:
-            self.request = request.request
-            self._selection_changed()
-            self._show_plan_pane()
+        self._use_request(request.request)  # what the dialog ticked stays, and the options line says so
         self.last_export = request.path
         self._export(self.changes, request, set(self.selected), self.source_snap, self.target_snap)
 

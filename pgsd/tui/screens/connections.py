@@ -26,6 +26,11 @@ from pgsd.tui.screens.confirm import ConfirmModal
 from pgsd.tui.screens.profile_form import PasswordModal, ProfileModal, report_markup
 from pgsd.workflow import DatabaseSide, Side
 
+SIDE_PLACEHOLDER = "profile, URI, .json, .sql, dir/, git:…"
+SIDE_HINT = ("Each side is a saved profile, a postgresql:// URI or conninfo string, a snapshot .json, "
+             "a .sql file, a directory of .sql files, or git:REV:PATH (a directory at a git revision).")
+"""Every kind of side the Source and Target fields take (as `pgsd diff` does)."""
+
 
 class ConnectionsScreen(Screen[None]):
     """Pick two saved connections (or type them) and compare."""
@@ -43,7 +48,8 @@ class ConnectionsScreen(Screen[None]):
         Binding("x", "test_profile", "Test", id="test-profile",
                 tooltip="Connect with the highlighted profile and show the server version, role and warnings."),
         Binding("i", "type_source", "Type", id="type-source",
-                tooltip="Type a source (a URI, a conninfo string or a snapshot file); Tab goes on to the target."),
+                tooltip="Type a source (a URI, a conninfo string, a snapshot file, SQL files or git:REV:PATH); "
+                        "Tab goes on to the target."),
         Binding("escape", "back", "Back", id="back-to-comparison",
                 tooltip="Return to the comparison left with o (as it was)."),
     ]
@@ -84,9 +90,10 @@ class ConnectionsScreen(Screen[None]):
                         yield button
             with Vertical(id="compare-form"):
                 yield Label("Source — the schema you want", classes="field-label")
-                yield Input(placeholder="profile, postgresql:// URI or snapshot .json", id="source-input")
+                yield Input(placeholder=SIDE_PLACEHOLDER, id="source-input")
                 yield Label("Target — the database to change", classes="field-label")
-                yield Input(placeholder="profile, postgresql:// URI or snapshot .json", id="target-input")
+                yield Input(placeholder=SIDE_PLACEHOLDER, id="target-input")
+                yield Static(SIDE_HINT, id="sides-hint", markup=False)
                 yield Button("Compare", variant="primary", id="compare")
                 yield Static("", id="test-result")
         yield Footer()

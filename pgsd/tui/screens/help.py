@@ -17,6 +17,8 @@ SECTIONS: list[tuple[str, str]] = [
     ("Compare", "pgsd.tui.screens.compare:CompareScreen"),
     ("Object tree", "pgsd.tui.widgets.object_tree:ObjectTree"),
     ("Export dialog", "pgsd.tui.screens.export:ExportModal"),
+    ("Options dialog", "pgsd.tui.screens.options:OptionsModal"),
+    ("Apply dialog", "pgsd.tui.screens.apply:ApplyModal"),
 ]
 
 LEGEND = (
@@ -44,6 +46,7 @@ def binding_rows(app) -> list[tuple[str, list[tuple[str, str, str]]]]:  # noqa: 
                 continue
             keys = ", ".join(app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))
             rows.append((keys, b.description, b.tooltip))
+        rows.extend(getattr(cls, "HELP_KEYS", ()))  # keys a field or button of the screen answers
         out.append((title, rows))
     out[0][1].append(("ctrl+p", "Commands", "Open the command palette (every action is there too)."))
     return out

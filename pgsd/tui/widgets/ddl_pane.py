@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
@@ -44,6 +45,7 @@ class DdlPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Plan", id="ddl-title", classes="pane-title")
+        yield TitleBar("", id="plan-options")
         yield SqlView(id="ddl-sql")
         yield TitleBar("", id="hazard-bar")
 
@@ -64,3 +66,13 @@ class DdlPane(Vertical):
 
     def set_title(self, title: str) -> None:
         self._set_title(title)
+
+    def show_options(self, markup: str) -> None:
+        """The line under the title that says how the plan is made (``in a transaction · safe``);
+        a click on it opens the options (the screen's ``options`` action)."""
+        self.query_one("#plan-options", TitleBar).update(markup)
+
+    async def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "plan-options":
+            event.stop()
+            await self.run_action("screen.options")
