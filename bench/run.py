@@ -1114,6 +1114,10 @@ def loadavg() -> str:
         return "?"
 
 
+class Stopped(BaseException):
+    """SIGTERM: not a failure of one size or server (those are caught and reported), the end of the run."""
+
+
 def start_servers(args: argparse.Namespace, meta: dict) -> list[tuple[str, str, pgserver.Server | None, str]]:
     """(label, tag, server or None, why not) for ``--dsn`` or each of ``--servers``."""
     if args.dsn:
@@ -1143,8 +1147,12 @@ def start_servers(args: argparse.Namespace, meta: dict) -> list[tuple[str, str, 
 def main(argv: list[str] | None = None) -> int:
     import signal  # noqa: PLC0415
 
-    # SIGTERM (kill PID) exits through atexit, so the servers are stopped.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # SIGTERM (kill PID) ends the whole run (not just the size it interrupts) through
+    # atexit, so the servers are stopped.
+    def stop(*_: object) -> None:
+        raise Stopped
+
+    signal.signal(signal.SIGTERM, stop)
     args = parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     import pgsd  # noqa: PLC0415
@@ -1240,4 +1248,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except Stopped:
+        raise SystemExit(143) from None
