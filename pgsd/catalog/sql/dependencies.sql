@@ -28,10 +28,10 @@
 -- (OID >= 16384: plpgsql's members are system objects, never a kept row's reference),
 -- through pg_depend's index on the referenced object, instead of a second scan of all
 -- of pg_depend for its 'e' rows: none at all when no extension was created.
--- Server CPU a side at 2,000 tables (cold backends, interleaved, medians): PostgreSQL 15
--- 0.87 s -> 0.20 s, nearly all of it the TOAST rows (0.18 s with that filter alone: each
--- costs PG 15 about 0.2 ms here); PostgreSQL 18 0.11-0.15 s either way, within noise.
--- Receiving the rows: 42 -> 36 ms.
+-- Server CPU a side at 2,000 tables, after pgsd's other queries in the same transaction
+-- (bench/floor.py, 4 runs each): PostgreSQL 15 0.8-1.2 s -> 0.19-0.27 s, nearly all of it
+-- the TOAST rows (0.18 s with that filter alone, cold: each cost PG 15 about 0.2 ms);
+-- PostgreSQL 18 0.14-0.18 s -> 0.14-0.15 s. Receiving the rows: 50 -> 40 ms.
 -- Catalog names come from regclass output, and a trigger's or policy's table from a probe
 -- made for those rows only: joining pg_class twice and all of pg_trigger for every row
 -- was a sixth of the query (115 ms -> 96 ms a side at 2,000 tables, 640 -> 525 at 10,000).
