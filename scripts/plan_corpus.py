@@ -115,7 +115,7 @@ def _property_sample(n: int) -> list[tuple[str, str]]:
 
 def snapshots(args) -> None:
     from pgsd.model.snapshot import Filters  # noqa: PLC0415
-    from pgsd.workflow import load_side  # noqa: PLC0415
+    from pgsd.workflow import read_side  # noqa: PLC0415
     from tests.pg import PgServer, ensure_password_role, server_from_env, start_embedded  # noqa: PLC0415
 
     out = Path(args.dir)
@@ -146,8 +146,8 @@ def snapshots(args) -> None:
                 filters = Filters(**meta.get("filters", {}))
                 folder = out / name
                 folder.mkdir(exist_ok=True)
-                (folder / "a.json").write_text(load_side(a_dsn, "target", filters=filters).to_json())
-                (folder / "b.json").write_text(load_side(b_dsn, "source", filters=filters).to_json())
+                (folder / "a.json").write_text(read_side(a_dsn, "target", filters=filters).to_json())
+                (folder / "b.json").write_text(read_side(b_dsn, "source", filters=filters).to_json())
                 meta = {k: v for k, v in meta.items() if k != "additions"}
                 (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
             finally:

@@ -160,3 +160,44 @@ def test_base_type_support_functions_depend_on_its_shell(db):
     }
     assert expected <= edges, expected - edges
     assert ("function:public.n4_in(cstring)", "base_type:public.n4") not in edges
+
+
+def test_rows_that_only_give_dropped_edges_stay_on_the_server(db):
+    """The dependencies query leaves out TOAST references, an index's link to its own table
+    and a domain constraint's link to its own domain; the edges are the same without them."""
+    import psycopg  # noqa: PLC0415
+
+    from pgsd.catalog.context import query_text  # noqa: PLC0415
+    from pgsd.catalog.loaders.dependencies import DEPENDENCIES_COLUMNS  # noqa: PLC0415
+
+    dsn, run = db
+    run(
+        """
+        CREATE SCHEMA s;
+        CREATE DOMAIN s.pos AS int CONSTRAINT pos_check CHECK (VALUE > 0);
+        CREATE FUNCTION s.ok(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 < 100';
+        CREATE DOMAIN s.small AS int CONSTRAINT small_check CHECK (s.ok(VALUE));
+        CREATE TABLE s.t (id int PRIMARY KEY, body text, n s.pos, m s.small);
+        CREATE INDEX t_lower ON s.t (lower(body));
+        CREATE INDEX t_partial ON s.t (id) WHERE body IS NOT NULL;
+        """
+    )
+    with psycopg.connect(dsn) as conn:
+        major = conn.info.server_version // 10000
+        rows = conn.execute(query_text("dependencies", major), {"include_schemas": [], "exclude_schemas": []}).fetchall()
+        toast = {r[0] for r in conn.execute("SELECT reltoastrelid FROM pg_class WHERE oid = 's.t'::regclass")}
+        table = conn.execute("SELECT 's.t'::regclass::oid").fetchone()[0]
+        indexes = {r[0] for r in conn.execute("SELECT indexrelid FROM pg_index WHERE indrelid = 's.t'::regclass")}
+        domains = {r[0] for r in conn.execute("SELECT oid FROM pg_type WHERE typname IN ('pos', 'small')")}
+    col = {name: i for i, name in enumerate(DEPENDENCIES_COLUMNS)}
+    assert toast and not any(r[col["refcat"]] == "pg_class" and r[col["refobjid"]] in toast for r in rows)
+    assert not any(r[col["cat"]] == "pg_class" and r[col["objid"]] in indexes and r[col["refcat"]] == "pg_class"
+                   and r[col["refobjid"]] == table and r[col["refobjsubid"]] == 0 for r in rows)
+    assert not any(r[col["cat"]] == "pg_constraint" and r[col["refcat"]] == "pg_type" and r[col["refobjid"]] in domains
+                   for r in rows)
+    edges = set(snap(dsn).edges())
+    assert ("index:s.t_lower", "column:s.t.body") in edges
+    assert ("index:s.t_partial", "column:s.t.body") in edges
+    assert ("column:s.t.n", "domain:s.pos") in edges
+    assert ("domain:s.small", "function:s.ok(integer)") in edges  # the check's other links stay
+    assert not any(ref == "table:s.t" for dep, ref in edges if dep.startswith("index:"))
