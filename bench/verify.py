@@ -8,17 +8,23 @@ times, ``--runs`` times each, alternating:
   server: building the target's schema there, running the plan, reading it back).
 
 Prints the medians and their ratio (the goal: about 3x at most at 2,000 tables).
+``--baseline REV`` also times ``pgsd diff --verify`` of an earlier commit (its ``pgsd``
+package from ``git archive``, run with ``PYTHONPATH``) in the same rounds, so that a
+change is judged under the same load of the shared machine.
 
     python bench/verify.py --tables 2000            # embedded PostgreSQL 18 under --workdir
     python bench/verify.py --tables 200 --dsn ...   # an existing server (a superuser DSN)
+    python bench/verify.py --baseline main          # before/after, interleaved
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,10 +35,19 @@ import pgserver  # noqa: E402
 from run import Builder, pgsd_exe  # noqa: E402
 
 
-def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None,
+          ) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
     return time.perf_counter() - started, r
+
+
+def baseline_tree(rev: str) -> Path:
+    """The ``pgsd`` package of commit ``rev``, unpacked into a temporary directory."""
+    out = Path(tempfile.mkdtemp(prefix="pgsd-verify-baseline-"))
+    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", rev, "pgsd"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--dsn", help="an existing server (superuser DSN) instead of the embedded PostgreSQL 18")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/pgsd-bench"))
+    p.add_argument("--baseline", metavar="REV", help="also time pgsd diff --verify of this git revision")
     args = p.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     server = pgserver.external(args.dsn) if args.dsn else pgserver.start_embedded(args.workdir)
@@ -50,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     variant = server.dsn(builder.ensure(args.tables, variant=True))
     plain: list[float] = []
     verified: list[float] = []
+    before: list[float] = []
+    tree = baseline_tree(args.baseline) if args.baseline else None
     for _ in range(args.runs):
         t, r = timed([*pgsd_exe(), "diff", variant, base])
         if r.returncode != 1:
@@ -59,9 +77,21 @@ def main(argv: list[str] | None = None) -> int:
         if r.returncode != 1 or "pgsd: verified" not in r.stderr:
             raise SystemExit(f"pgsd diff --verify exited {r.returncode}: {r.stderr.strip()[-2000:]}")
         verified.append(t)
+        if tree is not None:
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            t, r = timed([sys.executable, "-m", "pgsd", "diff", variant, base, "--verify", "--scratch",
+                          server.admin_dsn], env=env, cwd=str(tree))
+            if r.returncode != 1 or "pgsd: verified" not in r.stderr:
+                raise SystemExit(f"baseline pgsd diff --verify exited {r.returncode}: {r.stderr.strip()[-2000:]}")
+            before.append(t)
     a, b = statistics.median(plain), statistics.median(verified)
     print(f"{args.tables} tables, {args.runs} runs: pgsd diff {a:.2f}s, pgsd diff --verify {b:.2f}s, "
           f"ratio {b / a:.2f}x")
+    print("  runs: diff " + " ".join(f"{t:.2f}" for t in plain) + "; --verify " + " ".join(f"{t:.2f}" for t in verified))
+    if before:
+        c = statistics.median(before)
+        print(f"  baseline {args.baseline}: pgsd diff --verify {c:.2f}s, ratio {c / a:.2f}x "
+              f"(runs " + " ".join(f"{t:.2f}" for t in before) + ")")
     return 0
 
 
