@@ -396,6 +396,7 @@ def load_sql_sides(
     Returns role -> (the shadow database as a side, the snapshot's origin, notes).
     """
     from pgsd.workflow.scratch import choose_place, scratch_server
+    from pgsd.workflow.scratch_copy import analyze_catalogs
 
     choice = shadow or ShadowChoice()
     files = {role: sql_files(side) for role, side in sides.items()}  # every file read before any server starts
@@ -411,6 +412,7 @@ def load_sql_sides(
             report = lambda done, total, role=role: progress(role, "loading SQL", done, total)  # noqa: E731
         result = load_sql(files[role], db.spec, create_roles=choice.create_roles, where=server.where,
                           progress=report, cancelled=(lambda: cancel.cancelled) if cancel is not None else None)
+        analyze_catalogs(db.spec)  # read next, like verify's copy (speed: see workflow.scratch_copy)
         notes = [f"{role}: {w}" for w in result.warnings]
         if result.roles_created:
             notes.append(f"{role}: created role{'s' if len(result.roles_created) > 1 else ''} "
