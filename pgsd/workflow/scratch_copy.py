@@ -15,9 +15,10 @@ time does:
   before): 9.4 s of server CPU. Transactions of 1,000 statements cost 10.9 s, of 200
   statements 15.7 s; cost grows linearly with the count, so there is nothing to gain
   from chunking. ``SET LOCAL synchronous_commit = off`` is sent with the batch (the one
-  commit does not wait for the WAL flush; not measured apart, it is one commit). What the server spends is the DDL itself: per statement, CREATE TABLE about
-  2.5 ms, CREATE INDEX and ADD PRIMARY KEY 1 ms, a foreign key 0.7 ms, COMMENT and
-  GRANT 0.1-0.2 ms (timed one by one under load; the proportions are what matters).
+  commit does not wait for the WAL flush; not measured apart, it is one commit). What
+  the server spends is the DDL itself: per statement, CREATE TABLE about 2.5 ms,
+  CREATE INDEX and ADD PRIMARY KEY 1 ms, a foreign key 0.7 ms, COMMENT and GRANT
+  0.1-0.2 ms (timed one by one under load; the proportions are what matters).
 * **the catalogs analysed after the build** (``analyze_catalogs``): a database made from
   ``template0`` carries template0's catalog statistics (a few hundred rows in
   ``pg_class``), so after thousands of relations the catalog queries of the two reads
