@@ -13,7 +13,10 @@ database with ``pgsd dump`` (by-object layout), then times, ``--runs`` times eac
   shadow database on the same server, then read and compared.
 
 Both must exit 0 (nothing differs: the dump's round trip). It prints the medians and
-their ratio; the goal is at most about 3x. The server is the embedded PostgreSQL 18
+their ratio; the goal is at most about 3x. It also times loading the dumped directory
+alone (``workflow.sqlside.load_sql`` into a fresh database, in this process: the part of
+the SQL side's diff that a database side does not have), and checks the one-file layout
+(``pgsd dump --layout single``, then ``pgsd diff schema.sql BASE`` exits 0). The server is the embedded PostgreSQL 18
 (as ``run.py`` starts it) or ``--dsn`` (a superuser). Not a test: nothing runs it in CI.
 """
 
@@ -39,6 +42,23 @@ def timed(cmd: list[str], timeout: float) -> float:
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} ... exited {r.returncode}:\n{r.stderr[-2000:]}{r.stdout[-2000:]}")
     return elapsed
+
+
+def load_once(server, dump: Path) -> float:  # noqa: ANN001
+    """Seconds to load the dumped directory into a fresh database on ``server`` (dropped afterwards)."""
+    from pgsd.connect import ConnectionSpec  # noqa: PLC0415
+    from pgsd.workflow.sides import SqlSide  # noqa: PLC0415
+    from pgsd.workflow.sqlside import load_sql, sql_files  # noqa: PLC0415
+
+    files = sql_files(SqlSide(kind="dir", path=str(dump)))
+    name = "sqlbench_load"
+    server.create(name)
+    try:
+        started = time.perf_counter()
+        load_sql(files, ConnectionSpec.parse(server.dsn(name)), create_roles=True)
+        return time.perf_counter() - started
+    finally:
+        server.drop(name)
 
 
 def main() -> None:
@@ -69,6 +89,11 @@ def main() -> None:
     shadow = ["--shadow", server.admin_dsn, "--create-roles"]
     t_dump = timed([*pgsd, "dump", server.dsn(base), "--out", str(dump), "--force", *shadow], args.timeout)
     files = len(list(dump.glob("*.sql")))
+    single = args.workdir / f"single_{args.tables}"
+    t_single = timed([*pgsd, "dump", server.dsn(base), "--out", str(single), "--force", "--layout", "single",
+                      *shadow], args.timeout)
+    t_single_diff = timed([*pgsd, "diff", str(single / "schema.sql"), server.dsn(base), *shadow], args.timeout)
+    loads = [load_once(server, dump) for _ in range(args.runs)]
 
     db_db = [timed([*pgsd, "diff", server.dsn(base), server.dsn(copy)], args.timeout) for _ in range(args.runs)]
     sql_db = [timed([*pgsd, "diff", str(dump), server.dsn(base), *shadow], args.timeout) for _ in range(args.runs)]
@@ -76,6 +101,9 @@ def main() -> None:
     print(f"tables: {args.tables}; dump: {files} files in {t_dump:.1f}s")
     print(f"pgsd diff database database: median {a:.2f}s of {args.runs}")
     print(f"pgsd diff DUMPDIR database:  median {b:.2f}s of {args.runs} ({b / a:.1f}x; goal: about 3x at most)")
+    print(f"  of which loading the directory into a fresh database: median {statistics.median(loads):.2f}s")
+    print(f"one file: pgsd dump --layout single {t_single:.1f}s; pgsd diff schema.sql database {t_single_diff:.2f}s "
+          "(no differences)")
     server.drop(base)
     server.drop(copy)
 

@@ -12,8 +12,10 @@ end (a second apply exits 4, naming the session holding it), bound every stateme
 ``--lock-timeout`` and ``--apply-statement-timeout``, and retry a segment that hit the
 lock timeout. Statements that lose data need ``--allow-data-loss`` or, on a terminal,
 typing the database's name. Afterwards the target is read again and compared with the
-source: "converged" (exit 0) or what is left (exit 1). Progress and reports go to
-stderr; the verdict line to stdout.
+source: "converged" (exit 0) or what is left (exit 1). With ``--plan`` and no SOURCE the
+comparison is with the state the plan file records (``workflow.converged``: the target as
+read before, with every recorded difference made). Progress and reports go to stderr; the
+verdict line to stdout.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from pgsd.workflow.apply import (
     data_loss_statements,
     first_line,
 )
+from pgsd.workflow.converged import expected_snapshot, left_after
 from pgsd.workflow.read import read_regular_file
 
 EXIT_DIFFERENCES_LEFT = 1
@@ -177,15 +180,19 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     else:
         request = request_from_args(args)
         filters, options = request.filters, request.diff_options()
-    loaded = read_sides(sides, filters=filters, settings=pool_settings(args), shadow=shadow_from_args(args))
+    # with --plan and no SOURCE, every schema and extension is kept: the convergence check scopes
+    # the expected state and the target read again together, as the comparison did (workflow.converged)
+    loaded = read_sides(sides, filters=filters, settings=pool_settings(args), shadow=shadow_from_args(args),
+                        limit_containers=not (plan_file is not None and source is None))
     for note in loaded.notes:
         output.note(f"pgsd: {note}")
     report_snapshots(loaded.snapshots)
     snap_target = loaded.snapshots["target"]
     snap_source = loaded.snapshots.get("source")
+    drifted = False
     if plan_file is not None:
         the_plan = plan_file.plan
-        _check_fingerprints(plan_file, snap_target, snap_source, target, force=args.force)
+        drifted = _check_fingerprints(plan_file, snap_target, snap_source, target, force=args.force)
     else:
         assert snap_source is not None
         changes = compare(snap_source, snap_target, options)
@@ -193,7 +200,10 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
         output.note(f"pgsd: {totals_line(changes)}")
     if the_plan.is_empty:
         output.note("pgsd: the plan is empty: nothing to apply")
-        return _converged(snap_source, target, loaded.filters, options, args) if snap_source else 0
+        if snap_source is not None:
+            return _converged(snap_source, target, loaded.filters, options, args)
+        assert plan_file is not None
+        return _converged_as_recorded(plan_file, snap_target, target, loaded.filters, args, drifted=drifted)
     if snap_source is not None and not verify(args, the_plan, snap_source, snap_target, target, options,
                                               session.settings.lock_timeout):
         output.note("pgsd: nothing was applied")
@@ -217,8 +227,8 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     for line in report.lines():
         output.note(f"pgsd: {line}")
     if snap_source is None:
-        output.result("applied (give SOURCE too to check that the target converged)")
-        return 0
+        assert plan_file is not None
+        return _converged_as_recorded(plan_file, snap_target, target, loaded.filters, args, drifted=drifted)
     return _converged(snap_source, target, loaded.filters, options, args)
 
 
@@ -230,6 +240,36 @@ def _converged(source: Snapshot, target: DatabaseSide, filters: Filters, options
     if left.is_empty:
         output.result("converged: the target matches the source")
         return 0
+    return _left(left)
+
+
+def _converged_as_recorded(plan_file: PlanFile, before: Snapshot, target: DatabaseSide, filters: Filters,
+                           args: argparse.Namespace, *, drifted: bool) -> int:
+    """--plan without SOURCE: compare the target read again with the state the plan file records
+    (``workflow.converged``): exact when the target was the plan's before it ran."""
+    if plan_file.recorded is None:
+        output.result("applied (the plan file does not record the source's objects, being written by an "
+                      "older pgsd: give SOURCE too to check that the target converged)")
+        return 0
+    if drifted:
+        output.result("applied (the target had changed since the plan was made, so only a comparison with "
+                      "the source can say whether it converged: give SOURCE too)")
+        return 0
+    after = read_sides({"target": target}, filters=filters, settings=pool_settings(args),
+                       limit_containers=False).snapshots["target"]
+    recorded = plan_file.recorded
+    expected = expected_snapshot(before, [c.key for c in recorded if c.source_object is None],
+                                 [c.source_object for c in recorded if c.source_object is not None],
+                                 plan_file.source.server_version_num)
+    left = left_after(expected, after, plan_file.options)
+    if left.is_empty:
+        output.result("converged: the target matches the source the plan was made from "
+                      "(as the plan file records it)")
+        return 0
+    return _left(left)
+
+
+def _left(left: ChangeSet) -> int:
     output.result(f"not converged: {totals_line(left)}")
     for c in left.changes:
         if not c.same_meaning:
@@ -252,9 +292,11 @@ def _database(side: Side, role: str) -> DatabaseSide:
 
 
 def _check_fingerprints(plan_file: PlanFile, target: Snapshot, source: Snapshot | None, side: DatabaseSide,
-                        *, force: bool) -> None:
+                        *, force: bool) -> bool:
+    """Whether the target changed since the plan was made (refused unless ``force``)."""
     now = side_fingerprint(target)
-    if now != plan_file.target.fingerprint:
+    drifted = now != plan_file.target.fingerprint
+    if drifted:
         if not force:
             raise errors.TargetDrifted(
                 f"{side.describe()} changed since the plan was made (fingerprint {_short(now)}, the plan "
@@ -264,6 +306,7 @@ def _check_fingerprints(plan_file: PlanFile, target: Snapshot, source: Snapshot 
     if source is not None and side_fingerprint(source) != plan_file.source.fingerprint:
         output.warn("the source is not the one the plan was made from (its fingerprint differs): "
                     "the convergence check compares with the source as it is now")
+    return drifted
 
 
 def _short(fp: str) -> str:

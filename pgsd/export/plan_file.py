@@ -1,5 +1,9 @@
 """Reading a plan back: the JSON ``pgsd diff --format json`` wrote, for ``pgsd apply --plan``.
 
+A plan written by this pgsd also carries, for every added or changed object, the object
+as the source has it (``source_object``): what the target must hold once the plan ran
+(``PlanFile.recorded``, used by ``workflow.converged``).
+
 Pure: the caller reads the file's bytes (``workflow.read.read_regular_file`` checks that it
 is a regular file of sensible size) and hands them here. Everything that is not a plan this
 pgsd can run is refused with one line: not UTF-8, not JSON, another ``format_version``, a
@@ -12,13 +16,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from pgsd import errors
 from pgsd.ddl.plan import Hazard, HazardType, Plan, Statement
-from pgsd.diff.changes import DiffOptions
+from pgsd.diff.changes import DiffOptions, Status
 from pgsd.export.render import JSON_FORMAT_VERSION
 from pgsd.model.fingerprint import FINGERPRINT_PREFIX
+from pgsd.model.objects import AnyObject, DbObject
 from pgsd.model.snapshot import Filters
 
 
@@ -34,6 +39,19 @@ class PlanSide:
 
 
 @dataclass(frozen=True)
+class RecordedChange:
+    """One difference the plan was made for: the object as the source has it (None when removed)."""
+
+    key: str
+    status: Status
+    textual_only: bool
+    source_object: DbObject | None
+
+
+_OBJECT: TypeAdapter[AnyObject] = TypeAdapter(AnyObject)
+
+
+@dataclass(frozen=True)
 class PlanFile:
     """A plan read back from its JSON, with the sides it was made from."""
 
@@ -43,6 +61,9 @@ class PlanFile:
     options: DiffOptions
     differences: bool
     generated_at: str | None
+    recorded: tuple[RecordedChange, ...] | None = None
+    """Every difference with the source's object; None when the file does not carry them all
+    (written by an older pgsd): then convergence cannot be checked without the source."""
 
 
 def parse_plan_json(data: bytes | str, *, name: str = "plan file") -> PlanFile:
@@ -91,7 +112,39 @@ def parse_plan_json(data: bytes | str, *, name: str = "plan file") -> PlanFile:
         options=options,
         differences=bool(doc.get("differences", True)),
         generated_at=doc.get("generated_at") if isinstance(doc.get("generated_at"), str) else None,
+        recorded=_recorded(doc.get("changes"), name),
     )
+
+
+def _recorded(changes: Any, name: str) -> tuple[RecordedChange, ...] | None:
+    if not isinstance(changes, list):
+        return None
+    out: list[RecordedChange] = []
+    for number, c in enumerate(changes, 1):
+        if not isinstance(c, dict) or not isinstance(c.get("key"), str):
+            raise errors.PlanFileError(f"{name}: change {number} is not a pgsd change")
+        try:
+            status = Status(str(c.get("status")))
+        except ValueError:
+            raise errors.PlanFileError(f"{name}: change {number} has an unknown status {c.get('status')!r}") from None
+        obj: DbObject | None = None
+        if status is not Status.REMOVED:
+            doc = c.get("source_object")
+            if doc is None:
+                return None  # an older plan file
+            try:
+                obj = _OBJECT.validate_python(doc)
+            except ValidationError as e:
+                first = e.errors()[0]
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                raise errors.PlanFileError(
+                    f"{name}: change {number} ({c['key']}) has a malformed source_object: {where}: {first.get('msg')}"
+                ) from None
+            if obj.key != c["key"]:
+                raise errors.PlanFileError(f"{name}: change {number} ({c['key']}) holds the object {obj.key}")
+        out.append(RecordedChange(key=c["key"], status=status, textual_only=bool(c.get("textual_only")),
+                                  source_object=obj))
+    return tuple(out)
 
 
 def _field(doc: dict[str, Any], key: str, kind: type, name: str, *, where: str = "") -> Any:

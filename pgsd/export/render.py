@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pgsd.ddl.plan import Hazard, Plan, Statement
-from pgsd.diff.changes import ChangeSet, Status
+from pgsd.diff.changes import Change, ChangeSet, Status
 from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.names import sql_comment
 from pgsd.model.snapshot import Snapshot
@@ -276,6 +276,7 @@ def render_json(
                 "status": c.status.value,
                 "textual_only": c.same_meaning,  # the JSON name predates the attribute's: kept stable
                 "fields": [f.model_dump(mode="json") for f in c.fields],
+                **_expected_json(changes, c),
             }
             for c in changes.changes
         ],
@@ -290,6 +291,15 @@ def render_json(
         },
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _expected_json(changes: ChangeSet, change: Change) -> dict[str, Any]:
+    """An added or changed object as the source has it (``source_object``): with it, ``pgsd apply --plan``
+    checks that the target converged without reading the source again (``workflow.converged``)."""
+    if change.status is Status.REMOVED:
+        return {}
+    obj = changes.source.by_key.get(change.key)
+    return {} if obj is None else {"source_object": obj.model_dump(mode="json")}
 
 
 def _side_json(snapshot: Snapshot, file: str | None) -> dict[str, Any]:

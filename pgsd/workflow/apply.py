@@ -37,6 +37,7 @@ from pgsd.connect.failures import _primary_message, _scrub, translate_connect_er
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.snapshot import Filters
+from pgsd.workflow.scratch_copy import BATCH_PREFIX
 from pgsd.workflow.sides import DatabaseSide
 
 APPLY_LOCK = (0x70677364, 1)
@@ -372,7 +373,7 @@ class ApplySession:
         assert self.conn is not None
         try:
             with self.conn.transaction():
-                self.conn.execute("\n;\n".join(s.sql for s in seg.statements))
+                self.conn.execute(BATCH_PREFIX + "\n;\n".join(s.sql for s in seg.statements))
         except psycopg.Error:
             return False
         return True

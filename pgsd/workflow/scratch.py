@@ -45,6 +45,7 @@ from psycopg import sql
 
 from pgsd import errors
 from pgsd.connect import ConnectionSpec
+from pgsd.workflow.scratch_copy import THROWAWAY_CLUSTER_SETTINGS, fast_temp_dir
 
 
 class ScratchFailed(errors.PgsdError):
@@ -252,7 +253,7 @@ def _throwaway_cluster(place: ScratchPlace) -> Iterator[ScratchServer]:
                 f"to run it as: run pgsd as another user, or give a server with --shadow DSN"
             )
         run_as = [runuser, "-u", UNPRIVILEGED_USER, "--"]
-    base = Path(tempfile.mkdtemp(prefix="pgsd-scratch-"))
+    base = Path(tempfile.mkdtemp(prefix="pgsd-scratch-", dir=fast_temp_dir()))
     data = base / "data"
     started = False
     try:
@@ -261,7 +262,7 @@ def _throwaway_cluster(place: ScratchPlace) -> Iterator[ScratchServer]:
         _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                        "--encoding=UTF8", "--no-sync", "--no-instructions"], base, "initdb")
         port = _free_port()
-        options = f"-p {port} -k {base} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        options = f"-p {port} -k {base} -c listen_addresses='' {THROWAWAY_CLUSTER_SETTINGS}"
         started = True
         _run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", str(START_TIMEOUT),
                        "-l", str(base / "log"), "-o", options, "start"], base, "pg_ctl start")

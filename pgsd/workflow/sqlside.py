@@ -4,9 +4,12 @@
   paths: a ``.sql`` file, every ``.sql`` file under a directory (recursively), or the
   same at a git revision of the current repository (``git ls-tree`` and ``git cat-file``:
   no checkout, the working tree is never touched).
-* ``load_sql(files, spec)``: runs them on the shadow database. Each file is first run
-  whole (one implicit transaction: all or nothing, and fast); a file that fails is run
-  again statement by statement (``sqlsplit``). A statement failing because something it
+* ``load_sql(files, spec)``: runs them on the shadow database. Consecutive files (up to
+  ``BATCH_STATEMENTS`` statements) are first run together: their statements (as
+  ``sqlsplit`` splits them, each parsed by the server on its own) in one transaction and
+  one round trip (a pipeline). A batch that fails is rolled back whole and its files run
+  one by one: each file whole (one implicit transaction: all or nothing); a file that
+  fails is run again statement by statement. A statement failing because something it
   needs is defined later (an undefined table, column, function, type or schema) is
   retried after the rest, for a bounded number of rounds; a statement needing a role
   the shadow server lacks creates it (NOLOGIN) with ``create_roles``, else the missing
@@ -42,6 +45,11 @@ MAX_ROUNDS = 20
 """Retry rounds for statements that need something defined later (each round must make progress)."""
 
 MAX_FILE_BYTES = 256 * 1024**2
+
+BATCH_STATEMENTS = 2000
+"""Statements of consecutive files run in one transaction and one round trip. A dump of the
+generated 2,000-table schema (``pgsd dump``, 12,339 files) loaded file by file took 130 s on
+the loaded development machine, one round trip and one commit per file."""
 
 RETRY_SQLSTATES = frozenset({
     "42P01",  # undefined_table
@@ -217,8 +225,11 @@ def load_sql(
         raise SqlLoadFailed(f"cannot connect to {where}: {_first_line(e)}") from None
     with conn:
         _session_defaults(conn)
-        for f, statements in split:
-            loader.load_file(conn, f, statements)
+        for batch in _batches(split):
+            if len(batch) > 1 and loader.load_batch(conn, batch):
+                continue
+            for f, statements in batch:
+                loader.load_file(conn, f, statements)
         loader.retry(conn)
     if progress is not None:
         progress(loader.total, loader.total)
@@ -265,6 +276,21 @@ class _Loader:
         before, self.done = self.done, self.done + n
         if self.progress is not None and (before // 50 != self.done // 50):
             self.progress(self.done, self.total)
+
+    def load_batch(self, conn: psycopg.Connection, batch: list[tuple[SqlFile, list[Piece]]]) -> bool:
+        """Every statement of ``batch`` in one transaction and one round trip; False (nothing of it
+        stays) when one failed."""
+        self._check_cancel()
+        pieces = [piece for _, statements in batch for piece in statements]
+        try:
+            with conn.transaction(), conn.pipeline():
+                for piece in pieces:
+                    conn.execute(piece.text)
+        except psycopg.Error:
+            return False
+        self.result.statements += len(pieces)
+        self._advance(len(pieces))
+        return True
 
     def load_file(self, conn: psycopg.Connection, f: SqlFile, statements: list[Piece]) -> None:
         self._check_cancel()
@@ -324,6 +350,27 @@ class _Loader:
             raise SqlLoadFailed(
                 f"{n} statement{'s' if n != 1 else ''} did not load into {where}:\n  " + "\n  ".join(lines)
             )
+
+
+def _batches(split: list[tuple[SqlFile, list[Piece]]]) -> list[list[tuple[SqlFile, list[Piece]]]]:
+    """Consecutive files in batches of about ``BATCH_STATEMENTS`` statements; a file with a
+    transaction control statement (or none at all) is a batch of its own."""
+    out: list[list[tuple[SqlFile, list[Piece]]]] = []
+    current: list[tuple[SqlFile, list[Piece]]] = []
+    size = 0
+    for f, statements in split:
+        alone = not statements or any(p.is_transaction_control for p in statements)
+        if current and (alone or size + len(statements) > BATCH_STATEMENTS):
+            out.append(current)
+            current, size = [], 0
+        if alone:
+            out.append([(f, statements)])
+            continue
+        current.append((f, statements))
+        size += len(statements)
+    if current:
+        out.append(current)
+    return out
 
 
 def _session_defaults(conn: psycopg.Connection) -> None:
@@ -396,6 +443,7 @@ def load_sql_sides(
     Returns role -> (the shadow database as a side, the snapshot's origin, notes).
     """
     from pgsd.workflow.scratch import choose_place, scratch_server
+    from pgsd.workflow.scratch_copy import analyze_catalogs
 
     choice = shadow or ShadowChoice()
     files = {role: sql_files(side) for role, side in sides.items()}  # every file read before any server starts
@@ -414,6 +462,7 @@ def load_sql_sides(
             report = lambda done, total, role=role: progress(role, "loading SQL", done, total)  # noqa: E731
         result = load_sql(files[role], db.spec, create_roles=choice.create_roles, where=server.where,
                           progress=report, cancelled=(lambda: cancel.cancelled) if cancel is not None else None)
+        analyze_catalogs(db.spec)  # read next, like verify's copy (speed: see workflow.scratch_copy)
         notes = [f"{role}: {w}" for w in result.warnings]
         if result.roles_created:
             notes.append(f"{role}: created role{'s' if len(result.roles_created) > 1 else ''} "

@@ -42,6 +42,7 @@ from pgsd.model.snapshot import Snapshot
 from pgsd.workflow.apply import ApplyReport, ApplySession, ApplySettings, StatementFailed, first_line
 from pgsd.workflow.read import read_side
 from pgsd.workflow.scratch import choose_place, scratch_database
+from pgsd.workflow.scratch_copy import analyze_catalogs
 
 VerifyNote = Callable[[str], None]
 """note(text): what verification is doing, one line at a time (for a progress line)."""
@@ -166,6 +167,7 @@ def verify_plan(
             result.build_failure = e.report
             result.seconds = time.perf_counter() - started
             return result
+        analyze_catalogs(db.spec)  # (speed: see workflow.scratch_copy)
         say("verify: reading the scratch database back")
         built = read_side(db.spec.conninfo(), "target", filters=target.filters)
         unreproduced = compare(target, built, options)

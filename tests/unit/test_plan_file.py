@@ -94,3 +94,40 @@ def test_segments_follow_the_plan_batches():
     assert data_loss_statements(plan) == [5]
     alone = segments(plan.model_copy(update={"transaction": False}))
     assert [(s.in_transaction, s.first) for s in alone] == [(False, i) for i in range(1, 6)]
+
+
+def test_recorded_differences_rebuild_the_source_from_the_target():
+    """The plan file's source objects plus the target as read before make a state that compares
+    equal to the source (``workflow.converged``), and unequal to a target the plan did not change."""
+    from pgsd.workflow.converged import expected_snapshot, left_after  # noqa: PLC0415
+
+    source = _snap("orders", "customers")
+    target = _snap("orders", "legacy")
+    source = source.model_copy(update={"objects": tuple(sorted(
+        [*source.objects, Column(schema_name="shop", table="orders", name="note", type="text", position=2)],
+        key=lambda o: o.key))})
+    read = parse_plan_json(_json(source, target))
+    assert read.recorded is not None
+    by_key = {c.key: c for c in read.recorded}
+    assert by_key["table:shop.legacy"].source_object is None
+    assert by_key["column:shop.orders.note"].source_object == source.by_key["column:shop.orders.note"]
+    removed = [c.key for c in read.recorded if c.source_object is None]
+    objects = [c.source_object for c in read.recorded if c.source_object is not None]
+    expected = expected_snapshot(target, removed, objects, None)
+    assert left_after(expected, source, read.options).is_empty
+    assert {c.key for c in left_after(expected, target, read.options).changes} == set(by_key)
+
+
+def test_a_plan_file_without_source_objects_records_nothing():
+    doc = json.loads(_json(_snap("orders", "customers"), _snap("orders")))
+    for change in doc["changes"]:
+        change.pop("source_object", None)
+    assert parse_plan_json(json.dumps(doc)).recorded is None
+
+
+def test_a_source_object_under_another_key_is_refused():
+    doc = json.loads(_json(_snap("orders", "customers"), _snap("orders")))
+    change = next(c for c in doc["changes"] if c["status"] == "added")
+    change["key"] = "table:shop.elsewhere"
+    with pytest.raises(PlanFileError, match="holds the object"):
+        parse_plan_json(json.dumps(doc))
