@@ -235,6 +235,19 @@ class Sequence(DbObject):
     SQL_KIND: ClassVar[str] = "SEQUENCE"
 
 
+class PartitionColumn(BaseModel):
+    """A column of a partition whose NOT NULL or default is its own (differs from its parent's).
+
+    Everything else about a partition's columns is its parent's; these two PostgreSQL lets
+    a partition set for itself (and a parent's ALTER COLUMN overwrites them on the way down).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    not_null: bool = False
+    default: str | None = None
+
+
 class Table(DbObject):
     kind: Literal["table"] = "table"
     persistence: str = "p"
@@ -246,6 +259,8 @@ class Table(DbObject):
     """Qualified name of the partitioned parent when this table is a partition."""
     partition_bound: str | None = None
     """``FOR VALUES FROM (...) TO (...)`` / ``DEFAULT``."""
+    partition_columns: tuple[PartitionColumn, ...] = ()
+    """For a partition: its columns whose NOT NULL or default differ from the parent's, in column order."""
     inherits: tuple[str, ...] = ()
     """Qualified names of inheritance parents, in order."""
     options: tuple[str, ...] = ()

@@ -36,6 +36,7 @@ from pgsd.model.objects import (
     DbObject,
     ForeignTable,
     Index,
+    PartitionColumn,
     Sequence,
     Table,
     child_key,
@@ -143,7 +144,8 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     """Tables, partitioned tables and foreign tables, with their row types registered.
 
     A partition names its parent in ``partition_of`` and has empty ``inherits`` (the
-    pg_inherits row is the partitioning link, not inheritance). The table's row type and
+    pg_inherits row is the partitioning link, not inheritance); its columns are its
+    parent's, except the NOT NULL and defaults it sets itself (``partition_columns``). The table's row type and
     its array type map to the table, so columns of type ``s.t`` / ``s.t[]`` depend on it.
     """
     out: list[DbObject] = []
@@ -244,6 +246,12 @@ def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
         values["access_method"] = row["access_method"]
         values["cluster_index"] = row["cluster_index"]
         values["of_type"] = row["of_type"]
+        if row["part_column_names"]:
+            values["partition_columns"] = tuple(
+                PartitionColumn(name=name, not_null=not_null, default=default)
+                for name, not_null, default in zip(row["part_column_names"], row["part_column_not_nulls"],
+                                                   row["part_column_defaults"], strict=True)
+            )
     return cls.from_template(values)
 
 
@@ -293,8 +301,8 @@ COLUMNS_COLUMNS = (
 def load_columns(ctx: LoadContext) -> list[DbObject]:
     """Columns of loaded tables (not of partitions: they repeat the parent's).
 
-    A partition's own column-level difference (a default or NOT NULL set only on the
-    partition) is therefore not seen; only the parent's columns are compared.
+    What a partition sets on a column itself (NOT NULL, a default) is its table's
+    ``partition_columns`` (tables loader).
     Columns register in ``ctx.column_keys`` (table OID -> keys by attnum), which is what
     pg_depend's (``pg_class``, table OID, attnum) resolves through. Names and types
     repeat across tables (``id``, ``integer``), so they are interned: one string each.

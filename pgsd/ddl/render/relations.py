@@ -22,6 +22,13 @@ from pgsd.ddl.render.columns import (
     column_ref,
     server_version,
 )
+from pgsd.ddl.render.partitions import (
+    attached_columns,
+    changed_partition_columns,
+    created_partition_columns,
+    detached_columns,
+    parent_columns,
+)
 from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.model.names import qualified, quote_ident, quote_literal
 from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table
@@ -242,6 +249,8 @@ class TableRenderer(Renderer):
         if obj.cluster_index:
             out.append(self._cluster(obj, ctx))
         out.extend(self.column_statements(obj, ctx))
+        if obj.partition_of:
+            out.extend(created_partition_columns(obj, ctx))
         return out
 
     def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
@@ -300,7 +309,7 @@ class TableRenderer(Renderer):
         assert isinstance(old, Table) and isinstance(new, Table)
         handled = {"persistence", "options", "replica_identity", "replica_identity_index", "rls_enabled",
                    "rls_forced", "tablespace", "access_method", "cluster_index", "inherits", "partition_of",
-                   "partition_bound"}
+                   "partition_bound", "partition_columns"}
         if changed - handled:
             return None  # is_partitioned, partition_key: only a new table can change them
         name = new.qualified_name
@@ -334,6 +343,8 @@ class TableRenderer(Renderer):
             out.extend(inheritance_changes(old, new, alter))
         if {"partition_of", "partition_bound"} & changed:
             out.extend(partition_changes(old, new, ctx))
+        if "partition_columns" in changed and old.partition_of and old.partition_of == new.partition_of:
+            out.extend(changed_partition_columns(old, new, ctx))
         return out
 
     @staticmethod
@@ -379,19 +390,28 @@ def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable,
     out = []
     detaching = bool(old.partition_of) and not new.partition_of
     attaching = bool(new.partition_of) and not old.partition_of
+    columns = ctx is not None and isinstance(old, Table) and isinstance(new, Table)
     if old.partition_of:
         revealed = column_keys(new, ctx) if ctx is not None and detaching else ()
         out.append(stmt(f"ALTER TABLE {old.partition_of} DETACH PARTITION {new.qualified_name}", new, "alter",
                         hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
                                f"DETACH PARTITION locks {old.partition_of} and {new.qualified_name}"),
                         creates=revealed))
+        if detaching and columns:
+            assert ctx is not None and isinstance(old, Table) and isinstance(new, Table)
+            out.extend(detached_columns(old, new, ctx))
     if new.partition_of:
+        moving = columns and old.partition_of != new.partition_of
+        before, after = attached_columns(old, new, ctx) if moving else ([], [])  # type: ignore[arg-type]
+        out.extend(before)
         hidden = column_keys(old, ctx, side="target") if ctx is not None and attaching else ()
         out.append(stmt(
             f"ALTER TABLE {new.partition_of} ATTACH PARTITION {new.qualified_name} {new.partition_bound or 'DEFAULT'}",
             new, "alter",
             hazard(HazardType.LONG_LOCK, f"ATTACH PARTITION scans {new.qualified_name} to check its bound"),
-            requires=(f"table:{new.partition_of}",), drops=hidden))
+            requires=(f"table:{new.partition_of}", *(parent_columns(new, ctx) if moving else ())),  # type: ignore[arg-type]
+            drops=hidden))
+        out.extend(after)
     return out
 
 
