@@ -22,6 +22,19 @@ from pgsd.ddl.render.columns import (
     column_ref,
     server_version,
 )
+from pgsd.ddl.render.moves import (
+    after_rows_restored,
+    hold_rows,
+    is_rebound,
+    moves_rows,
+    new_partition_edges,
+    rebound_inserts,
+    rebound_leader,
+    rebound_statements,
+    restore_rows,
+    rows_moved_before_drop,
+)
+from pgsd.ddl.render.moves import tree as partition_tree
 from pgsd.ddl.render.partitions import (
     attached_columns,
     changed_partition_columns,
@@ -251,7 +264,36 @@ class TableRenderer(Renderer):
         out.extend(self.column_statements(obj, ctx))
         if obj.partition_of:
             out.extend(created_partition_columns(obj, ctx))
+            out.extend(rebound_inserts(obj, ctx))
+        if moves_rows(ctx.in_target(obj.key), obj, ctx):
+            out.extend(restore_rows(obj, ctx))
         return out
+
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """DROP TABLE takes the partitions along (all levels), but for those the source keeps
+        elsewhere (a partition detached, or moved to another parent, goes off first)."""
+        if not isinstance(obj, Table) or not obj.is_partitioned:
+            return ()
+        out = []
+        for part in partition_tree(ctx.target, obj):
+            new = ctx.in_source(part.key)
+            if new is None or (isinstance(new, Table) and new.partition_of == part.partition_of):
+                out.append(part.key)
+        return tuple(out)
+
+    def ordering(self, action: str, old: DbObject | None, new: DbObject | None, changed: set[str],
+                 ctx: RenderContext) -> list[Edge]:
+        """Rows brought back before foreign keys check them and triggers fire; new partitions
+        after their siblings' bounds moved; a dropped partition after its rows moved."""
+        if action == "drop" and isinstance(old, Table):
+            leader = rows_moved_before_drop(old, ctx)
+            return [must_run(Step(old.key, "dropped")).after(Step(leader, "alter_ends"))] if leader else []
+        if action != "create" or not isinstance(new, Table):
+            return []
+        edges = new_partition_edges(new, ctx) if new.partition_of and old is None else []
+        if moves_rows(old, new, ctx):
+            edges.extend(after_rows_restored(new, ctx))
+        return edges
 
     def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
         """Every column of the table, listed, inherited or typed: CREATE TABLE makes them all."""
@@ -302,8 +344,14 @@ class TableRenderer(Renderer):
                     requires=(_index_requirement(obj, obj.cluster_index, ctx),))
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        """A table made anew keeps its rows aside first (moves.py); any other loses them."""
+        along = self.takes_along(obj, ctx)
+        if isinstance(obj, Table) and moves_rows(obj, ctx.in_source(obj.key), ctx):
+            return [*hold_rows(obj, ctx), stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]
+        if isinstance(obj, Table) and rows_moved_before_drop(obj, ctx) is not None:
+            return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]  # emptied by the move
         return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
-                     hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"))]
+                     hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"), drops=along)]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, Table) and isinstance(new, Table)
@@ -341,7 +389,10 @@ class TableRenderer(Renderer):
             out.append(self._cluster(new, ctx))
         if "inherits" in changed:
             out.extend(inheritance_changes(old, new, alter))
-        if {"partition_of", "partition_bound"} & changed:
+        if is_rebound(old, new):
+            if rebound_leader(old, ctx):
+                out.extend(rebound_statements(old, ctx))
+        elif {"partition_of", "partition_bound"} & changed:
             out.extend(partition_changes(old, new, ctx))
         if "partition_columns" in changed and old.partition_of and old.partition_of == new.partition_of:
             out.extend(changed_partition_columns(old, new, ctx))
@@ -597,8 +648,21 @@ class IndexRenderer(Renderer):
         out.extend(self.after_create(obj, ctx))
         return out
 
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """A partitioned index takes along the constraints of partitions whose index is attached
+        to it (a partition's own primary key or unique constraint adopted by the parent's
+        index): neither can go first on its own, so DROP INDEX ... CASCADE removes both."""
+        if not isinstance(obj, Index) or not obj.is_partitioned:
+            return ()
+        deps = ctx.target.references.get(obj.key, ())  # the edge is turned round: see dependencies.sql
+        return tuple(sorted(k for k in deps if isinstance(ctx.in_target(k), Constraint)
+                            and getattr(ctx.in_target(k), "type", "") in ("p", "u", "x")))
+
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Index)
+        along = self.takes_along(obj, ctx)
+        if along:
+            return [stmt(f"DROP INDEX {obj.qualified_name} CASCADE", obj, "drop", drops=along)]
         if ctx.options.concurrently and not obj.is_partitioned:
             return [stmt(f"DROP INDEX CONCURRENTLY {obj.qualified_name}", obj, "drop",
                          hazard(HazardType.CANNOT_RUN_IN_TRANSACTION, f"DROP INDEX CONCURRENTLY {obj.qualified_name} runs on its own"),
