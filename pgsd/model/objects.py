@@ -336,6 +336,19 @@ class Constraint(TableChild):
     SQL_KIND: ClassVar[str] = "CONSTRAINT"
 
 
+class AttachedIndex(BaseModel):
+    """A partition's index attached to a partitioned index that is not valid (not every
+    partition has one attached: an index made ``ON ONLY`` the parent, attached by hand)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    table: str
+    """Qualified name of the partition."""
+    name: str
+    """The index's name (in the partition's schema)."""
+    definition: str | None = None
+    """pg_get_indexdef of the partition's index; None when it backs a constraint of the partition."""
+
+
 class Index(TableChild):
     kind: Literal["index"] = "index"
     definition: str
@@ -345,6 +358,10 @@ class Index(TableChild):
     options: tuple[str, ...] = ()
     is_partitioned: bool = False
     """An index on a partitioned table (created ON the parent, cascading to partitions)."""
+    valid: bool = True
+    """False for a partitioned index some partitions have no index attached to (made ``ON ONLY``)."""
+    attached: tuple[AttachedIndex, ...] = ()
+    """For an index that is not valid: the partitions' indexes attached to it, by partition."""
     SQL_KIND: ClassVar[str] = "INDEX"
 
     @cached_name

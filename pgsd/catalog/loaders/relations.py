@@ -31,6 +31,7 @@ from pgsd.catalog.oid_keys import catalog_base, key_in
 from pgsd.catalog.shared_builds import shared_kind
 from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import (
+    AttachedIndex,
     Column,
     Constraint,
     DbObject,
@@ -472,7 +473,8 @@ def _excluded_by_name(ctx: LoadContext, schema: str, name: str) -> bool:
 
 INDEXES_COLUMNS = (
     "oid", "indrelid", "table_relkind", "schema_name", "table_name", "name", "definition", "is_unique",
-    "tablespace", "options", "is_partitioned", "comment",
+    "tablespace", "options", "is_partitioned", "valid", "attached_schemas", "attached_tables", "attached_names",
+    "attached_definitions", "comment",
 )
 
 
@@ -514,7 +516,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
 def _build_index(row: tuple, table: LoadedTable | None, template: dict[str, Any]) -> Index:
     """An index of ``table``, or of a materialized view when ``table`` is None."""
     (_oid, _relid, _relkind, schema, table_name, name, definition, is_unique, tablespace, options,
-     is_partitioned, comment) = row
+     is_partitioned, valid, att_schemas, att_tables, att_names, att_definitions, comment) = row
     if table is None:
         table_kind = "materialized_view"
         table_qualified = qualified(schema, table_name)
@@ -534,6 +536,13 @@ def _build_index(row: tuple, table: LoadedTable | None, template: dict[str, Any]
     if options:
         values["options"] = tuple(sorted(options))
     values["is_partitioned"] = is_partitioned
+    if not valid:
+        values["valid"] = False
+        if att_names:
+            values["attached"] = tuple(
+                AttachedIndex(table=qualified(s, t), name=n, definition=d)
+                for s, t, n, d in zip(att_schemas, att_tables, att_names, att_definitions, strict=True)
+            )
     values["comment"] = comment
     values["table_name"] = table_qualified
     values["parent_key"] = parent_key

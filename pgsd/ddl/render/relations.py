@@ -628,8 +628,9 @@ class IndexRenderer(Renderer):
         assert isinstance(obj, Index)
         sql = obj.definition.strip()
         head = _INDEX_HEAD.match(sql)
-        # ON ONLY would leave the parent's index invalid until every partition's is attached.
-        if head and head.group("only") and obj.is_partitioned:
+        # ON ONLY would leave the parent's index invalid until every partition's is attached:
+        # kept only where the source's is (its attached partitions' indexes follow).
+        if head and head.group("only") and obj.is_partitioned and obj.valid:
             sql = f"{head.group('create')}{head.group('name')} ON {sql[head.end():]}"
             head = _INDEX_HEAD.match(sql)
         existing = ctx.in_target(obj.parent_key) is not None
@@ -645,7 +646,34 @@ class IndexRenderer(Renderer):
             out = [stmt(sql, obj, "create")]
         if obj.tablespace and " TABLESPACE " not in sql:
             out.append(stmt(f"ALTER INDEX {obj.qualified_name} SET TABLESPACE {quote_ident(obj.tablespace)}", obj, "alter"))
+        out.extend(self._attach(obj, ctx))
         out.extend(self.after_create(obj, ctx))
+        return out
+
+    @staticmethod
+    def _attach(obj: Index, ctx: RenderContext) -> list[Statement]:
+        """An index the source has ``ON ONLY`` its table: the partitions' indexes attached to it,
+        each made first unless it backs a constraint of the partition (made with it)."""
+        out: list[Statement] = []
+        for a in obj.attached:
+            part = ctx.in_source(f"table:{a.table}")
+            schema = part.schema_name if part is not None else obj.schema_name
+            requires = (f"table:{a.table}",)
+            if a.definition is not None:
+                out.append(stmt(a.definition, obj, "alter", requires=requires))
+            else:
+                cons = [c.key for c in ctx.children(f"table:{a.table}", "constraint")
+                        if isinstance(c, Constraint) and (c.index_name or c.name) == a.name]
+                requires = (*requires, *cons)
+            out.append(stmt(f"ALTER INDEX {obj.qualified_name} ATTACH PARTITION {qualified(schema, a.name)}", obj,
+                            "alter", requires=requires))
+        return out
+
+    def occupies(self, obj: DbObject) -> list[tuple[str, ...]]:
+        """Its name, and those of the partitions' indexes it makes and attaches (``_attach``)."""
+        out = super().occupies(obj)
+        if isinstance(obj, Index):
+            out.extend(("rel", obj.schema_name or "", a.name) for a in obj.attached if a.definition is not None)
         return out
 
     def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
@@ -677,7 +705,7 @@ class IndexRenderer(Renderer):
         """
         assert isinstance(old, Index) and isinstance(new, Index)
         if changed - {"tablespace", "options", "definition"}:
-            return None
+            return None  # validity and attachments too: an index is never detached, nor made invalid
         if "definition" in changed and _without_with(old.definition) != _without_with(new.definition):
             return None
         out: list[Statement] = []
