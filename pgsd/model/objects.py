@@ -261,6 +261,9 @@ class Table(DbObject):
     """``FOR VALUES FROM (...) TO (...)`` / ``DEFAULT``."""
     partition_columns: tuple[PartitionColumn, ...] = ()
     """For a partition: its columns whose NOT NULL or default differ from the parent's, in column order."""
+    partition_clones: tuple[tuple[str, str], ...] = ()
+    """For a partition: (``constraint`` or ``index``, name) of the copies it holds of its parent's
+    constraints and indexes, which DETACH PARTITION leaves to it as its own (not compared)."""
     inherits: tuple[str, ...] = ()
     """Qualified names of inheritance parents, in order."""
     options: tuple[str, ...] = ()
@@ -275,6 +278,7 @@ class Table(DbObject):
     cluster_index: str | None = None
     of_type: str | None = None
     """``CREATE TABLE ... OF type``: the composite type (format_type output), or None."""
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"partition_clones"})
     SQL_KIND: ClassVar[str] = "TABLE"
 
 

@@ -253,6 +253,8 @@ def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
                 for name, not_null, default in zip(row["part_column_names"], row["part_column_not_nulls"],
                                                    row["part_column_defaults"], strict=True)
             )
+        if row["part_clone_names"]:
+            values["partition_clones"] = tuple(zip(row["part_clone_kinds"], row["part_clone_names"], strict=True))
     return cls.from_template(values)
 
 

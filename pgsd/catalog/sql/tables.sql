@@ -12,7 +12,8 @@
 -- A partition's own column settings: the columns whose NOT NULL or default differ from
 -- the parent's column of the same name (identity and generated columns are the parent's),
 -- as three arrays in column order; NULL for every other table. Defaults are deparsed
--- without their table, as in columns.sql.
+-- without their table, as in columns.sql. And the copies a partition holds of its parent's
+-- constraints and indexes (DETACH PARTITION leaves them to it), by kind and name.
 SELECT c.oid,
        c.reltype,
        rt.typarray AS reltype_array,
@@ -50,7 +51,9 @@ SELECT c.oid,
        nul.columns AS stat_null_columns,
        pcol.names AS part_column_names,
        pcol.not_nulls AS part_column_not_nulls,
-       pcol.defaults AS part_column_defaults
+       pcol.defaults AS part_column_defaults,
+       clones.kinds AS part_clone_kinds,
+       clones.names AS part_clone_names
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_type rt ON rt.oid = c.reltype
@@ -92,6 +95,17 @@ LEFT JOIN (SELECT a.attrelid,
              AND pa.attgenerated = '' AND pa.attidentity = ''
              AND (a.attnotnull <> pa.attnotnull OR pg_get_expr(ad.adbin, 0) IS DISTINCT FROM pg_get_expr(pd.adbin, 0))
            GROUP BY a.attrelid) pcol ON pcol.attrelid = c.oid
+LEFT JOIN (SELECT x.relid, array_agg(x.kind ORDER BY x.kind, x.name) AS kinds, array_agg(x.name ORDER BY x.kind, x.name) AS names
+           FROM (SELECT k.conrelid AS relid, 'constraint' AS kind, k.conname::text AS name
+                 FROM pg_constraint k JOIN pg_class kc ON kc.oid = k.conrelid
+                 WHERE kc.relispartition AND NOT k.conislocal AND k.contype IN ('p', 'u', 'f', 'c', 'x')
+                 UNION ALL
+                 SELECT xi.indrelid, 'index', xc.relname::text
+                 FROM pg_index xi JOIN pg_class xc ON xc.oid = xi.indexrelid
+                 WHERE xc.relispartition
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = xc.oid
+                                   AND k.contype IN ('p', 'u', 'x'))) x
+           GROUP BY x.relid) clones ON clones.relid = c.oid
 WHERE c.relkind IN ('r', 'p', 'f')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname !~ '^pg_(toast_)?temp_'

@@ -17,7 +17,7 @@ from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import hazard, stmt
 from pgsd.model.names import quote_ident
-from pgsd.model.objects import Column, DbObject, Table
+from pgsd.model.objects import Column, Constraint, DbObject, Table
 from pgsd.model.snapshot import Snapshot
 
 State = tuple[bool, str | None]
@@ -161,6 +161,22 @@ def attached_columns(old: Table, new: Table, ctx: RenderContext) -> tuple[list[S
             have = (True, have[1])
         after.extend(set_statements(new, name, have, want, requires))
     return before, after
+
+
+def parent_checks(old: Table, new: Table, ctx: RenderContext) -> list[Statement]:
+    """CHECK constraints of the new parent the table lacks: ATTACH refuses a table without
+    them ("child table is missing constraint"), and merges those it has."""
+    parent = _table(ctx.source, new.partition_of) if new.partition_of else None
+    if parent is None:
+        return []
+    have = {c.name for c in ctx.children(old.key, "constraint", side="target") if isinstance(c, Constraint)}
+    out: list[Statement] = []
+    for con in ctx.children(parent.key, "constraint"):
+        if isinstance(con, Constraint) and con.type == "c" and not con.no_inherit and con.name not in have:
+            out.append(stmt(f"ALTER TABLE {new.qualified_name} ADD CONSTRAINT {quote_ident(con.name)} {con.definition}",
+                            new, "alter", hazard(HazardType.LONG_LOCK, f"checks every row of {new.qualified_name}"),
+                            requires=(con.key,)))
+    return out
 
 
 def parent_columns(new: Table, ctx: RenderContext) -> tuple[str, ...]:

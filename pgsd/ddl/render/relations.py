@@ -40,11 +40,12 @@ from pgsd.ddl.render.partitions import (
     changed_partition_columns,
     created_partition_columns,
     detached_columns,
+    parent_checks,
     parent_columns,
 )
 from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.model.names import qualified, quote_ident, quote_literal
-from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table
+from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
 
 # --------------------------------------------------------------------------- option lists
 
@@ -448,6 +449,8 @@ def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable,
                         hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
                                f"DETACH PARTITION locks {old.partition_of} and {new.qualified_name}"),
                         creates=revealed))
+        if columns and isinstance(old, Table) and isinstance(new, Table) and ctx is not None:
+            out.extend(_detached_clones(old, new, ctx, out))
         if detaching and columns:
             assert ctx is not None and isinstance(old, Table) and isinstance(new, Table)
             out.extend(detached_columns(old, new, ctx))
@@ -455,6 +458,8 @@ def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable,
         moving = columns and old.partition_of != new.partition_of
         before, after = attached_columns(old, new, ctx) if moving else ([], [])  # type: ignore[arg-type]
         out.extend(before)
+        if moving:
+            out.extend(parent_checks(old, new, ctx))  # type: ignore[arg-type]
         hidden = column_keys(old, ctx, side="target") if ctx is not None and attaching else ()
         out.append(stmt(
             f"ALTER TABLE {new.partition_of} ATTACH PARTITION {new.qualified_name} {new.partition_bound or 'DEFAULT'}",
@@ -463,6 +468,30 @@ def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable,
             requires=(f"table:{new.partition_of}", *(parent_columns(new, ctx) if moving else ())),  # type: ignore[arg-type]
             drops=hidden))
         out.extend(after)
+    return out
+
+
+def _detached_clones(old: Table, new: Table, ctx: RenderContext, done: list[Statement]) -> list[Statement]:
+    """DETACH leaves the partition its copies of the parent's constraints and indexes as its
+    own: those the source's table has under the same name are what the DETACH makes (on its
+    statement, ``creates``), the others are dropped after it. A partition moving to another
+    parent drops them all: ATTACH copies the new parent's."""
+    staying = not new.partition_of
+    out: list[Statement] = []
+    kept: list[str] = []
+    for kind, name in old.partition_clones:
+        if kind == "constraint":
+            key = child_key("constraint", new.qualified_name, name)
+            sql = f"ALTER TABLE {new.qualified_name} DROP CONSTRAINT {quote_ident(name)}"
+        else:
+            key = f"index:{qualified(new.schema_name, name)}"
+            sql = f"DROP INDEX {qualified(new.schema_name, name)}"
+        if staying and ctx.in_source(key) is not None:
+            kept.append(key)
+        else:
+            out.append(stmt(sql, new, "alter"))
+    if kept:
+        done[-1] = done[-1].model_copy(update={"creates": (*done[-1].creates, *kept)})
     return out
 
 
