@@ -19,12 +19,14 @@ referenced, so such a bound change is not planned.
 
 from __future__ import annotations
 
+import re
+
 from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import hazard, stmt
 from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.errors import PlanError
-from pgsd.model.names import qualified, quote_ident
+from pgsd.model.names import qualified, quote_ident, quote_literal
 from pgsd.model.objects import Column, Constraint, DbObject, Table, Trigger
 from pgsd.model.snapshot import Snapshot
 
@@ -117,16 +119,24 @@ def _insert(into: Table, src: list[Column], dst: list[Column], hold: str, requir
                 *hazards, requires=requires)
 
 
+_NEXTVAL = re.compile(r"nextval\(('(?:[^']|'')+')::regclass\)\Z")
+
+
 def _sequences_catch_up(table: Table, dst: list[Column]) -> list[Statement]:
-    """Identity and serial columns' sequences, made anew, continue after the rows brought back."""
+    """Identity and serial columns' sequences, made anew, continue after the rows brought back
+    (a serial's named by its default; setval of an empty table's max is skipped)."""
     out = []
     for d in dst:
-        if d.identity or (d.default or "").startswith("nextval("):
-            seq = f"pg_get_serial_sequence('{table.qualified_name.replace(chr(39), chr(39) * 2)}', " \
-                  f"'{quote_ident(d.name).replace(chr(39), chr(39) * 2)}')"
-            out.append(stmt(f"SELECT setval({seq}, max({quote_ident(d.name)})) FROM {table.qualified_name}"
-                            f" HAVING max({quote_ident(d.name)}) IS NOT NULL", table, "alter",
-                            requires=(d.key,)))
+        serial = _NEXTVAL.match(d.default or "") if not d.identity else None
+        if d.identity:
+            seq = f"pg_get_serial_sequence({quote_literal(table.qualified_name)}, {quote_literal(quote_ident(d.name))})"
+        elif serial is not None:
+            seq = serial.group(1)
+        else:
+            continue
+        column = quote_ident(d.name)
+        out.append(stmt(f"SELECT setval({seq}, max({column})) FROM {table.qualified_name} HAVING max({column}) IS NOT NULL",
+                        table, "alter", requires=(d.key,)))
     return out
 
 

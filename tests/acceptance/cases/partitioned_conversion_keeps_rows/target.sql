@@ -13,3 +13,6 @@ CREATE TABLE readings (sensor int NOT NULL, at date NOT NULL, val float8) PARTIT
 CREATE TABLE readings_old PARTITION OF readings FOR VALUES FROM ('2000-01-01') TO ('2025-01-01');
 CREATE TABLE readings_new PARTITION OF readings FOR VALUES FROM ('2025-01-01') TO ('2100-01-01');
 INSERT INTO readings VALUES (1, '2020-01-01', 1.5), (2, '2025-06-01', 2.5), (3, '2026-01-01', NULL);
+
+CREATE TABLE s (id serial PRIMARY KEY, v text);
+INSERT INTO s (v) VALUES ('a'), ('b'), ('c');

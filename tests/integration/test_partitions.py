@@ -1,6 +1,7 @@
-"""Partitioned indexes left invalid (made ON ONLY the parent, some partitions' indexes
-attached by hand) and partitions' own column settings: read from the catalog, and what a
-plan leaves in the target checked in the catalog itself, beyond what pgsd compares."""
+"""Partitions against real databases: partitioned indexes left invalid (made ON ONLY the
+parent, some partitions' indexes attached by hand) and partitions' own column settings
+read from the catalog; what a plan leaves in the target checked in the catalog itself,
+beyond what pgsd compares (attachments, validity, sequences after rows moved)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,35 @@ def test_plan_leaves_the_same_attachments_and_validity(pg_server):
         pg_server.drop_database(target_dsn)
     assert wanted == [("m_idk", "m2_k_key", False), ("m_v", "m1_v_custom", False)]
     assert got == wanted
+
+
+def test_table_made_partitioned_keeps_rows_and_its_sequences_go_on(pg_server):
+    """The rows come back into the new table and its serial and identity columns' sequences
+    continue after them: the next insert takes a new number."""
+    target_sql = """
+    CREATE TABLE s (id serial PRIMARY KEY, v text);
+    CREATE TABLE i (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
+    INSERT INTO s (v) VALUES ('a'), ('b'), ('c');
+    INSERT INTO i (v) VALUES ('a'), ('b');
+    """
+    source_sql = """
+    CREATE TABLE s (id serial, v text) PARTITION BY HASH (id);
+    CREATE TABLE s0 PARTITION OF s FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+    CREATE TABLE s1 PARTITION OF s FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+    ALTER TABLE s ADD PRIMARY KEY (id);
+    CREATE TABLE i (id int GENERATED ALWAYS AS IDENTITY, v text) PARTITION BY RANGE (id);
+    CREATE TABLE i_all PARTITION OF i FOR VALUES FROM (MINVALUE) TO (MAXVALUE);
+    ALTER TABLE i ADD PRIMARY KEY (id);
+    """
+    source_dsn, target_dsn = pg_server.create_database(), pg_server.create_database()
+    try:
+        pg_server.execute(source_dsn, source_sql)
+        pg_server.execute(target_dsn, target_sql)
+        converge(source_dsn, target_dsn)
+        with psycopg.connect(target_dsn, autocommit=True) as conn:
+            assert conn.execute("SELECT string_agg(v, ',' ORDER BY id) FROM s").fetchone() == ("a,b,c",)
+            assert conn.execute("INSERT INTO s (v) VALUES ('d') RETURNING id").fetchone() == (4,)
+            assert conn.execute("INSERT INTO i (v) VALUES ('c') RETURNING id").fetchone() == (3,)
+    finally:
+        pg_server.drop_database(source_dsn)
+        pg_server.drop_database(target_dsn)
