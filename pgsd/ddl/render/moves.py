@@ -178,7 +178,14 @@ def after_rows_restored(new: Table, ctx: RenderContext) -> list[Edge]:
 
 
 def _siblings_moving(ctx: RenderContext, parent: str) -> list[tuple[Table, Table]]:
-    """(target, source) of the partitions of ``parent`` that stay its partitions with another bound."""
+    """(target, source) of the partitions of ``parent`` that stay its partitions with another bound.
+
+    None when the parent itself is made anew (another key): its partitions go with it.
+    """
+    before, after = ctx.in_target(f"table:{parent}"), ctx.in_source(f"table:{parent}")
+    if not isinstance(before, Table) or not isinstance(after, Table) or before.partition_key != after.partition_key \
+            or before.is_partitioned != after.is_partitioned:
+        return []
     out = []
     for t in ctx.target.of_kind("table"):
         if not isinstance(t, Table) or t.partition_of != parent:
@@ -203,16 +210,8 @@ def rows_moved_before_drop(old: Table, ctx: RenderContext) -> str | None:
     (the leader of its siblings whose bounds change), or None when none does."""
     if not old.partition_of or ctx.in_source(old.key) is not None:
         return None
-    parent = ctx.in_source(f"table:{old.partition_of}")
-    if not isinstance(parent, Table) or not parent.is_partitioned or parent.partition_key != _target_key(ctx, old):
-        return None
     moving = _siblings_moving(ctx, old.partition_of)
     return moving[0][0].key if moving else None
-
-
-def _target_key(ctx: RenderContext, part: Table) -> str | None:
-    parent = ctx.in_target(f"table:{part.partition_of}")
-    return parent.partition_key if isinstance(parent, Table) else None
 
 
 def rebound_leader(old: Table, ctx: RenderContext) -> bool:
