@@ -182,9 +182,7 @@ def _siblings_moving(ctx: RenderContext, parent: str) -> list[tuple[Table, Table
 
     None when the parent itself is made anew (another key): its partitions go with it.
     """
-    before, after = ctx.in_target(f"table:{parent}"), ctx.in_source(f"table:{parent}")
-    if not isinstance(before, Table) or not isinstance(after, Table) or before.partition_key != after.partition_key \
-            or before.is_partitioned != after.is_partitioned:
+    if _siblings_moving_blocked(ctx, parent):
         return []
     out = []
     for t in ctx.target.of_kind("table"):
@@ -205,6 +203,43 @@ def _leaving(ctx: RenderContext, parent: str) -> list[Table]:
                   key=lambda t: t.qualified_name)
 
 
+def _default(ctx: RenderContext, parent: str) -> Table | None:
+    """The parent's DEFAULT partition, kept as such by the source. It holds the rows no other
+    partition takes: those a new or moved bound takes must leave it first (else ATTACH or
+    PARTITION OF refuses: "updated partition constraint for default partition ... would be
+    violated"), and come back through the parent."""
+    for t in ctx.target.of_kind("table"):
+        if isinstance(t, Table) and t.partition_of == parent and t.partition_bound == "DEFAULT":
+            s = ctx.in_source(t.key)
+            if isinstance(s, Table) and s.partition_of == parent and s.partition_bound == "DEFAULT" \
+                    and s.is_partitioned == t.is_partitioned:
+                return t
+    return None
+
+
+def _held(ctx: RenderContext, parent: str) -> list[Table]:
+    """Every partition of ``parent`` whose rows move: those changing bounds, those the source
+    drops, and the default partition; or, when no bound changes but partitions are added,
+    the default partition alone."""
+    moving = [t for t, _s in _siblings_moving(ctx, parent)]
+    default = _default(ctx, parent)
+    if moving:
+        held = moving + _leaving(ctx, parent)
+        return [*held, default] if default is not None and default.key not in {t.key for t in held} else held
+    after = ctx.in_source(f"table:{parent}")
+    if default is not None and isinstance(after, Table) and _last_new_direct(ctx, after) is not None \
+            and ctx.in_target(after.key) is not None and not _siblings_moving_blocked(ctx, parent):
+        return [default]
+    return []
+
+
+def _siblings_moving_blocked(ctx: RenderContext, parent: str) -> bool:
+    """The parent is made anew (another key): its partitions go with it, nothing moves."""
+    before, after = ctx.in_target(f"table:{parent}"), ctx.in_source(f"table:{parent}")
+    return not isinstance(before, Table) or not isinstance(after, Table) or before.partition_key != after.partition_key \
+        or before.is_partitioned != after.is_partitioned
+
+
 def rows_moved_before_drop(old: Table, ctx: RenderContext) -> str | None:
     """For a partition the source drops: the key of the partition that moves its rows first
     (the leader of its siblings whose bounds change), or None when none does."""
@@ -212,6 +247,33 @@ def rows_moved_before_drop(old: Table, ctx: RenderContext) -> str | None:
         return None
     moving = _siblings_moving(ctx, old.partition_of)
     return moving[0][0].key if moving else None
+
+
+def rows_to_default(old: Table, ctx: RenderContext) -> list[Statement]:
+    """A partition the source drops, beside a default partition the source keeps (and no bound
+    moving): its rows are taken out, the partition dropped, and the rows put back through the
+    parent, which routes them to the default (or another partition that takes them). Empty
+    when that does not apply (the drop then loses the rows, and says so)."""
+    parent = ctx.in_source(f"table:{old.partition_of}") if old.partition_of else None
+    if not isinstance(parent, Table) or ctx.in_source(old.key) is not None or old.partition_bound == "DEFAULT" \
+            or _siblings_moving(ctx, parent.qualified_name) or _siblings_moving_blocked(ctx, parent.qualified_name) \
+            or _default(ctx, parent.qualified_name) is None:
+        return []
+    cols = _held_columns(ctx, parent)
+    if not cols:
+        return []
+    names = ", ".join(quote_ident(c.name) for c in cols)
+    hold = hold_name(old)
+    return [
+        stmt(f"CREATE TABLE {hold} AS WITH moved AS (DELETE FROM {old.qualified_name} RETURNING {names})"
+             f" SELECT {names} FROM moved", old, "drop",
+             hazard(HazardType.TABLE_REWRITE, f"moves the rows of {old.qualified_name} aside: the parent's default"
+                                              " partition takes them")),
+        stmt(f"DROP TABLE {old.qualified_name}", old, "drop"),
+        _insert(parent, cols, cols, hold, (), hazard(HazardType.FAILS_IF_ROWS, f"a row of {old.qualified_name}"
+                                                     f" that no partition of {parent.qualified_name} takes stops the plan")),
+        stmt(f"DROP TABLE {hold}", old, "drop"),
+    ]
 
 
 def rebound_leader(old: Table, ctx: RenderContext) -> bool:
@@ -261,14 +323,17 @@ def rebound_statements(old: Table, ctx: RenderContext) -> list[Statement]:
         return []
     moving = _siblings_moving(ctx, parent_name)
     _refuse_referenced(parent_name, moving, ctx)
-    leaving = _leaving(ctx, parent_name)
-    held = [t for t, _s in moving] + leaving
+    held = _held(ctx, parent_name)
+    default = _default(ctx, parent_name)
+    moved = {t.key for t, _s in moving}
     cols = _held_columns(ctx, parent)
     names = ", ".join(quote_ident(c.name) for c in cols) or "NULL AS pgsd_none"
     out: list[Statement] = []
     for t in held:
-        out.append(stmt(f"ALTER TABLE {parent_name} DETACH PARTITION {t.qualified_name}", t, "alter",
-                        hazard(HazardType.ACCESS_EXCLUSIVE_LOCK, f"DETACH PARTITION locks {parent_name} and {t.qualified_name}")))
+        if default is None or t.key != default.key or t.key in moved:
+            out.append(stmt(f"ALTER TABLE {parent_name} DETACH PARTITION {t.qualified_name}", t, "alter",
+                            hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
+                                   f"DETACH PARTITION locks {parent_name} and {t.qualified_name}")))
     for t in held:
         out.append(stmt(f"CREATE TABLE {hold_name(t)} AS SELECT {names} FROM {t.qualified_name}", t, "alter",
                         hazard(HazardType.TABLE_REWRITE, f"copies the rows of {t.qualified_name} aside: they move to the"
@@ -294,29 +359,57 @@ def _inserts(parent: Table, held: list[Table], cols: list[Column], requires: tup
 
 
 def rebound_inserts(new: Table, ctx: RenderContext) -> list[Statement]:
-    """For a new partition: when it is the last new one of a parent whose partitions change
-    bounds, the moved rows go back through the parent after it (and the others) exist."""
+    """For a new partition: when it is the last new one of a parent whose rows move (see
+    ``_held``), the held rows go back through the parent after it (and the others) exist."""
     parent = ctx.in_source(f"table:{new.partition_of}") if new.partition_of else None
     last = _last_new_direct(ctx, parent) if isinstance(parent, Table) else None
     if not isinstance(parent, Table) or last is None or last.key != new.key:
         return []
-    moving = _siblings_moving(ctx, parent.qualified_name)
-    if not moving:
+    held = _held(ctx, parent.qualified_name)
+    if not held:
         return []
     others = tuple(p.key for p in _new_partitions(ctx, parent) if p.key != new.key)
-    held = [t for t, _s in moving] + _leaving(ctx, parent.qualified_name)
     return _inserts(parent, held, _held_columns(ctx, parent), others)
+
+
+def _first_new_direct(ctx: RenderContext, parent: Table) -> Table | None:
+    direct = [p for p in _new_partitions(ctx, parent) if p.partition_of == parent.qualified_name]
+    return direct[0] if direct else None
+
+
+def default_rows_aside(new: Table, ctx: RenderContext) -> list[Statement]:
+    """Before the first new partition of a parent whose bounds do not move otherwise: the
+    default partition's rows taken out into a holding table, in one statement (the other new
+    partitions wait for it: ``new_partition_edges``); the last new one brings them back."""
+    parent = ctx.in_source(f"table:{new.partition_of}") if new.partition_of else None
+    if not isinstance(parent, Table) or _siblings_moving(ctx, parent.qualified_name):
+        return []
+    first = _first_new_direct(ctx, parent)
+    held = _held(ctx, parent.qualified_name)
+    if first is None or first.key != new.key or not held:
+        return []
+    default = held[0]
+    cols = ", ".join(quote_ident(c.name) for c in _held_columns(ctx, parent)) or "NULL AS pgsd_none"
+    return [stmt(f"CREATE TABLE {hold_name(default)} AS WITH moved AS (DELETE FROM {default.qualified_name}"
+                 f" RETURNING {cols}) SELECT {cols} FROM moved", default, "alter",
+                 hazard(HazardType.TABLE_REWRITE, f"moves the rows of the default partition {default.qualified_name}"
+                                                  " aside: the new partitions may take some of them"))]
 
 
 def new_partition_edges(new: Table, ctx: RenderContext) -> list[Edge]:
     """A new partition of a parent whose partitions change bounds is created once they have
-    let go of their old bounds and taken the new ones (the leader's alter)."""
+    let go of their old bounds and taken the new ones (the leader's alter); one of a parent
+    whose default partition is emptied, after the first new one (which empties it)."""
     if not new.partition_of:
         return []
     moving = _siblings_moving(ctx, new.partition_of)
-    if not moving:
-        return []
-    return [must_run(Step(new.key, "create_starts")).after(Step(moving[0][0].key, "alter_ends"))]
+    if moving:
+        return [must_run(Step(new.key, "create_starts")).after(Step(moving[0][0].key, "alter_ends"))]
+    parent = ctx.in_source(f"table:{new.partition_of}")
+    first = _first_new_direct(ctx, parent) if isinstance(parent, Table) else None
+    if first is not None and first.key != new.key and _held(ctx, new.partition_of):
+        return [must_run(Step(new.key, "create_starts")).after(Step(first.key, "create_starts"))]
+    return []
 
 
 def _root(snap: Snapshot, table: Table | None) -> Table | None:

@@ -24,6 +24,7 @@ from pgsd.ddl.render.columns import (
 )
 from pgsd.ddl.render.moves import (
     after_rows_restored,
+    default_rows_aside,
     hold_rows,
     is_rebound,
     moves_rows,
@@ -33,6 +34,7 @@ from pgsd.ddl.render.moves import (
     rebound_statements,
     restore_rows,
     rows_moved_before_drop,
+    rows_to_default,
 )
 from pgsd.ddl.render.moves import tree as partition_tree
 from pgsd.ddl.render.partitions import (
@@ -252,7 +254,7 @@ class TableRenderer(Renderer):
             sql += f" WITH ({reloptions_clause(obj.options)})"
         if obj.tablespace:
             sql += f" TABLESPACE {quote_ident(obj.tablespace)}"
-        out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
+        out = [*default_rows_aside(obj, ctx), stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         if obj.rls_enabled:
             out.append(stmt(f"ALTER TABLE {obj.qualified_name} ENABLE ROW LEVEL SECURITY", obj, "alter"))
@@ -351,6 +353,9 @@ class TableRenderer(Renderer):
             return [*hold_rows(obj, ctx), stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]
         if isinstance(obj, Table) and rows_moved_before_drop(obj, ctx) is not None:
             return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]  # emptied by the move
+        moved = rows_to_default(obj, ctx) if isinstance(obj, Table) else []
+        if moved:
+            return moved
         return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
                      hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"), drops=along)]
 
