@@ -673,7 +673,7 @@ class IndexRenderer(Renderer):
             out = [stmt(sql, obj, "create", hazard(HazardType.CANNOT_RUN_IN_TRANSACTION,
                                                    f"CREATE INDEX CONCURRENTLY {obj.qualified_name} runs on its own"),
                         transactional=False)]
-        elif existing:
+        elif existing and obj.valid:  # ON ONLY (not valid) builds nothing
             out = [stmt(sql, obj, "create", hazard(HazardType.LONG_LOCK,
                                                    f"building {obj.qualified_name} blocks writes to {obj.table_name}"))]
         else:
