@@ -265,7 +265,9 @@ class _Graph:
                 continue
             for slot in self._occupies(obj):
                 for old in dropped_slots.get(slot, ()):
-                    if old != key:
+                    # the same key too when something else's drop takes it along (a serial's
+                    # sequence goes with its table's DROP): no recreate chains the two
+                    if old != key or key in state.implicit_drop:
                         self.link(self.dropped_at(old)[1], self.created_at(key))
 
     def data_loss_after_own_transactions(self) -> None:

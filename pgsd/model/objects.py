@@ -235,6 +235,19 @@ class Sequence(DbObject):
     SQL_KIND: ClassVar[str] = "SEQUENCE"
 
 
+class PartitionColumn(BaseModel):
+    """A column of a partition whose NOT NULL or default is its own (differs from its parent's).
+
+    Everything else about a partition's columns is its parent's; these two PostgreSQL lets
+    a partition set for itself (and a parent's ALTER COLUMN overwrites them on the way down).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    not_null: bool = False
+    default: str | None = None
+
+
 class Table(DbObject):
     kind: Literal["table"] = "table"
     persistence: str = "p"
@@ -246,6 +259,11 @@ class Table(DbObject):
     """Qualified name of the partitioned parent when this table is a partition."""
     partition_bound: str | None = None
     """``FOR VALUES FROM (...) TO (...)`` / ``DEFAULT``."""
+    partition_columns: tuple[PartitionColumn, ...] = ()
+    """For a partition: its columns whose NOT NULL or default differ from the parent's, in column order."""
+    partition_clones: tuple[tuple[str, str], ...] = ()
+    """For a partition: (``constraint`` or ``index``, name) of the copies it holds of its parent's
+    constraints and indexes, which DETACH PARTITION leaves to it as its own (not compared)."""
     inherits: tuple[str, ...] = ()
     """Qualified names of inheritance parents, in order."""
     options: tuple[str, ...] = ()
@@ -260,6 +278,7 @@ class Table(DbObject):
     cluster_index: str | None = None
     of_type: str | None = None
     """``CREATE TABLE ... OF type``: the composite type (format_type output), or None."""
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"partition_clones"})
     SQL_KIND: ClassVar[str] = "TABLE"
 
 
@@ -321,6 +340,19 @@ class Constraint(TableChild):
     SQL_KIND: ClassVar[str] = "CONSTRAINT"
 
 
+class AttachedIndex(BaseModel):
+    """A partition's index attached to a partitioned index that is not valid (not every
+    partition has one attached: an index made ``ON ONLY`` the parent, attached by hand)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    table: str
+    """Qualified name of the partition."""
+    name: str
+    """The index's name (in the partition's schema)."""
+    definition: str | None = None
+    """pg_get_indexdef of the partition's index; None when it backs a constraint of the partition."""
+
+
 class Index(TableChild):
     kind: Literal["index"] = "index"
     definition: str
@@ -330,6 +362,10 @@ class Index(TableChild):
     options: tuple[str, ...] = ()
     is_partitioned: bool = False
     """An index on a partitioned table (created ON the parent, cascading to partitions)."""
+    valid: bool = True
+    """False for a partitioned index some partitions have no index attached to (made ``ON ONLY``)."""
+    attached: tuple[AttachedIndex, ...] = ()
+    """For an index that is not valid: the partitions' indexes attached to it, by partition."""
     SQL_KIND: ClassVar[str] = "INDEX"
 
     @cached_name

@@ -21,7 +21,9 @@ not there afterwards, so it is never compared.
 Tables are counted ``FROM ONLY`` themselves, except partitioned tables, whose rows live
 in their partitions: partitions are not listed on their own (a plan that moves rows
 between partitions keeps them in the parent's count), and a partitioned table is
-exempt when one of its partitions is dropped (with the data-loss hazard, or gone).
+exempt when one of its partitions is dropped with the data-loss hazard (a partition
+dropped without it had its rows moved to the others first), detached, or when a table
+is attached to it.
 """
 
 from __future__ import annotations
@@ -145,8 +147,11 @@ def lost_rows(before: dict[str, TableRows], after: dict[str, TableRows], plan: P
         new = after.get(qname)
         if new is None or f"table:{qname}" in allowed:
             continue
-        if any(f"table:{part}" in allowed or part not in new.partitions for part in old.partitions):
-            continue  # a partition was dropped: its rows go with it
+        if any(f"table:{part}" in allowed for part in old.partitions):
+            continue  # a partition was dropped with the data-loss hazard: its rows go with it
+        if any(part in after for part in old.partitions - new.partitions) or \
+                any(part in before for part in new.partitions - old.partitions):
+            continue  # a partition detached or a table attached: its rows went or came with it
         if new.rows != old.rows:
             problems.append(f"{qname}: {old.rows} rows before, {new.rows} after")
             continue

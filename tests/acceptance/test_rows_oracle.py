@@ -67,4 +67,8 @@ def test_partition_rows_move_or_go_with_their_partition(pg_server, new_db):
     pg_server.execute(dsn, "DELETE FROM m WHERE k = 2")
     assert lost_rows(before, read_rows(dsn), NO_PLAN) == ["public.m: 2 rows before, 1 after"]
     pg_server.execute(dsn, "DROP TABLE m2")
-    assert lost_rows(before, read_rows(dsn), NO_PLAN) == []
+    # a partition dropped without the data-loss hazard should have had its rows moved first
+    assert lost_rows(before, read_rows(dsn), NO_PLAN) == ["public.m: 2 rows before, 1 after"]
+    dropped = Plan(statements=(Statement(sql="DROP TABLE public.m2", key="table:public.m2", action="drop",
+                                         hazards=(Hazard(type=HazardType.DATA_LOSS, message="drops m2"),)),))
+    assert lost_rows(before, read_rows(dsn), dropped) == []

@@ -31,11 +31,13 @@ from pgsd.catalog.oid_keys import catalog_base, key_in
 from pgsd.catalog.shared_builds import shared_kind
 from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import (
+    AttachedIndex,
     Column,
     Constraint,
     DbObject,
     ForeignTable,
     Index,
+    PartitionColumn,
     Sequence,
     Table,
     child_key,
@@ -143,7 +145,8 @@ def load_tables(ctx: LoadContext) -> list[DbObject]:
     """Tables, partitioned tables and foreign tables, with their row types registered.
 
     A partition names its parent in ``partition_of`` and has empty ``inherits`` (the
-    pg_inherits row is the partitioning link, not inheritance). The table's row type and
+    pg_inherits row is the partitioning link, not inheritance); its columns are its
+    parent's, except the NOT NULL and defaults it sets itself (``partition_columns``). The table's row type and
     its array type map to the table, so columns of type ``s.t`` / ``s.t[]`` depend on it.
     """
     out: list[DbObject] = []
@@ -244,6 +247,14 @@ def _build_table(row: dict[str, Any]) -> Table | ForeignTable:
         values["access_method"] = row["access_method"]
         values["cluster_index"] = row["cluster_index"]
         values["of_type"] = row["of_type"]
+        if row["part_column_names"]:
+            values["partition_columns"] = tuple(
+                PartitionColumn(name=name, not_null=not_null, default=default)
+                for name, not_null, default in zip(row["part_column_names"], row["part_column_not_nulls"],
+                                                   row["part_column_defaults"], strict=True)
+            )
+        if row["part_clone_names"]:
+            values["partition_clones"] = tuple(zip(row["part_clone_kinds"], row["part_clone_names"], strict=True))
     return cls.from_template(values)
 
 
@@ -293,8 +304,8 @@ COLUMNS_COLUMNS = (
 def load_columns(ctx: LoadContext) -> list[DbObject]:
     """Columns of loaded tables (not of partitions: they repeat the parent's).
 
-    A partition's own column-level difference (a default or NOT NULL set only on the
-    partition) is therefore not seen; only the parent's columns are compared.
+    What a partition sets on a column itself (NOT NULL, a default) is its table's
+    ``partition_columns`` (tables loader).
     Columns register in ``ctx.column_keys`` (table OID -> keys by attnum), which is what
     pg_depend's (``pg_class``, table OID, attnum) resolves through. Names and types
     repeat across tables (``id``, ``integer``), so they are interned: one string each.
@@ -464,7 +475,8 @@ def _excluded_by_name(ctx: LoadContext, schema: str, name: str) -> bool:
 
 INDEXES_COLUMNS = (
     "oid", "indrelid", "table_relkind", "schema_name", "table_name", "name", "definition", "is_unique",
-    "tablespace", "options", "is_partitioned", "comment",
+    "tablespace", "options", "is_partitioned", "valid", "attached_schemas", "attached_tables", "attached_names",
+    "attached_definitions", "comment",
 )
 
 
@@ -506,7 +518,7 @@ def load_indexes(ctx: LoadContext) -> list[DbObject]:
 def _build_index(row: tuple, table: LoadedTable | None, template: dict[str, Any]) -> Index:
     """An index of ``table``, or of a materialized view when ``table`` is None."""
     (_oid, _relid, _relkind, schema, table_name, name, definition, is_unique, tablespace, options,
-     is_partitioned, comment) = row
+     is_partitioned, valid, att_schemas, att_tables, att_names, att_definitions, comment) = row
     if table is None:
         table_kind = "materialized_view"
         table_qualified = qualified(schema, table_name)
@@ -526,6 +538,13 @@ def _build_index(row: tuple, table: LoadedTable | None, template: dict[str, Any]
     if options:
         values["options"] = tuple(sorted(options))
     values["is_partitioned"] = is_partitioned
+    if not valid:
+        values["valid"] = False
+        if att_names:
+            values["attached"] = tuple(
+                AttachedIndex(table=qualified(s, t), name=n, definition=d)
+                for s, t, n, d in zip(att_schemas, att_tables, att_names, att_definitions, strict=True)
+            )
     values["comment"] = comment
     values["table_name"] = table_qualified
     values["parent_key"] = parent_key

@@ -9,6 +9,11 @@
 -- each table (it would wait behind any ACCESS EXCLUSIVE lock, and hit lock_timeout) and
 -- stats its files (0.1 ms a table); the catalog's counts are as of the last VACUUM or
 -- ANALYZE, like the row estimate.
+-- A partition's own column settings: the columns whose NOT NULL or default differ from
+-- the parent's column of the same name (identity and generated columns are the parent's),
+-- as three arrays in column order; NULL for every other table. Defaults are deparsed
+-- without their table, as in columns.sql. And the copies a partition holds of its parent's
+-- constraints and indexes (DETACH PARTITION leaves them to it), by kind and name.
 SELECT c.oid,
        c.reltype,
        rt.typarray AS reltype_array,
@@ -43,7 +48,12 @@ SELECT c.oid,
                  * current_setting('block_size')::bigint END AS stat_bytes,
        coalesce(ix.n, 0)::int AS stat_indexes,
        greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) AS stat_analyzed,
-       nul.columns AS stat_null_columns
+       nul.columns AS stat_null_columns,
+       pcol.names AS part_column_names,
+       pcol.not_nulls AS part_column_not_nulls,
+       pcol.defaults AS part_column_defaults,
+       clones.kinds AS part_clone_kinds,
+       clones.names AS part_clone_names
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_type rt ON rt.oid = c.reltype
@@ -70,6 +80,32 @@ LEFT JOIN (SELECT s.schemaname, s.tablename, array_agg(DISTINCT s.attname::text)
            FROM pg_stats s
            WHERE s.null_frac > 0
            GROUP BY s.schemaname, s.tablename) nul ON nul.schemaname = n.nspname AND nul.tablename = c.relname
+LEFT JOIN (SELECT a.attrelid,
+                  array_agg(a.attname::text ORDER BY a.attnum) AS names,
+                  array_agg(a.attnotnull ORDER BY a.attnum) AS not_nulls,
+                  array_agg(pg_get_expr(ad.adbin, 0) ORDER BY a.attnum) AS defaults
+           FROM pg_class pc
+           JOIN pg_inherits pi ON pi.inhrelid = pc.oid
+           JOIN pg_attribute a ON a.attrelid = pc.oid
+           JOIN pg_attribute pa ON pa.attrelid = pi.inhparent AND pa.attname = a.attname
+           LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+           LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
+           WHERE pc.relispartition
+             AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
+             AND pa.attgenerated = '' AND pa.attidentity = ''
+             AND (a.attnotnull <> pa.attnotnull OR pg_get_expr(ad.adbin, 0) IS DISTINCT FROM pg_get_expr(pd.adbin, 0))
+           GROUP BY a.attrelid) pcol ON pcol.attrelid = c.oid
+LEFT JOIN (SELECT x.relid, array_agg(x.kind ORDER BY x.kind, x.name) AS kinds, array_agg(x.name ORDER BY x.kind, x.name) AS names
+           FROM (SELECT k.conrelid AS relid, 'constraint' AS kind, k.conname::text AS name
+                 FROM pg_constraint k JOIN pg_class kc ON kc.oid = k.conrelid
+                 WHERE kc.relispartition AND NOT k.conislocal AND k.contype IN ('p', 'u', 'f', 'c', 'x')
+                 UNION ALL
+                 SELECT xi.indrelid, 'index', xc.relname::text
+                 FROM pg_index xi JOIN pg_class xc ON xc.oid = xi.indexrelid
+                 WHERE xc.relispartition
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = xc.oid
+                                   AND k.contype IN ('p', 'u', 'x'))) x
+           GROUP BY x.relid) clones ON clones.relid = c.oid
 WHERE c.relkind IN ('r', 'p', 'f')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname !~ '^pg_(toast_)?temp_'

@@ -16,6 +16,7 @@ from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import Hazard, HazardType, Statement
 from pgsd.ddl.render.base import PRIVILEGE_WORDS, Renderer, acl_map, hazard, stmt
 from pgsd.ddl.render.foreign import options_changes, options_clause
+from pgsd.ddl.render.partitions import after_parent_column
 from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.model.names import qualified, quote_ident, quote_literal, quote_role
 from pgsd.model.objects import Column, DbObject, Domain
@@ -640,6 +641,8 @@ class _ColumnAlter:
                 self.add(f"{self.alter} DROP DEFAULT")
         self._not_null_and_identity()
         self._storage()
+        if self.out and not self.foreign:
+            self.out.extend(after_parent_column(new, self.ctx))  # its ALTERs reached the partitions
         return self.out
 
     def _identity_removed(self) -> None:

@@ -22,9 +22,32 @@ from pgsd.ddl.render.columns import (
     column_ref,
     server_version,
 )
+from pgsd.ddl.render.moves import (
+    after_rows_restored,
+    default_rows_aside,
+    hold_rows,
+    is_rebound,
+    moves_rows,
+    new_partition_edges,
+    rebound_inserts,
+    rebound_leader,
+    rebound_statements,
+    restore_rows,
+    rows_moved_before_drop,
+    rows_to_default,
+)
+from pgsd.ddl.render.moves import tree as partition_tree
+from pgsd.ddl.render.partitions import (
+    attached_columns,
+    changed_partition_columns,
+    created_partition_columns,
+    detached_columns,
+    parent_checks,
+    parent_columns,
+)
 from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.model.names import qualified, quote_ident, quote_literal
-from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table
+from pgsd.model.objects import Column, Constraint, DbObject, ForeignTable, Index, Sequence, Table, child_key
 
 # --------------------------------------------------------------------------- option lists
 
@@ -231,7 +254,7 @@ class TableRenderer(Renderer):
             sql += f" WITH ({reloptions_clause(obj.options)})"
         if obj.tablespace:
             sql += f" TABLESPACE {quote_ident(obj.tablespace)}"
-        out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
+        out = [*default_rows_aside(obj, ctx), stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         if obj.rls_enabled:
             out.append(stmt(f"ALTER TABLE {obj.qualified_name} ENABLE ROW LEVEL SECURITY", obj, "alter"))
@@ -242,7 +265,38 @@ class TableRenderer(Renderer):
         if obj.cluster_index:
             out.append(self._cluster(obj, ctx))
         out.extend(self.column_statements(obj, ctx))
+        if obj.partition_of:
+            out.extend(created_partition_columns(obj, ctx))
+            out.extend(rebound_inserts(obj, ctx))
+        if moves_rows(ctx.in_target(obj.key), obj, ctx):
+            out.extend(restore_rows(obj, ctx))
         return out
+
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """DROP TABLE takes the partitions along (all levels), but for those the source keeps
+        elsewhere (a partition detached, or moved to another parent, goes off first)."""
+        if not isinstance(obj, Table) or not obj.is_partitioned:
+            return ()
+        out = []
+        for part in partition_tree(ctx.target, obj):
+            new = ctx.in_source(part.key)
+            if new is None or (isinstance(new, Table) and new.partition_of == part.partition_of):
+                out.append(part.key)
+        return tuple(out)
+
+    def ordering(self, action: str, old: DbObject | None, new: DbObject | None, changed: set[str],
+                 ctx: RenderContext) -> list[Edge]:
+        """Rows brought back before foreign keys check them and triggers fire; new partitions
+        after their siblings' bounds moved; a dropped partition after its rows moved."""
+        if action == "drop" and isinstance(old, Table):
+            leader = rows_moved_before_drop(old, ctx)
+            return [must_run(Step(old.key, "dropped")).after(Step(leader, "alter_ends"))] if leader else []
+        if action != "create" or not isinstance(new, Table):
+            return []
+        edges = new_partition_edges(new, ctx) if new.partition_of and old is None else []
+        if moves_rows(old, new, ctx):
+            edges.extend(after_rows_restored(new, ctx))
+        return edges
 
     def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
         """Every column of the table, listed, inherited or typed: CREATE TABLE makes them all."""
@@ -293,14 +347,23 @@ class TableRenderer(Renderer):
                     requires=(_index_requirement(obj, obj.cluster_index, ctx),))
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        """A table made anew keeps its rows aside first (moves.py); any other loses them."""
+        along = self.takes_along(obj, ctx)
+        if isinstance(obj, Table) and moves_rows(obj, ctx.in_source(obj.key), ctx):
+            return [*hold_rows(obj, ctx), stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]
+        if isinstance(obj, Table) and rows_moved_before_drop(obj, ctx) is not None:
+            return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]  # emptied by the move
+        moved = rows_to_default(obj, ctx) if isinstance(obj, Table) else []
+        if moved:
+            return moved
         return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
-                     hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"))]
+                     hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"), drops=along)]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, Table) and isinstance(new, Table)
         handled = {"persistence", "options", "replica_identity", "replica_identity_index", "rls_enabled",
                    "rls_forced", "tablespace", "access_method", "cluster_index", "inherits", "partition_of",
-                   "partition_bound"}
+                   "partition_bound", "partition_columns"}
         if changed - handled:
             return None  # is_partitioned, partition_key: only a new table can change them
         name = new.qualified_name
@@ -332,8 +395,13 @@ class TableRenderer(Renderer):
             out.append(self._cluster(new, ctx))
         if "inherits" in changed:
             out.extend(inheritance_changes(old, new, alter))
-        if {"partition_of", "partition_bound"} & changed:
+        if is_rebound(old, new):
+            if rebound_leader(old, ctx):
+                out.extend(rebound_statements(old, ctx))
+        elif {"partition_of", "partition_bound"} & changed:
             out.extend(partition_changes(old, new, ctx))
+        if "partition_columns" in changed and old.partition_of and old.partition_of == new.partition_of:
+            out.extend(changed_partition_columns(old, new, ctx))
         return out
 
     @staticmethod
@@ -379,19 +447,56 @@ def partition_changes(old: Table | ForeignTable, new: Table | ForeignTable,
     out = []
     detaching = bool(old.partition_of) and not new.partition_of
     attaching = bool(new.partition_of) and not old.partition_of
+    columns = ctx is not None and isinstance(old, Table) and isinstance(new, Table)
     if old.partition_of:
         revealed = column_keys(new, ctx) if ctx is not None and detaching else ()
         out.append(stmt(f"ALTER TABLE {old.partition_of} DETACH PARTITION {new.qualified_name}", new, "alter",
                         hazard(HazardType.ACCESS_EXCLUSIVE_LOCK,
                                f"DETACH PARTITION locks {old.partition_of} and {new.qualified_name}"),
                         creates=revealed))
+        if columns and isinstance(old, Table) and isinstance(new, Table) and ctx is not None:
+            out.extend(_detached_clones(old, new, ctx, out))
+        if detaching and columns:
+            assert ctx is not None and isinstance(old, Table) and isinstance(new, Table)
+            out.extend(detached_columns(old, new, ctx))
     if new.partition_of:
+        moving = columns and old.partition_of != new.partition_of
+        before, after = attached_columns(old, new, ctx) if moving else ([], [])  # type: ignore[arg-type]
+        out.extend(before)
+        if moving:
+            out.extend(parent_checks(old, new, ctx))  # type: ignore[arg-type]
         hidden = column_keys(old, ctx, side="target") if ctx is not None and attaching else ()
         out.append(stmt(
             f"ALTER TABLE {new.partition_of} ATTACH PARTITION {new.qualified_name} {new.partition_bound or 'DEFAULT'}",
             new, "alter",
             hazard(HazardType.LONG_LOCK, f"ATTACH PARTITION scans {new.qualified_name} to check its bound"),
-            requires=(f"table:{new.partition_of}",), drops=hidden))
+            requires=(f"table:{new.partition_of}", *(parent_columns(new, ctx) if moving else ())),  # type: ignore[arg-type]
+            drops=hidden))
+        out.extend(after)
+    return out
+
+
+def _detached_clones(old: Table, new: Table, ctx: RenderContext, done: list[Statement]) -> list[Statement]:
+    """DETACH leaves the partition its copies of the parent's constraints and indexes as its
+    own: those the source's table has under the same name are what the DETACH makes (on its
+    statement, ``creates``), the others are dropped after it. A partition moving to another
+    parent drops them all: ATTACH copies the new parent's."""
+    staying = not new.partition_of
+    out: list[Statement] = []
+    kept: list[str] = []
+    for kind, name in old.partition_clones:
+        if kind == "constraint":
+            key = child_key("constraint", new.qualified_name, name)
+            sql = f"ALTER TABLE {new.qualified_name} DROP CONSTRAINT {quote_ident(name)}"
+        else:
+            key = f"index:{qualified(new.schema_name, name)}"
+            sql = f"DROP INDEX {qualified(new.schema_name, name)}"
+        if staying and ctx.in_source(key) is not None:
+            kept.append(key)
+        else:
+            out.append(stmt(sql, new, "alter"))
+    if kept:
+        done[-1] = done[-1].model_copy(update={"creates": (*done[-1].creates, *kept)})
     return out
 
 
@@ -557,8 +662,9 @@ class IndexRenderer(Renderer):
         assert isinstance(obj, Index)
         sql = obj.definition.strip()
         head = _INDEX_HEAD.match(sql)
-        # ON ONLY would leave the parent's index invalid until every partition's is attached.
-        if head and head.group("only") and obj.is_partitioned:
+        # ON ONLY would leave the parent's index invalid until every partition's is attached:
+        # kept only where the source's is (its attached partitions' indexes follow).
+        if head and head.group("only") and obj.is_partitioned and obj.valid:
             sql = f"{head.group('create')}{head.group('name')} ON {sql[head.end():]}"
             head = _INDEX_HEAD.match(sql)
         existing = ctx.in_target(obj.parent_key) is not None
@@ -567,18 +673,58 @@ class IndexRenderer(Renderer):
             out = [stmt(sql, obj, "create", hazard(HazardType.CANNOT_RUN_IN_TRANSACTION,
                                                    f"CREATE INDEX CONCURRENTLY {obj.qualified_name} runs on its own"),
                         transactional=False)]
-        elif existing:
+        elif existing and obj.valid:  # ON ONLY (not valid) builds nothing
             out = [stmt(sql, obj, "create", hazard(HazardType.LONG_LOCK,
                                                    f"building {obj.qualified_name} blocks writes to {obj.table_name}"))]
         else:
             out = [stmt(sql, obj, "create")]
         if obj.tablespace and " TABLESPACE " not in sql:
             out.append(stmt(f"ALTER INDEX {obj.qualified_name} SET TABLESPACE {quote_ident(obj.tablespace)}", obj, "alter"))
+        out.extend(self._attach(obj, ctx))
         out.extend(self.after_create(obj, ctx))
         return out
 
+    @staticmethod
+    def _attach(obj: Index, ctx: RenderContext) -> list[Statement]:
+        """An index the source has ``ON ONLY`` its table: the partitions' indexes attached to it,
+        each made first unless it backs a constraint of the partition (made with it)."""
+        out: list[Statement] = []
+        for a in obj.attached:
+            part = ctx.in_source(f"table:{a.table}")
+            schema = part.schema_name if part is not None else obj.schema_name
+            requires = (f"table:{a.table}",)
+            if a.definition is not None:
+                out.append(stmt(a.definition, obj, "alter", requires=requires))
+            else:
+                cons = [c.key for c in ctx.children(f"table:{a.table}", "constraint")
+                        if isinstance(c, Constraint) and (c.index_name or c.name) == a.name]
+                requires = (*requires, *cons)
+            out.append(stmt(f"ALTER INDEX {obj.qualified_name} ATTACH PARTITION {qualified(schema, a.name)}", obj,
+                            "alter", requires=requires))
+        return out
+
+    def occupies(self, obj: DbObject) -> list[tuple[str, ...]]:
+        """Its name, and those of the partitions' indexes it makes and attaches (``_attach``)."""
+        out = super().occupies(obj)
+        if isinstance(obj, Index):
+            out.extend(("rel", obj.schema_name or "", a.name) for a in obj.attached if a.definition is not None)
+        return out
+
+    def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
+        """A partitioned index takes along the constraints of partitions whose index is attached
+        to it (a partition's own primary key or unique constraint adopted by the parent's
+        index): neither can go first on its own, so DROP INDEX ... CASCADE removes both."""
+        if not isinstance(obj, Index) or not obj.is_partitioned:
+            return ()
+        deps = ctx.target.references.get(obj.key, ())  # the edge is turned round: see dependencies.sql
+        return tuple(sorted(k for k in deps if isinstance(ctx.in_target(k), Constraint)
+                            and getattr(ctx.in_target(k), "type", "") in ("p", "u", "x")))
+
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         assert isinstance(obj, Index)
+        along = self.takes_along(obj, ctx)
+        if along:
+            return [stmt(f"DROP INDEX {obj.qualified_name} CASCADE", obj, "drop", drops=along)]
         if ctx.options.concurrently and not obj.is_partitioned:
             return [stmt(f"DROP INDEX CONCURRENTLY {obj.qualified_name}", obj, "drop",
                          hazard(HazardType.CANNOT_RUN_IN_TRANSACTION, f"DROP INDEX CONCURRENTLY {obj.qualified_name} runs on its own"),
@@ -593,7 +739,7 @@ class IndexRenderer(Renderer):
         """
         assert isinstance(old, Index) and isinstance(new, Index)
         if changed - {"tablespace", "options", "definition"}:
-            return None
+            return None  # validity and attachments too: an index is never detached, nor made invalid
         if "definition" in changed and _without_with(old.definition) != _without_with(new.definition):
             return None
         out: list[Statement] = []
