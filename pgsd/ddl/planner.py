@@ -22,6 +22,7 @@ from pgsd.ddl.graph import Action, enum_additions_inside, order, order_withholdi
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.ddl.render import renderers
 from pgsd.ddl.render.columns import server_version
+from pgsd.ddl.render.renames import rename_statements
 from pgsd.ddl.selection import required_changes
 from pgsd.diff.changes import ChangeSet
 
@@ -36,7 +37,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     opts = options or PlanOptions()
     ctx = RenderContext(source=cs.source, target=cs.target, options=opts)
     state = Actions(cs=cs, ctx=ctx, rend=renderers())
-    changes = [c for c in cs.changes if not c.same_meaning]
+    changes = [c for c in cs.changes if not c.same_meaning and not c.is_rename_only]
     left_out: tuple[str, ...] = ()
     if selected is not None:
         wanted = required_changes(cs, selected)
@@ -53,6 +54,8 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     else:
         kept, notes = order(state, _render(state))
     kept = enum_additions_inside(kept, state, server_version(ctx))
+    if cs.rename_steps:  # decided renames run first: everything above reads the target as they leave it
+        kept = rename_statements(cs.rename_steps, ctx, state.rend) + kept
     if withheld:
         needing = sum(1 for s in withheld if s.reason.startswith("needs the withheld"))
         notes.append(f"safe mode withheld {len(withheld)} statement(s): {len(withheld) - needing} would lose data"
