@@ -350,8 +350,9 @@ def _one_pass(snap: Snapshot, renames: list[Rename], key_map: Mapping[str, str],
             table = snap.get(obj.parent_key)
             assert table is not None
             updates[before]["name"] = new.name
+            refs = _text_references(snap, obj.name, also=table.name) if r.kind == "column" else ()
             steps.append(RenameStep(r.kind, table, new_name=new.name, old_child=obj.name, key=r.after,
-                                    reason=f"renamed from {obj.display_name}"))
+                                    reason=f"renamed from {obj.display_name}", text_references=refs))
             if r.kind == "column":
                 rw.columns[(obj.schema_name or "", obj.table, obj.name)] = new.name
                 for d in _column_dependents(snap, obj, children, dependents):
@@ -497,11 +498,14 @@ def _occupied(snap: Snapshot) -> set[tuple[str, str, str]]:
     return out
 
 
-def _text_references(snap: Snapshot, name: str) -> tuple[str, ...]:
-    """Functions whose body (a string the catalog does not follow) names ``name``."""
+def _text_references(snap: Snapshot, name: str, *, also: str | None = None) -> tuple[str, ...]:
+    """Functions whose body (a string the catalog does not follow) names ``name`` (and ``also``: a column's table)."""
     out = []
     for fn in snap.of_kind("function"):
-        if isinstance(fn, Function) and fn.body_references_untracked and mentions(_body(fn.definition), name):
+        if not isinstance(fn, Function) or not fn.body_references_untracked:
+            continue
+        body = _body(fn.definition)
+        if mentions(body, name) and (also is None or mentions(body, also)):
             out.append(fn.display_name)
     return tuple(sorted(out))
 
@@ -535,9 +539,6 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
              moved_tables: dict[tuple[str, str], tuple[str, str]], new_schemas: list[DbObject]
              ) -> tuple[Snapshot, dict[str, str]]:
     """One sweep over the snapshot: every object renamed, moved or rewritten as the pass says."""
-    needles = rw.needles()
-    for names in bare.values():
-        needles = needles | frozenset(names)
     moved_columns = {(s, t) for (s, t) in moved_tables}
     owned_moves: dict[str, str] = {}
     for seq in snap.of_kind("sequence"):
@@ -545,9 +546,14 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
         if owner:
             for (s, t), (ns, _) in moved_tables.items():
                 if owner.startswith(f"column:{qualified(s, t)}.") and ns != s and seq.key not in updates:
-                    owned_moves[seq.key] = ns
+                    owned_moves[seq.key] = ns  # ALTER TABLE ... SET SCHEMA takes its owned sequences along
+                    rw.qualified[(s, seq.name)] = (ns, seq.name)
+    needles = rw.needles()
+    for names in bare.values():
+        needles = needles | frozenset(names)
     objects: list[DbObject] = []
     key_map: dict[str, str] = {}
+    schema_moves: dict[str, tuple[str, str]] = {}  # new key -> (old schema key, new schema key)
     for obj in snap.objects:
         upd = dict(updates.get(obj.key, ()))
         schema = obj.schema_name
@@ -562,12 +568,21 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
             new = obj.model_copy(update=upd)
             if new.key != obj.key:
                 key_map[obj.key] = new.key
+            if new.schema_name != obj.schema_name and obj.schema_name is not None and new.schema_name is not None:
+                schema_moves[new.key] = ("schema:" + quote_ident(obj.schema_name), "schema:" + quote_ident(new.schema_name))
             objects.append(new)
         else:
             objects.append(obj)
     objects += new_schemas
     objects.sort(key=lambda o: o.key)
-    deps = tuple(sorted({Dependency(key_map.get(d, d), key_map.get(r, r)) for d, r in snap.dependencies}))
+    edges = set()
+    for d, r in snap.dependencies:
+        d, r = key_map.get(d, d), key_map.get(r, r)
+        moved = schema_moves.get(d)
+        if moved is not None and r == moved[0]:  # a moved object now lives in its new schema
+            r = moved[1]
+        edges.add(Dependency(d, r))
+    deps = tuple(sorted(edges))
     stats = {key_map.get(k, k): v for k, v in snap.table_stats.items()}
     result = snap.model_copy(update={"objects": tuple(objects), "dependencies": deps, "table_stats": stats})
     return result, key_map
@@ -583,16 +598,18 @@ def _rewrite_fields(obj: DbObject, rw: NameRewriter, bare: Mapping[str, str] | N
         value = values[name]
         if not value:
             continue
-        new = _rewrite_value(value, rw, bare if name in _EXPRESSIONS else None, needles)
+        query = name == "definition" and obj.kind in ("view", "materialized_view")
+        new = _rewrite_value(value, rw, bare if name in _EXPRESSIONS else None, needles, query=query)
         if new is not value and new != value:
             upd[name] = new
 
 
-def _rewrite_value(value: Any, rw: NameRewriter, bare: Mapping[str, str] | None, needles: frozenset[str]) -> Any:
+def _rewrite_value(value: Any, rw: NameRewriter, bare: Mapping[str, str] | None, needles: frozenset[str], *,
+                   query: bool = False) -> Any:
     if isinstance(value, str):
         if not any(n in value for n in needles):
             return value
-        return rw.rewrite(value, bare)
+        return rw.rewrite(value, bare, query=query)
     if isinstance(value, tuple):
         items = tuple(_rewrite_value(v, rw, bare, needles) for v in value)
         return items if items != value else value

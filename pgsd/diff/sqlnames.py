@@ -104,13 +104,25 @@ class NameRewriter:
             out.update(labels)
         return frozenset(n for n in out if n)
 
-    def rewrite(self, text: str, bare: Mapping[str, str] | None = None) -> str:
+    def rewrite(self, text: str, bare: Mapping[str, str] | None = None, *, query: bool = False) -> str:
+        """``text`` with the renames applied.
+
+        ``query``: ``text`` is a view's query, where a select-list column renamed keeps its
+        output name (``t.new AS old``), as the server prints a view whose column was renamed under it.
+        """
         toks = tokens(text)
         changed = False
         i = 0
         n = len(toks)
+        clause: list[str] = [""]  # the last clause keyword at each parenthesis depth
         while i < n:
             tok = toks[i]
+            if tok.kind == "other" and tok.text == "(":
+                clause.append("")
+            elif tok.kind == "other" and tok.text == ")" and len(clause) > 1:
+                clause.pop()
+            elif tok.kind == "ident" and tok.text.upper() in _CLAUSES and tok.text.isupper():
+                clause[-1] = tok.text.upper()
             if tok.kind in ("ident", "qident"):
                 chain = [i]
                 j = i + 1
@@ -118,9 +130,13 @@ class NameRewriter:
                         and toks[j + 1].kind in ("ident", "qident"):
                     chain.append(j + 1)
                     j += 2
-                if self._rewrite_chain(toks, chain, bare, before=toks[i - 1] if i else None,
-                                       after=_next_solid(toks, j)):
+                names = [toks[k].value for k in chain]
+                after = _next_solid(toks, j)
+                if self._rewrite_chain(toks, chain, bare, before=toks[i - 1] if i else None, after=after):
                     changed = True
+                    if query and clause[-1] == "SELECT" and bare and names[-1] in bare \
+                            and toks[chain[-1]].value != names[-1]:
+                        _keep_output_name(toks, chain[-1], j, names[-1], after)
                 i = j
                 continue
             if tok.kind in ("string", "estring") and self._rewrite_constant(toks, i):
@@ -184,12 +200,46 @@ class NameRewriter:
                     toks[i] = _Tok("string", quote_literal(f"{quote_ident(new[0])}.{quote_ident(new[1])}"))
                     return True
             return False
+        if len(type_names) == 1:
+            named = [v for (_, e), v in self.labels.items() if e == type_names[0]]
+            labels = named[0] if len(named) == 1 else None
+            if labels and value in labels:
+                toks[i] = _Tok("string", quote_literal(labels[value]), labels[value])
+                return True
         if len(type_names) == 2:
             labels = self.labels.get((type_names[0], type_names[1]))
             if labels and value in labels:
                 toks[i] = _Tok("string", quote_literal(labels[value]), labels[value])
                 return True
         return False
+
+
+_CLAUSES = frozenset({"SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WINDOW", "UNION",
+                      "INTERSECT", "EXCEPT", "RETURNING", "VALUES", "WITH"})
+
+
+def _keep_output_name(toks: list[_Tok], last: int, j: int, old: str, after: _Tok | None) -> None:
+    """After a select-list column became ``new``: ``new AS old`` where no alias followed, and
+    ``new AS new`` becomes ``new`` (the server prints an alias only when it differs)."""
+    new = toks[last].value
+    if _ends_item(after):
+        toks[last] = _Tok("ident", f"{toks[last].text} AS {quote_ident(old)}", new)
+        return
+    if after is None or after.text != "AS":
+        return
+    k = toks.index(after, j)
+    m = k + 1
+    while m < len(toks) and toks[m].kind in ("space", "comment"):
+        m += 1
+    if m < len(toks) and toks[m].kind in ("ident", "qident") and toks[m].value == new and _ends_item(
+            _next_solid(toks, m + 1)):
+        for idx in range(j, m + 1):
+            toks[idx] = _Tok("space", "")
+
+
+def _ends_item(after: _Tok | None) -> bool:
+    """A select-list item ends here (no alias follows): a comma, FROM, or the end."""
+    return after is None or after.text in (",", ";") or after.text.upper() == "FROM" and after.text.isupper()
 
 
 def _next_solid(toks: list[_Tok], j: int) -> _Tok | None:

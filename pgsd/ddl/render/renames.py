@@ -50,9 +50,15 @@ def _statements(step: RenameStep, ctx: RenderContext, renderers: dict[str, Rende
         names = ", ".join(step.text_references[:5]) + (f" and {len(step.text_references) - 5} more"
                                                         if len(step.text_references) > 5 else "")
         hazards = (Hazard(type=HazardType.UNTRACKED_DEPENDENCIES,
-                          message=f"renaming {obj.display_name}: the body of {names} names it by text, which "
+                          message=f"renaming {_what(step)}: the body of {names} names it by text, which "
                                   "the rename does not change: check and update it"),)
     return [Statement(sql=sql, key=step.key or obj.key, action="alter", reason=step.reason, hazards=hazards)]
+
+
+def _what(step: RenameStep) -> str:
+    if step.kind in ("column", "constraint", LABEL_KIND):
+        return f"{step.obj.display_name}.{quote_ident(step.old_child or '')}"
+    return step.obj.display_name
 
 
 def _sql(step: RenameStep, obj: DbObject) -> str:
