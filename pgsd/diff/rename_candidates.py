@@ -87,13 +87,18 @@ def dotted(parts: Iterable[str]) -> str:
 
 
 def name_of(obj: DbObject) -> str:
-    """The name ``--rename`` resolves to ``obj`` (see ``pgsd.diff.renames.names_of``)."""
-    return dotted(names_of(obj)[0])
+    """The name ``--rename`` resolves to ``obj`` (see ``pgsd.diff.renames.names_of``); a function's
+    with its argument types (the name alone may have overloads)."""
+    names = names_of(obj)
+    if isinstance(obj, Function):
+        return f"{dotted(names[0])}({obj.argument_types})"
+    return dotted(names[0])
 
 
 def find_rename_candidates(*, source: Snapshot, target: Snapshot, options: DiffOptions | None = None,
                            renames: Sequence[Rename] = (), take_exact: bool = True) -> tuple[RenameCandidate, ...]:
-    """Candidates among what the decided ``renames`` leave removed and added, best first per object.
+    """Candidates among what the decided ``renames`` leave removed and added: pass by pass, the exact
+    ones first, then by score.
 
     ``take_exact``: later passes assume the exact candidates of earlier ones (a renamed
     table's columns are compared with its new name's); off, only the decisions are assumed.
@@ -106,6 +111,7 @@ def find_rename_candidates(*, source: Snapshot, target: Snapshot, options: DiffO
         cur = done.target if done is not None else target
         original = {new: old for old, new in done.key_map.items()} if done is not None else {}
         pass_found = _candidates(kinds, source=source, cur=cur, target=target, original=original, options=opts)
+        pass_found.sort(key=lambda c: (-c.exact, -c.score, kinds.index(c.kind), c.before, c.after))
         found += pass_found
         if take_exact:
             taken_before = {r.before for r in assumed}
@@ -115,7 +121,6 @@ def find_rename_candidates(*, source: Snapshot, target: Snapshot, options: DiffO
                     assumed.append(c.as_rename())
                     taken_before.add(c.before)
                     taken_after.add(c.after)
-    found.sort(key=lambda c: (-c.exact, -c.score, c.kind, c.before, c.after))
     return tuple(found)
 
 

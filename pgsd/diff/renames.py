@@ -30,6 +30,7 @@ identifier; they name no object of the snapshot (labels live inside their type).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -217,8 +218,13 @@ def resolve_renames(pairs: Iterable[tuple[str, str] | tuple[str, str, str]], *, 
             stale.append(f"{what}: {_why_not(old_parts, new_parts, olds, news, src_index, tgt_index)}")
             continue
         kind = kinds[0]
-        before = next(key for k, key in olds if k == kind)
-        after = next(key for k, key in news if k == kind)
+        befores = [key for k, key in olds if k == kind]
+        afters = [key for k, key in news if k == kind]
+        if len(befores) > 1 or len(afters) > 1:
+            stale.append(f"{what}: the name fits {max(len(befores), len(afters))} {_label(kind)}s: "
+                         "give the argument types, schema.f(integer, text)")
+            continue
+        before, after = befores[0], afters[0]
         problem = _refusal(kind, before, after, source=source, target=target)
         if problem:
             stale.append(f"{what}: {problem}")
@@ -548,9 +554,10 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
                 if owner.startswith(f"column:{qualified(s, t)}.") and ns != s and seq.key not in updates:
                     owned_moves[seq.key] = ns  # ALTER TABLE ... SET SCHEMA takes its owned sequences along
                     rw.qualified[(s, seq.name)] = (ns, seq.name)
-    needles = rw.needles()
+    words = set(rw.needles())
     for names in bare.values():
-        needles = needles | frozenset(names)
+        words.update(names)
+    needles = _Needles(words)
     objects: list[DbObject] = []
     key_map: dict[str, str] = {}
     schema_moves: dict[str, tuple[str, str]] = {}  # new key -> (old schema key, new schema key)
@@ -588,7 +595,7 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
     return result, key_map
 
 
-def _rewrite_fields(obj: DbObject, rw: NameRewriter, bare: Mapping[str, str] | None, needles: frozenset[str],
+def _rewrite_fields(obj: DbObject, rw: NameRewriter, bare: Mapping[str, str] | None, needles: _Needles,
                     upd: dict[str, Any]) -> None:
     values = obj.__dict__
     child = isinstance(obj, TableChild)
@@ -604,10 +611,29 @@ def _rewrite_fields(obj: DbObject, rw: NameRewriter, bare: Mapping[str, str] | N
             upd[name] = new
 
 
-def _rewrite_value(value: Any, rw: NameRewriter, bare: Mapping[str, str] | None, needles: frozenset[str], *,
+class _Needles:
+    """Whether a text may hold one of the renamed names: a set lookup per word of the text, so
+    that ten thousand renames do not make every text be searched ten thousand times."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        names = set(names)
+        self.words = frozenset(n for n in names if _WORD.fullmatch(n))
+        self.others = tuple(n for n in names if n not in self.words)
+
+    def __contains__(self, text: object) -> bool:
+        assert isinstance(text, str)
+        if self.others and any(n in text for n in self.others):
+            return True
+        return not self.words.isdisjoint(_WORD.findall(text))
+
+
+_WORD = re.compile(r"[^\W\d][\w$]*")
+
+
+def _rewrite_value(value: Any, rw: NameRewriter, bare: Mapping[str, str] | None, needles: _Needles, *,
                    query: bool = False) -> Any:
     if isinstance(value, str):
-        if not any(n in value for n in needles):
+        if value not in needles:
             return value
         return rw.rewrite(value, bare, query=query)
     if isinstance(value, tuple):

@@ -175,13 +175,14 @@ def decisions_toml(decisions: Decisions) -> str:
 
 
 def toml_string(value: str) -> str:
-    """A TOML basic string: ``"`` and ``\\`` escaped, every control character as ``\\uXXXX``."""
+    """A TOML basic string: ``"`` and ``\\`` escaped, every character that does not print (controls,
+    line separators, bidirectional marks) as ``\\uXXXX``: the file shows what it holds, on one line."""
     out = ['"']
     for ch in value:
         if ch in '"\\':
             out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
+        elif not ch.isprintable():
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         else:
             out.append(ch)
     out.append('"')
@@ -231,7 +232,14 @@ def compare_with_decisions(*, source: Snapshot, target: Snapshot, request: Any) 
     stale += [f"stale decision: leave out {k}: no such change" for k in decisions.left_out if k not in keys]
     stale += _stale_using(decisions, cs)
     cs = cs.model_copy(update={"rename_candidates": candidates, "stale_decisions": tuple(stale)})
-    selected = {c.key for c in cs.changes} - set(left_out) if left_out else None
+    selected = None
+    if left_out:  # a left-out object's children (a new table's columns) go with it
+        out = set(left_out)
+        selected = set()
+        for c in cs.changes:
+            obj = cs.source.get(c.key) or cs.target.get(c.key)
+            if c.key not in out and (obj is None or obj.parent_key not in out):
+                selected.add(c.key)
     return Replayed(changes=cs, selected=selected)
 
 
