@@ -618,7 +618,9 @@ class _Needles:
     def __init__(self, names: Iterable[str]) -> None:
         names = set(names)
         self.words = frozenset(n for n in names if _WORD.fullmatch(n))
-        self.others = tuple(n for n in names if n not in self.words)
+        # as written inside a quoted identifier or a string constant, the quote is doubled
+        self.others = tuple({form for n in names if n not in self.words
+                             for form in (n, n.replace('"', '""'), n.replace("'", "''"))})
 
     def __contains__(self, text: object) -> bool:
         assert isinstance(text, str)
