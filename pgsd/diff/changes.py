@@ -7,9 +7,9 @@ pair of snapshots always gives the same change set.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import cached_property
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -231,7 +231,7 @@ def _diff_renamed(*, source: Snapshot, target: Snapshot, options: DiffOptions | 
     labels: dict[str, list[tuple[str, str]]] = {}
     for r in done.renames:
         if r.kind == LABEL_KIND:
-            enum_key, old = label_parts(r.before)
+            _, old = label_parts(r.before)
             new_enum, new = label_parts(r.after)
             labels.setdefault(new_enum, []).append((old, new))
             continue

@@ -321,10 +321,10 @@ def _near(kind: str, removed: list[DbObject], added: list[DbObject], cur: Snapsh
             score = common / len(mine | theirs)
             if score > best[0]:
                 best = (score, n, common, len(mine | theirs))
-        score, n, common, total = best
-        if n is not None and score >= NEAR_SCORE:
+        score, partner, common, total = best
+        if partner is not None and score >= NEAR_SCORE:
             what = "objects" if kind == "schema" else "columns"
-            out.append(_candidate(o, n, min(score, 0.95) * 0.9, False, f"{common} of {total} {what} alike",
+            out.append(_candidate(o, partner, min(score, 0.95) * 0.9, False, f"{common} of {total} {what} alike",
                                   original, target))
     return out
 

@@ -204,7 +204,7 @@ def resolve_renames(pairs: Iterable[tuple[str, str] | tuple[str, str, str]], *, 
     seen_after: set[str] = set()
     for pair in pairs:
         old_text, new_text = pair[0], pair[1]
-        kind_wanted = pair[2] if len(pair) > 2 else None  # type: ignore[misc]
+        kind_wanted = pair[2] if len(pair) > 2 else None
         what = f"rename {old_text}={new_text}"
         try:
             old_parts, new_parts = parse_name(old_text), parse_name(new_text)
@@ -265,10 +265,10 @@ def _refusal(kind: str, before: str, after: str, *, source: Snapshot, target: Sn
         return "the new name is taken in the target"
     if kind == "function":
         old, new = target.get(before), source.get(after)
-        if isinstance(old, Function) and isinstance(new, Function) and old.argument_types != new.argument_types:
-            # argument types may name a renamed type; compared again once renames ran
-            if len(_split_args(old.argument_types)) != len(_split_args(new.argument_types)):
-                return "the arguments differ (a rename keeps them)"
+        # argument types may name a renamed type: only their number must agree here
+        if isinstance(old, Function) and isinstance(new, Function) \
+                and len(_split_args(old.argument_types)) != len(_split_args(new.argument_types)):
+            return "the arguments differ (a rename keeps them)"
     return None
 
 
@@ -350,24 +350,11 @@ def _one_pass(snap: Snapshot, renames: list[Rename], key_map: Mapping[str, str],
             continue
         if r.kind in ("column", "constraint"):
             assert isinstance(obj, TableChild) and isinstance(new, TableChild)
-            if obj.parent_key != new.parent_key:
-                stale.append(f"rename {r.option}: its table is not renamed to {new.table_name} (rename the table too)")
-                continue
-            table = snap.get(obj.parent_key)
-            assert table is not None
-            updates[before]["name"] = new.name
-            refs = _text_references(snap, obj.name, also=table.name) if r.kind == "column" else ()
-            steps.append(RenameStep(r.kind, table, new_name=new.name, old_child=obj.name, key=r.after,
-                                    reason=f"renamed from {obj.display_name}", text_references=refs))
-            if r.kind == "column":
-                rw.columns[(obj.schema_name or "", obj.table, obj.name)] = new.name
-                for d in _column_dependents(snap, obj, children, dependents):
-                    bare[d][obj.name] = new.name
+            problem = _child_step(snap, r, obj, new, rw, updates, bare, steps)
+            if problem:
+                stale.append(f"rename {r.option}: {problem}")
             else:
-                index_name = getattr(obj, "index_name", None)
-                if index_name == obj.name:
-                    updates[before]["index_name"] = new.name
-            applied.append(r)
+                applied.append(r)
             continue
         # an object in a schema (or a schema)
         old_schema, new_schema = obj.schema_name, new.schema_name
@@ -411,6 +398,26 @@ def _one_pass(snap: Snapshot, renames: list[Rename], key_map: Mapping[str, str],
         return snap, steps, applied, stale, {}
     result, key_map_out = _rebuild(snap, rw, updates, bare, moved_tables, new_schemas)
     return result, steps, applied, stale, key_map_out
+
+
+def _child_step(snap: Snapshot, r: Rename, obj: TableChild, new: TableChild, rw: NameRewriter,
+                updates: dict[str, dict[str, Any]], bare: dict[str, dict[str, str]], steps: list[RenameStep]) -> str | None:
+    """A column's or a constraint's rename, on its table as it is now."""
+    if obj.parent_key != new.parent_key:
+        return f"its table is not renamed to {new.table_name} (rename the table too)"
+    table = snap.get(obj.parent_key)
+    assert table is not None
+    updates[obj.key]["name"] = new.name
+    refs = _text_references(snap, obj.name, also=table.name) if r.kind == "column" else ()
+    steps.append(RenameStep(r.kind, table, new_name=new.name, old_child=obj.name, key=r.after,
+                            reason=f"renamed from {obj.display_name}", text_references=refs))
+    if r.kind == "column":
+        rw.columns[(obj.schema_name or "", obj.table, obj.name)] = new.name
+        for d in _column_dependents(snap, obj, snap.children(), snap.dependents):
+            bare[d][obj.name] = new.name
+    elif getattr(obj, "index_name", None) == obj.name:  # a key's index is renamed with it
+        updates[obj.key]["index_name"] = new.name
+    return None
 
 
 def _current_key(r: Rename, key_map: Mapping[str, str]) -> str:

@@ -239,7 +239,7 @@ def _keep_output_name(toks: list[_Tok], last: int, j: int, old: str, after: _Tok
 
 def _ends_item(after: _Tok | None) -> bool:
     """A select-list item ends here (no alias follows): a comma, FROM, or the end."""
-    return after is None or after.text in (",", ";") or after.text.upper() == "FROM" and after.text.isupper()
+    return after is None or after.text in (",", ";") or (after.text.upper() == "FROM" and after.text.isupper())
 
 
 def _next_solid(toks: list[_Tok], j: int) -> _Tok | None:

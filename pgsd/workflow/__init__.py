@@ -101,9 +101,9 @@ from pgsd.workflow.sides import (  # noqa: E402
 )
 
 __all__ = [
-    "CANCEL_GRACE", "ApplySession", "ApplySettings",
-    "AskPassword", "CancelToken", "ComparisonRequest", "DatabaseSide", "Decisions", "Loaded", "Replayed", "Side",
-    "SideProgress", "SnapshotSide", "apply_plan", "compare", "compare_with_decisions", "generated_at",
-    "looks_like_connection_string", "parse_side", "plan", "profile_side", "read_side", "read_sides",
-    "read_decisions", "read_snapshot_file", "remember_version", "scope_filters", "server_info", "side_info", "with_password",
+    "CANCEL_GRACE", "ApplySession", "ApplySettings", "AskPassword", "CancelToken", "ComparisonRequest",
+    "DatabaseSide", "Decisions", "Loaded", "Replayed", "Side", "SideProgress", "SnapshotSide", "apply_plan",
+    "compare", "compare_with_decisions", "generated_at", "looks_like_connection_string", "parse_side", "plan",
+    "profile_side", "read_decisions", "read_side", "read_sides", "read_snapshot_file", "remember_version",
+    "scope_filters", "server_info", "side_info", "with_password",
 ]

@@ -8,9 +8,9 @@ from pgsd.connect import ConnectionSpec
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
+from pgsd.diff.renames import resolve_renames
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow import apply_plan, parse_side, read_side, read_sides
-from pgsd.diff.renames import resolve_renames
 from tests.acceptance.rows import data_loss_keys, lost_rows, read_rows, renamed_rows
 
 

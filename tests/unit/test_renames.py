@@ -11,7 +11,7 @@ from pgsd.diff.changes import Status, diff_snapshots
 from pgsd.diff.rename_candidates import find_rename_candidates
 from pgsd.diff.renames import parse_name, rename_target, resolve_renames, split_decision
 from pgsd.diff.sqlnames import NameRewriter
-from pgsd.model.objects import Column, Constraint, EnumType, Function, Index, Schema, Table, View
+from pgsd.model.objects import Column, Constraint, EnumType, Function, Schema, Table, View
 from pgsd.model.snapshot import Dependency, Snapshot
 from pgsd.workflow.decisions import (
     Decisions,
