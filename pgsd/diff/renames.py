@@ -362,7 +362,8 @@ def _one_pass(snap: Snapshot, renames: list[Rename], key_map: Mapping[str, str],
             rw.schemas[obj.name] = new.name
             updates[before]["name"] = new.name
             steps.append(RenameStep("schema", obj, new_name=new.name, key=r.after,
-                                    reason=f"renamed from {obj.display_name}"))
+                                    reason=f"renamed from {obj.display_name}",
+                                    text_references=_text_references(snap, obj.name)))
             applied.append(r)
             continue
         if isinstance(obj, Index) and obj.parent_key != new.parent_key:

@@ -36,8 +36,8 @@ from typing import Any
 
 from pgsd.ddl.context import using_key
 from pgsd.diff.changes import ChangeSet, Status, diff_snapshots
-from pgsd.diff.rename_candidates import RenameCandidate, find_rename_candidates
-from pgsd.diff.renames import RENAMEABLE, resolve_renames, split_decision
+from pgsd.diff.rename_candidates import RenameCandidate, dotted, find_rename_candidates, label_names, name_of
+from pgsd.diff.renames import LABEL_KIND, RENAMEABLE, resolve_renames, split_decision
 from pgsd.errors import PgsdError
 from pgsd.model.names import quote_literal
 from pgsd.model.snapshot import Snapshot
@@ -219,13 +219,14 @@ def compare_with_decisions(*, source: Snapshot, target: Snapshot, request: Any) 
     pairs = [r.as_pair() for r in decisions.renames]
     decided, stale = resolve_renames(pairs, source=source, target=target) if pairs else ([], [])
     candidates: tuple[RenameCandidate, ...] = ()
-    if mode != "off":
-        candidates = find_rename_candidates(source=source, target=target, options=options, renames=decided)
-        if mode == "auto":
-            taken = [c for c in candidates if c.exact]
-            decided = decided + [c.as_rename() for c in taken]
-            candidates = tuple(c for c in candidates if not c.exact)
     cs = diff_snapshots(source=source, target=target, options=options, renames=decided)
+    statuses = {c.status for c in cs.changes}
+    if mode != "off" and Status.ADDED in statuses and Status.REMOVED in statuses:  # else nothing to pair
+        candidates = find_rename_candidates(source=source, target=target, options=options, renames=decided)
+        if mode == "auto" and any(c.exact for c in candidates):
+            decided = decided + [c.as_rename() for c in candidates if c.exact]
+            candidates = tuple(c for c in candidates if not c.exact)
+            cs = diff_snapshots(source=source, target=target, options=options, renames=decided)
     stale = [f"stale decision: {line}" for line in [*stale, *cs.stale_decisions]]
     keys = {c.key for c in cs.changes}
     left_out = [k for k in decisions.left_out if k in keys]
@@ -241,6 +242,20 @@ def compare_with_decisions(*, source: Snapshot, target: Snapshot, request: Any) 
             if c.key not in out and (obj is None or obj.parent_key not in out):
                 selected.add(c.key)
     return Replayed(changes=cs, selected=selected)
+
+
+def decision_for(before: str, after: str, *, source: Snapshot, target: Snapshot) -> RenameDecision:
+    """The decision that pairs a removed object (its key in the target) with an added one (its key
+    in the source), named as ``--rename`` and a decisions file name them: what the app saves when
+    the user pairs two rows. Raises ValueError when a key names nothing."""
+    if before.startswith(LABEL_KIND + ":") and after.startswith(LABEL_KIND + ":"):
+        return RenameDecision(dotted(label_names(before)), dotted(label_names(after)))
+    old, new = target.get(before), source.get(after)
+    if old is None or new is None:
+        raise ValueError(f"{before if old is None else after} is not an object of the "
+                         f"{'target' if old is None else 'source'}")
+    kind = old.kind if old.kind in ("column", "constraint") and old.kind == new.kind else None
+    return RenameDecision(name_of(old), name_of(new), kind)
 
 
 def _stale_using(decisions: Decisions, cs: ChangeSet) -> list[str]:

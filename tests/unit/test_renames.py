@@ -280,3 +280,28 @@ def test_stale_left_out_and_using_are_reported_not_ignored():
     plan = build_plan(replayed.changes, request.plan_options(), selected=replayed.selected)
     assert plan.left_out == ("table:s.u",) or "table:s.u" in plan.left_out
     assert any("USING a::integer" in s.sql for s in plan.statements)
+
+
+def test_decision_for_a_pair_the_app_makes():
+    from pgsd.workflow.decisions import decision_for
+
+    target = snap(SCHEMA, *table("customer", ("id", "integer"), ("name", "text")),
+                  EnumType(schema_name="s", name="mood", labels=("ok",)),
+                  Function(schema_name="s", name="f", argument_types="integer", definition="..."))
+    source = snap(SCHEMA, *table("Client", ("id", "integer"), ("full name", "text")),
+                  EnumType(schema_name="s", name="mood", labels=("fine",)),
+                  Function(schema_name="s", name="g", argument_types="integer", definition="..."))
+    assert decision_for("table:s.customer", 'table:s."Client"', source=source, target=target) == \
+        RenameDecision("s.customer", 's."Client"')
+    assert decision_for("column:s.customer.name", 'column:s."Client"."full name"', source=source, target=target) == \
+        RenameDecision("s.customer.name", 's."Client"."full name"', "column")
+    assert decision_for("enum_label:s.mood.ok", "enum_label:s.mood.fine", source=source, target=target) == \
+        RenameDecision("s.mood.ok", "s.mood.fine")
+    assert decision_for("function:s.f(integer)", "function:s.g(integer)", source=source, target=target) == \
+        RenameDecision("s.f(integer)", "s.g(integer)")
+    with pytest.raises(ValueError, match="is not an object of the target"):
+        decision_for("table:s.nope", 'table:s."Client"', source=source, target=target)
+    # the decisions resolve (a pairing that also changes a column's name is planned as a rename)
+    renames, stale = resolve_renames([("s.customer", 's."Client"'), ("s.customer.name", 's."Client"."full name"',
+                                                                      "column")], source=source, target=target)
+    assert stale == [] and [r.kind for r in renames] == ["table", "column"]

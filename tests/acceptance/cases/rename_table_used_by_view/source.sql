@@ -7,3 +7,8 @@ CREATE VIEW shop.customer_totals AS
 CREATE VIEW shop.names AS SELECT client.name FROM shop.client;
 INSERT INTO shop.client (name, email) VALUES ('Ann', 'ann@example.com'), ('Bob', NULL);
 INSERT INTO shop.orders VALUES (1, 1, 10.50), (2, 1, 3.00), (3, 2, 7.25);
+CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := trim(NEW.name); RETURN NEW; END $$;
+CREATE TRIGGER customer_touch BEFORE INSERT OR UPDATE ON shop.client FOR EACH ROW EXECUTE FUNCTION shop.touch();
+ALTER TABLE shop.client ENABLE ROW LEVEL SECURITY;
+CREATE POLICY customer_named ON shop.client USING (name <> '' AND client.email IS NOT NULL);
+COMMENT ON TABLE shop.client IS 'who buys';

@@ -7,3 +7,8 @@ CREATE VIEW shop.customer_totals AS
 CREATE VIEW shop.names AS SELECT customer.name FROM shop.customer;
 INSERT INTO shop.customer (name, email) VALUES ('Ann', 'ann@example.com'), ('Bob', NULL);
 INSERT INTO shop.orders VALUES (1, 1, 10.50), (2, 1, 3.00), (3, 2, 7.25);
+CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := trim(NEW.name); RETURN NEW; END $$;
+CREATE TRIGGER customer_touch BEFORE INSERT OR UPDATE ON shop.customer FOR EACH ROW EXECUTE FUNCTION shop.touch();
+ALTER TABLE shop.customer ENABLE ROW LEVEL SECURITY;
+CREATE POLICY customer_named ON shop.customer USING (name <> '' AND customer.email IS NOT NULL);
+COMMENT ON TABLE shop.customer IS 'who buys';
