@@ -106,11 +106,27 @@ def find_rename_candidates(*, source: Snapshot, target: Snapshot, options: DiffO
     opts = options or DiffOptions()
     assumed: list[Rename] = list(renames)
     found: list[RenameCandidate] = []
+    in_source, in_target = source.by_key, target.by_key
+    removed0 = [k for k in in_target if k not in in_source]  # one pass over the keys; each pass narrows it
+    added0 = [k for k in in_source if k not in in_target]
     for kinds in DETECTION_PASSES:
         done = rename_target(target, assumed, source=source) if assumed else None
         cur = done.target if done is not None else target
-        original = {new: old for old, new in done.key_map.items()} if done is not None else {}
-        pass_found = _candidates(kinds, source=source, cur=cur, target=target, original=original, options=opts)
+        key_map = done.key_map if done is not None else {}
+        original = {new: old for old, new in key_map.items()}
+        in_cur = cur.by_key
+        removed: dict[str, list[DbObject]] = defaultdict(list)
+        added: dict[str, list[DbObject]] = defaultdict(list)
+        for k in removed0:
+            obj = in_cur.get(key_map.get(k, k))
+            if obj is not None and obj.key not in in_source:
+                removed[obj.kind].append(obj)
+        for k in added0:
+            if k not in in_cur:
+                obj = in_source[k]
+                added[obj.kind].append(obj)
+        pass_found = _candidates(kinds, removed, added, source=source, cur=cur, target=target, original=original,
+                                 options=opts)
         pass_found.sort(key=lambda c: (-c.exact, -c.score, kinds.index(c.kind), c.before, c.after))
         found += pass_found
         if take_exact:
@@ -124,15 +140,16 @@ def find_rename_candidates(*, source: Snapshot, target: Snapshot, options: DiffO
     return tuple(found)
 
 
-def _candidates(kinds: tuple[str, ...], *, source: Snapshot, cur: Snapshot, target: Snapshot,
+def _candidates(kinds: tuple[str, ...], removed_by_kind: dict[str, list[DbObject]],
+                added_by_kind: dict[str, list[DbObject]], *, source: Snapshot, cur: Snapshot, target: Snapshot,
                 original: dict[str, str], options: DiffOptions) -> list[RenameCandidate]:
     out: list[RenameCandidate] = []
     for kind in kinds:
         if kind == LABEL_KIND:
             out += _label_candidates(source, cur, original, target)
             continue
-        removed = [o for o in cur.of_kind(kind) if source.get(o.key) is None]
-        added = [o for o in source.of_kind(kind) if cur.get(o.key) is None]
+        removed = removed_by_kind.get(kind, [])
+        added = added_by_kind.get(kind, [])
         if not removed or not added:
             continue
         if kind in ("column", "constraint", "index"):  # only inside a table both sides have

@@ -331,7 +331,7 @@ def _one_pass(snap: Snapshot, renames: list[Rename], key_map: Mapping[str, str],
     bare: dict[str, dict[str, str]] = defaultdict(dict)  # dependent key -> its bare-name map
     moved_tables: dict[tuple[str, str], tuple[str, str]] = {}
     new_schemas: list[DbObject] = []
-    occupied = _occupied(snap)
+    occupied = _LazyOccupied(snap)
     children = snap.children()
     dependents = snap.dependents
     for r in renames:
@@ -471,7 +471,7 @@ def _index_definition(definition: str, new_name: str) -> str:
     return f"{words[0]} INDEX {quote_ident(new_name)} ON {rest}"
 
 
-def _object_steps(obj: DbObject, new: DbObject, occupied: set[tuple[str, str, str]], final_key: str,
+def _object_steps(obj: DbObject, new: DbObject, occupied: _LazyOccupied, final_key: str,
                   text_refs: tuple[str, ...]) -> list[RenameStep]:
     """RENAME and/or SET SCHEMA, in the order whose intermediate name is free."""
     reason = f"renamed from {obj.display_name}"
@@ -500,6 +500,19 @@ def _namespace(kind: str) -> str:
     if k.type_name:
         return "type"
     return kind
+
+
+class _LazyOccupied:
+    """``_occupied`` of a snapshot, read only when a step both renames and moves (rare)."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self._names: set[tuple[str, str, str]] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._names is None:
+            self._names = _occupied(self.snap)
+        return name in self._names
 
 
 def _occupied(snap: Snapshot) -> set[tuple[str, str, str]]:
@@ -557,11 +570,16 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
     owned_moves: dict[str, str] = {}
     for seq in snap.of_kind("sequence"):
         owner = getattr(seq, "owned_by", None)
-        if owner:
-            for (s, t), (ns, _) in moved_tables.items():
-                if owner.startswith(f"column:{qualified(s, t)}.") and ns != s and seq.key not in updates:
-                    owned_moves[seq.key] = ns  # ALTER TABLE ... SET SCHEMA takes its owned sequences along
-                    rw.qualified[(s, seq.name)] = (ns, seq.name)
+        if owner and moved_tables:
+            try:
+                s, t, _ = split_dotted(owner.partition(":")[2])
+            except ValueError:
+                continue
+            moved = moved_tables.get((s, t))
+            if moved is not None and moved[0] != s and seq.key not in updates:
+                owned_moves[seq.key] = moved[0]  # ALTER TABLE ... SET SCHEMA takes its owned sequences along
+                rw.qualified[(s, seq.name)] = (moved[0], seq.name)
+    visit = _affected(snap, rw, updates, bare, moved_tables, owned_moves)
     words = set(rw.needles())
     for names in bare.values():
         words.update(names)
@@ -570,6 +588,9 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
     key_map: dict[str, str] = {}
     schema_moves: dict[str, tuple[str, str]] = {}  # new key -> (old schema key, new schema key)
     for obj in snap.objects:
+        if visit is not None and obj.key not in visit:
+            objects.append(obj)
+            continue
         upd = dict(updates.get(obj.key, ()))
         schema = obj.schema_name
         if schema is not None and schema in rw.schemas and "schema_name" not in upd:
@@ -590,17 +611,51 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
             objects.append(obj)
     objects += new_schemas
     objects.sort(key=lambda o: o.key)
-    edges = set()
-    for d, r in snap.dependencies:
-        d, r = key_map.get(d, d), key_map.get(r, r)
-        moved = schema_moves.get(d)
-        if moved is not None and r == moved[0]:  # a moved object now lives in its new schema
-            r = moved[1]
-        edges.add(Dependency(d, r))
-    deps = tuple(sorted(edges))
+    deps = snap.dependencies
+    if key_map:
+        edges: list[Dependency] = []
+        for edge in deps:
+            d, r = edge
+            if d in key_map or r in key_map:
+                d, r = key_map.get(d, d), key_map.get(r, r)
+                moved = schema_moves.get(d)
+                if moved is not None and r == moved[0]:  # a moved object now lives in its new schema
+                    r = moved[1]
+                edge = Dependency(d, r)
+            edges.append(edge)
+        deps = tuple(edges)
     stats = {key_map.get(k, k): v for k, v in snap.table_stats.items()}
     result = snap.model_copy(update={"objects": tuple(objects), "dependencies": deps, "table_stats": stats})
     return result, key_map
+
+
+_REACH = 3
+"""How far along the dependency edges a rename can show in text: a view on a column of a renamed type."""
+
+
+def _affected(snap: Snapshot, rw: NameRewriter, updates: Mapping[str, Any], bare: Mapping[str, Any],
+              moved_tables: Mapping[tuple[str, str], Any], owned_moves: Mapping[str, str]) -> set[str] | None:
+    """The keys a pass may change (None: every object, for a renamed schema): the renamed objects,
+    their children, what depends on them (a few steps along the edges), and moved owned sequences."""
+    if rw.schemas:
+        return None
+    children = snap.children()
+    start = set(updates) | set(bare) | set(owned_moves)
+    for (schema, name), _ in moved_tables.items():
+        for kind in ("table", "foreign_table", "view", "materialized_view"):
+            start.update(c.key for c in children.get(f"{kind}:{qualified(schema, name)}", ()))
+    for key in list(start):
+        start.update(c.key for c in children.get(key, ()))
+    seen = set(start)
+    frontier = start
+    dependents = snap.dependents
+    for _ in range(_REACH):
+        nxt = {d for k in frontier for d in dependents.get(k, ()) if d not in seen}
+        if not nxt:
+            break
+        seen |= nxt
+        frontier = nxt
+    return seen
 
 
 def _rewrite_fields(obj: DbObject, rw: NameRewriter, bare: Mapping[str, str] | None, needles: _Needles,
