@@ -25,6 +25,16 @@ The file is TOML::
 ``compare_with_decisions`` is the one comparison the CLI and the app run for a request:
 decided renames applied, candidates found (``--renames suggest``) or the exact ones taken
 (``auto``), and stale decisions listed on the change set.
+
+For the app: show ``changes.rename_candidates`` (``RenameCandidate``: kind, keys, score,
+exact, reason) beside the ``-``/``+`` rows; a pairing of a removed row and an added one
+is ``decision_for(before_key, after_key, ...)`` (accepting a candidate is
+``RenameDecision(*candidate.decision)``); compare again with
+``request.with_renames(...)``: the pair is then one change whose ``renamed_from`` is the
+target's key (``changes.target`` is the target as the renames leave it, so the
+definition pane compares ``changes.target.get(key)`` with ``changes.source.get(key)``).
+Plan with ``workflow.plan(changes, request.plan_options(), replayed.selected)``; save with
+``decisions_toml(Decisions(...))`` written by ``pgsd.export.write_atomic``.
 """
 
 from __future__ import annotations
