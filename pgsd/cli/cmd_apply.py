@@ -35,8 +35,10 @@ from pgsd.cli.sources import (
     add_comparison_options,
     add_connection_options,
     add_filter_options,
+    add_rename_options,
     filters_from_args,
     pool_settings,
+    report_decisions,
     request_from_args,
     shadow_from_args,
 )
@@ -46,7 +48,7 @@ from pgsd.export.plan_file import PlanFile, parse_plan_json
 from pgsd.export.render import totals_line
 from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.snapshot import Filters, Snapshot
-from pgsd.workflow import DatabaseSide, Side, compare, parse_side, plan, read_sides
+from pgsd.workflow import DatabaseSide, Side, compare, compare_with_decisions, parse_side, plan, read_sides
 from pgsd.workflow.apply import (
     ApplyInterrupted,
     ApplySession,
@@ -115,6 +117,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--not-valid", action="store_true",
                    help="add foreign keys and checks NOT VALID, then VALIDATE them separately")
     g.add_argument("--no-transaction", action="store_true", help="run every statement alone")
+    add_rename_options(p)
     add_verify_options(p)
     add_filter_options(p)
     add_comparison_options(p)
@@ -195,8 +198,10 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
         drifted = _check_fingerprints(plan_file, snap_target, snap_source, target, force=args.force)
     else:
         assert snap_source is not None
-        changes = compare(snap_source, snap_target, options)
-        the_plan = plan(changes, request.plan_options())
+        replayed = compare_with_decisions(source=snap_source, target=snap_target, request=request)
+        changes = replayed.changes
+        the_plan = plan(changes, request.plan_options(), replayed.selected)
+        report_decisions(changes)
         output.note(f"pgsd: {totals_line(changes)}")
     if the_plan.is_empty:
         output.note("pgsd: the plan is empty: nothing to apply")

@@ -30,8 +30,10 @@ from pgsd.cli.sources import (
     add_comparison_options,
     add_connection_options,
     add_filter_options,
+    add_rename_options,
     filters_from_args,
     read,
+    report_decisions,
     request_from_args,
 )
 from pgsd.ddl.context import using_key
@@ -41,7 +43,7 @@ from pgsd.errors import PgsdError
 from pgsd.export import FORMATS, check_writable, render, write_atomic
 from pgsd.export.render import coverage_line
 from pgsd.model.snapshot import Snapshot
-from pgsd.workflow import compare, generated_at, plan
+from pgsd.workflow import compare_with_decisions, generated_at, plan
 
 EXIT_HAZARD = 3
 """Exit code of ``--fail-on``: the plan has a hazard the caller refuses (0/1/2/130 are taken)."""
@@ -93,6 +95,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        f"({', '.join(h.label for h in HazardType)})")
     gates.add_argument("--strict-coverage", action="store_true",
                        help="exit 2 when either side holds objects of kinds pgsd does not compare")
+    add_rename_options(p)
     add_verify_options(p)
     add_filter_options(p)
     add_comparison_options(p)
@@ -258,13 +261,15 @@ def _run(args: argparse.Namespace) -> int:
     loaded = read({"source": args.source, "target": args.target}, args, request.filters)
     source, target = loaded.snapshots["source"], loaded.snapshots["target"]
     t0 = time.perf_counter()
-    changes = compare(source, target, request.diff_options())
+    replayed = compare_with_decisions(source=source, target=target, request=request)
+    changes = replayed.changes
     t1 = time.perf_counter()
-    the_plan = plan(changes, request.plan_options())
+    the_plan = plan(changes, request.plan_options(), replayed.selected)
     t2 = time.perf_counter()
     text = render(args.format, changes, the_plan, generated_at=generated_at(),
                   pgsd_version=pgsd.__version__, files=loaded.files, report_limit=args.report_limit)
     report_snapshots(loaded.snapshots)
+    report_decisions(changes)
     keep_until_exit(loaded, changes, the_plan)  # freed by the process's exit, not one by one
     if args.verbose:
         loaded.print_timings()

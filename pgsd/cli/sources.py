@@ -15,9 +15,12 @@ from itertools import pairwise
 
 from pgsd.cli import output
 from pgsd.connect import PoolSettings
+from pgsd.diff.changes import ChangeSet
+from pgsd.export.render import one_line
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow import ComparisonRequest, Loaded, parse_side, read_sides, side_info
+from pgsd.workflow.decisions import Decisions, RenameDecision, read_decisions, rename_arg
 from pgsd.workflow.sides import ShadowChoice
 
 SOURCE_HELP = ("profile name, postgresql:// URI, conninfo string, snapshot .json file, "
@@ -94,6 +97,41 @@ def add_comparison_options(p: argparse.ArgumentParser) -> None:
                    help="do not compare (or pin) extension versions")
 
 
+RENAMES_HELP = (
+    "A table, column or other object renamed in the source reads as one dropped and one created, which loses "
+    "its rows. A rename is taken only when decided: --rename OLD=NEW (OLD as the target names it, NEW as the "
+    "source does: schema, schema.name, schema.f(argtypes), schema.table.column, schema.table.constraint, "
+    "schema.enum.label; a different schema is a SET SCHEMA move), a --decisions file, or --renames auto. "
+    "Views, foreign keys, indexes and policies follow a rename by themselves; function bodies written as "
+    "strings do not, and the plan says which to check."
+)
+
+
+def add_rename_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("renames and decisions", RENAMES_HELP)
+    g.add_argument("--renames", choices=("off", "suggest", "auto"), default="suggest",
+                   help="suggest (default): list rename candidates on stderr, each with its --rename option; "
+                        "auto: rename the exact candidates (equal definitions, unambiguous); off: no candidates")
+    g.add_argument("--rename", action="append", default=[], type=_rename, metavar="OLD=NEW",
+                   help="OLD (in the target) is NEW (in the source), renamed or moved: ALTER ... RENAME / "
+                        "SET SCHEMA instead of drop and create; repeatable")
+    g.add_argument("--decisions", metavar="FILE",
+                   help="replay the decisions in this TOML file (renames, left-out changes, USING expressions); "
+                        "decisions that no longer match are reported on stderr (and in --format json)")
+
+
+def _rename(text: str) -> RenameDecision:
+    try:
+        return rename_arg(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def decisions_from_args(args: argparse.Namespace) -> Decisions:
+    path = getattr(args, "decisions", None)
+    return read_decisions(path) if path else Decisions()
+
+
 def filters_from_args(args: argparse.Namespace) -> Filters:
     return Filters(
         include_schemas=tuple(getattr(args, "schema", None) or ()),
@@ -120,7 +158,25 @@ def request_from_args(args: argparse.Namespace) -> ComparisonRequest:
         lock_timeout=getattr(args, "lock_timeout", None),
         using=tuple(getattr(args, "using", None) or ()),
         shadow=shadow_from_args(args),
+        rename_mode=getattr(args, "renames", None) or "suggest",
+        renames=tuple(getattr(args, "rename", None) or ()),
+        decisions=decisions_from_args(args),
     )
+
+
+def report_decisions(changes: ChangeSet, *, verbose: bool = False) -> None:
+    """Renames taken, candidates not taken, and stale decisions: one stderr line each."""
+    for r in changes.renames:
+        output.note(f"pgsd: rename: {r.label} {one_line(r.before_name)} -> {one_line(r.after_name)}")
+    candidates = changes.rename_candidates
+    if candidates:
+        output.note(f"pgsd: {len(candidates)} rename candidate(s), not renamed (pass the option shown to rename; "
+                    "--renames auto takes the exact ones):")
+    for c in candidates:
+        exact = "exact" if c.exact else f"score {c.score:.2f}"
+        output.note(f"pgsd:   {one_line(c.describe())} ({exact}): {one_line(c.option)}")
+    for line in changes.stale_decisions:
+        output.warn(one_line(line))
 
 
 def shadow_from_args(args: argparse.Namespace) -> ShadowChoice:

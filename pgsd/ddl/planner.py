@@ -23,6 +23,7 @@ from pgsd.ddl.graph import Action, enum_additions_inside, order, order_withholdi
 from pgsd.ddl.incremental import PlanCache
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.ddl.render.columns import server_version
+from pgsd.ddl.render.renames import rename_statements
 from pgsd.ddl.selection import required_changes
 from pgsd.ddl.steps import Edge
 from pgsd.diff.changes import ChangeSet
@@ -42,7 +43,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     if cache is None or not cache.fits(cs, opts):
         cache = PlanCache(cs, opts)
     state = Actions(cs=cs, ctx=cache.ctx, rend=cache.rend, cache=cache)
-    changes = [c for c in cs.changes if not c.same_meaning]
+    changes = [c for c in cs.changes if not c.same_meaning and not c.is_rename_only]
     left_out: tuple[str, ...] = ()
     if selected is not None:
         wanted = cache.required(selected)
@@ -59,6 +60,8 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     else:
         kept, notes = order(state, _render(state))
     kept = enum_additions_inside(kept, state, server_version(state.ctx))
+    if cs.rename_steps:  # decided renames run first: everything above reads the target as they leave it
+        kept = rename_statements(cs.rename_steps, state.ctx, state.rend) + kept
     if withheld:
         needing = sum(1 for s in withheld if s.reason.startswith("needs the withheld"))
         notes.append(f"safe mode withheld {len(withheld)} statement(s): {len(withheld) - needing} would lose data"

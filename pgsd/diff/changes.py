@@ -7,9 +7,10 @@ pair of snapshots always gives the same change set.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,6 +18,9 @@ from pgsd.diff.normalize import same_meaning
 from pgsd.model.kinds import kind_of
 from pgsd.model.objects import DbObject
 from pgsd.model.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from pgsd.diff.renames import Rename
 
 
 class DiffOptions(BaseModel):
@@ -59,10 +63,19 @@ class Change(BaseModel):
     """Every differing definition means the same (e.g. deparsed differently by two major versions).
 
     Written as ``textual_only`` in the JSON output (its name there is kept stable)."""
+    renamed_from: str | None = None
+    """The target's key of a renamed or moved object (a decided rename, see pgsd.diff.renames)."""
+    renamed_labels: tuple[tuple[str, str], ...] = ()
+    """An enum's labels renamed by decisions: (old label, new label) pairs."""
 
     @property
     def changed_fields(self) -> set[str]:
         return {f.name for f in self.fields}
+
+    @property
+    def is_rename_only(self) -> bool:
+        """Renamed (or labels renamed) and otherwise the same: only the renaming statements do it."""
+        return not self.fields and (self.renamed_from is not None or bool(self.renamed_labels))
 
 
 class ChangeSet(BaseModel):
@@ -74,6 +87,23 @@ class ChangeSet(BaseModel):
     changes: tuple[Change, ...] = ()
     identical: int = 0
     """Objects present on both sides with no difference."""
+    renames: tuple[Any, ...] = ()
+    """The decided renames applied (``pgsd.diff.renames.Rename``); ``target`` is then the target
+    as it will be once they ran, and ``target_as_read`` the target as read."""
+    rename_steps: tuple[Any, ...] = ()
+    """What the plan runs first to make those renames (``RenameStep``, rendered by pgsd.ddl)."""
+    target_as_read: Snapshot | None = None
+    renamed_keys: dict[str, str] = {}
+    """Target key as read -> its key once the renames ran (every object whose key they change)."""
+    rename_candidates: tuple[Any, ...] = ()
+    """Renames pgsd suggests and nobody decided (``RenameCandidate``)."""
+    stale_decisions: tuple[str, ...] = ()
+    """Decisions (renames, left-out changes, USING expressions) that match nothing: one line each."""
+
+    @property
+    def read_target(self) -> Snapshot:
+        """The target as read from its side (its fingerprint is the one a plan file records)."""
+        return self.target_as_read if self.target_as_read is not None else self.target
 
     @property
     def is_empty(self) -> bool:
@@ -144,8 +174,16 @@ def compare_objects(
     return changes, bool(changes) and textual
 
 
-def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions | None = None) -> ChangeSet:
-    """What differs between ``source`` (desired) and ``target`` (to change)."""
+def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions | None = None,
+                   renames: Sequence[Rename] = ()) -> ChangeSet:
+    """What differs between ``source`` (desired) and ``target`` (to change).
+
+    ``renames`` (decided, see pgsd.diff.renames) are compared as what they are: the target is
+    taken as it will be once they ran, and each renamed object is one change that says
+    ``renamed_from`` (with whatever else differs), instead of a removal and an addition.
+    """
+    if renames:
+        return _diff_renamed(source=source, target=target, options=options, renames=renames)
     opts = options or DiffOptions()
     src = source.by_key
     tgt = target.by_key
@@ -181,6 +219,39 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
             changes.append(Change(key=key, kind=old.kind, status=Status.REMOVED))
     changes.sort(key=_change_key)
     return ChangeSet(source=source, target=target, options=opts, changes=tuple(changes), identical=identical)
+
+
+def _diff_renamed(*, source: Snapshot, target: Snapshot, options: DiffOptions | None,
+                  renames: Sequence[Rename]) -> ChangeSet:
+    from pgsd.diff.renames import LABEL_KIND, label_parts, rename_target  # noqa: PLC0415 - renames imports this module
+
+    done = rename_target(target, renames, source=source)
+    cs = diff_snapshots(source=source, target=done.target, options=options)
+    changes = {c.key: c for c in cs.changes}
+    labels: dict[str, list[tuple[str, str]]] = {}
+    for r in done.renames:
+        if r.kind == LABEL_KIND:
+            _, old = label_parts(r.before)
+            new_enum, new = label_parts(r.after)
+            labels.setdefault(new_enum, []).append((old, new))
+            continue
+        c = changes.get(r.after)
+        if c is None:
+            obj = source.get(r.after)
+            if obj is None:
+                continue
+            c = Change(key=r.after, kind=obj.kind, status=Status.CHANGED)
+        changes[r.after] = c.model_copy(update={"renamed_from": r.before, "same_meaning": False})
+    for key, pairs in labels.items():
+        c = changes.get(key) or Change(key=key, kind="enum", status=Status.CHANGED)
+        changes[key] = c.model_copy(update={"renamed_labels": tuple(pairs), "same_meaning": False})
+    ordered = tuple(sorted(changes.values(), key=_change_key))
+    had = {c.key for c in cs.changes}
+    identical = cs.identical - sum(1 for k in changes if k not in had)
+    return cs.model_copy(update={"changes": ordered, "identical": max(identical, 0), "renames": done.renames,
+                                 "rename_steps": done.steps, "target_as_read": target,
+                                 "renamed_keys": done.key_map,
+                                 "stale_decisions": done.stale})
 
 
 def _change_key(change: Change) -> str:

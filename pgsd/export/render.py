@@ -264,7 +264,7 @@ def render_json(
         "pgsd_version": pgsd_version,
         "generated_at": generated_at,
         "source": _side_json(changes.source, files.get("source")),
-        "target": _side_json(changes.target, files.get("target")),
+        "target": _side_json(changes.read_target, files.get("target")),
         "differences": not changes.is_empty,
         "identical": changes.identical,
         "counts": {k: {s.value: c[s.value] for s in Status} for k, c in difference_counts(changes).items()},
@@ -277,9 +277,17 @@ def render_json(
                 "textual_only": c.same_meaning,  # the JSON name predates the attribute's: kept stable
                 "fields": [f.model_dump(mode="json") for f in c.fields],
                 **_expected_json(changes, c),
+                **({"renamed_from": c.renamed_from} if c.renamed_from is not None else {}),
+                **({"renamed_labels": [list(p) for p in c.renamed_labels]} if c.renamed_labels else {}),
             }
             for c in changes.changes
         ],
+        "renames": [{"kind": r.kind, "old": r.before_name, "new": r.after_name, "before": r.before,
+                     "after": r.after} for r in changes.renames],
+        "rename_candidates": [{"kind": c.kind, "old": c.before_name, "new": c.after_name, "before": c.before,
+                               "after": c.after, "score": c.score, "exact": c.exact, "reason": c.reason}
+                              for c in changes.rename_candidates],
+        "stale_decisions": list(changes.stale_decisions),
         "plan": {
             "transaction": plan.transaction,
             "lock_timeout": plan.lock_timeout,

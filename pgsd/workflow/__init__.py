@@ -79,6 +79,7 @@ def plan(changes: ChangeSet, options: PlanOptions | None = None, selected: set[s
 
 # The parts, re-exported: import them from ``pgsd.workflow``.
 from pgsd.workflow.apply import ApplySession, ApplySettings, apply_plan  # noqa: E402
+from pgsd.workflow.decisions import Decisions, Replayed, compare_with_decisions, read_decisions  # noqa: E402
 from pgsd.workflow.options import ComparisonRequest  # noqa: E402
 from pgsd.workflow.read import (  # noqa: E402
     CANCEL_GRACE,
@@ -103,9 +104,9 @@ from pgsd.workflow.sides import (  # noqa: E402
 )
 
 __all__ = [
-    "CANCEL_GRACE", "ApplySession", "ApplySettings",
-    "AskPassword", "CancelToken", "ComparisonRequest", "DatabaseSide", "Loaded", "Side",
-    "SideProgress", "SnapshotSide", "apply_plan", "compare", "generated_at",
-    "looks_like_connection_string", "parse_side", "plan", "profile_side", "read_side", "read_sides",
-    "read_snapshot_file", "remember_version", "scope_filters", "server_info", "side_info", "with_password",
+    "CANCEL_GRACE", "ApplySession", "ApplySettings", "AskPassword", "CancelToken", "ComparisonRequest",
+    "DatabaseSide", "Decisions", "Loaded", "Replayed", "Side", "SideProgress", "SnapshotSide", "apply_plan",
+    "compare", "compare_with_decisions", "generated_at", "looks_like_connection_string", "parse_side", "plan",
+    "profile_side", "read_decisions", "read_side", "read_sides", "read_snapshot_file", "remember_version",
+    "scope_filters", "server_info", "side_info", "with_password",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 from pgsd.ddl.context import PlanOptions
 from pgsd.diff.changes import DiffOptions
 from pgsd.model.snapshot import Filters
+from pgsd.workflow.decisions import Decisions, RenameDecision
 from pgsd.workflow.sides import ShadowChoice
 
 PLAN_CHOICES = ("safe", "concurrently", "not_valid", "transaction", "commit_data_loss_early", "lock_timeout")
@@ -51,6 +52,13 @@ class ComparisonRequest:
     lock_timeout: str | None = None
     using: tuple[tuple[str, str], ...] = ()
     """USING expressions for type changes: (column key, expression) pairs (``--using``)."""
+    # renames and other decisions (pgsd.workflow.decisions)
+    rename_mode: str = "suggest"
+    """``off``: no candidates; ``suggest``: list them; ``auto``: take the exact ones (``--renames``)."""
+    renames: tuple[RenameDecision, ...] = ()
+    """Renames decided on the command line or in the app (``--rename OLD=NEW``)."""
+    decisions: Decisions = field(default_factory=Decisions)
+    """A decisions file's (``--decisions FILE``); ``renames`` and ``using`` win over it."""
     # where SQL sides are loaded
     shadow: ShadowChoice = field(default_factory=ShadowChoice)
 
@@ -72,8 +80,16 @@ class ComparisonRequest:
             lock_timeout=self.lock_timeout,
             extension_versions=self.extension_versions,
             owners=self.owners,
-            using=dict(self.using),
+            using={**self.decisions.using_keys(), **dict(self.using)},
         )
+
+    def all_decisions(self) -> Decisions:
+        """The decisions file's, with the command line's (or the app's) renames on top."""
+        return self.decisions.merged(Decisions(renames=self.renames))
+
+    def with_renames(self, renames: tuple[RenameDecision, ...]) -> ComparisonRequest:
+        """The same comparison with other decided renames (the app pairs and unpairs)."""
+        return replace(self, renames=renames)
 
     def with_plan_choices(self, **choices: Any) -> ComparisonRequest:
         """The same comparison written another way (``safe``, ``transaction``, ...)."""

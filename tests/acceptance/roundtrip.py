@@ -8,9 +8,10 @@ from pgsd.connect import ConnectionSpec
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
+from pgsd.diff.renames import resolve_renames
 from pgsd.model.snapshot import Filters, Snapshot
 from pgsd.workflow import apply_plan, parse_side, read_side, read_sides
-from tests.acceptance.rows import lost_rows, read_rows
+from tests.acceptance.rows import data_loss_keys, lost_rows, read_rows, renamed_rows
 
 
 def describe(cs: ChangeSet) -> str:
@@ -38,23 +39,36 @@ def converge(
     filters: Filters | None = None,
     diff_options: DiffOptions | None = None,
     plan_options: PlanOptions | None = None,
+    renames: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """Apply the plan source -> target, then assert nothing is left and the target's rows
-    survived (see tests.acceptance.rows); returns the script."""
+    survived (see tests.acceptance.rows); returns the script.
+
+    ``renames`` are decisions (OLD, NEW) as ``--rename`` takes them: every one must apply,
+    the plan must lose no data, and each renamed table's rows are checked under its new name."""
     filters = filters or Filters()
     both = read_sides({"source": parse_side(source_dsn), "target": parse_side(target_dsn)}, filters=filters)
     source, target = both.snapshots["source"], both.snapshots["target"]  # as `pgsd diff` reads them
     assert_same_as_alone(source, source_dsn, "source", filters)
     assert_same_as_alone(target, target_dsn, "target", filters)
-    cs = diff_snapshots(source=source, target=target, options=diff_options)
+    decided, stale = resolve_renames(renames, source=source, target=target)
+    assert not stale, f"rename decisions did not resolve: {stale}"
+    cs = diff_snapshots(source=source, target=target, options=diff_options, renames=decided)
+    assert not cs.stale_decisions, f"rename decisions did not apply: {cs.stale_decisions}"
     plan = build_plan(cs, plan_options)
     script = plan.to_sql()
     rows_before = read_rows(target_dsn)
+    if renames:
+        assert not data_loss_keys(plan), f"a plan with renames loses data:\n{script}"
+        rows_before = renamed_rows(rows_before, cs)
     try:
         apply_plan(ConnectionSpec.parse(target_dsn), plan)
     except Exception as e:  # noqa: BLE001 - report the plan with any failure
         pytest.fail(f"applying the plan failed: {e}\n--- plan ---\n{script}")
-    lost = lost_rows(rows_before, read_rows(target_dsn), plan)
+    rows_after = read_rows(target_dsn)
+    lost = lost_rows(rows_before, rows_after, plan)
+    missing = [q for q in rows_before if renames and q not in rows_after]
+    assert not missing, f"tables gone after a plan with renames: {missing}\n--- plan ---\n{script}"
     assert not lost, "rows did not survive the plan:\n  " + "\n  ".join(lost) + f"\n--- plan ---\n{script}"
     after = read_side(target_dsn, "target", filters=filters)
     left = diff_snapshots(source=source, target=after, options=diff_options)

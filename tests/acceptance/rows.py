@@ -167,3 +167,25 @@ def lost_rows(before: dict[str, TableRows], after: dict[str, TableRows], plan: P
                     f"{now.not_null} as {now.type}"
                 )
     return problems
+
+
+def renamed_rows(before: dict[str, TableRows], cs) -> dict[str, TableRows]:  # noqa: ANN001 - a ChangeSet
+    """``before`` as the renames of ``cs`` leave it: tables and columns under their new names.
+
+    A column whose type was renamed or moved keeps its values, but its type text changes:
+    such a column is compared by its non-null count only."""
+    keys: dict[str, str] = cs.renamed_keys
+    out: dict[str, TableRows] = {}
+    for qname, rows in before.items():
+        table_key = keys.get(f"table:{qname}", f"table:{qname}")
+        columns: dict[str, ColumnValues] = {}
+        for col, values in rows.columns.items():
+            col_key = f"column:{qname}.{quote_ident(col)}"
+            now = cs.target.get(keys.get(col_key, col_key))
+            was = cs.read_target.get(col_key)
+            name = now.name if now is not None else col
+            retyped = now is not None and was is not None and getattr(now, "type", None) != getattr(was, "type", None)
+            columns[name] = ColumnValues(type=f"{values.type} (type renamed)" if retyped else values.type,
+                                         not_null=values.not_null, digest=values.digest)
+        out[table_key.partition(":")[2]] = TableRows(rows=rows.rows, columns=columns, partitions=rows.partitions)
+    return out

@@ -55,7 +55,7 @@ def test_pgsd_diff_runs_with_the_batch_policy_and_restores_it(
     target.write_text(_snapshot("integer").to_json())
     interval = sys.getswitchinterval()
     seen: list = []
-    _recording(monkeypatch, cmd_diff, "compare", seen)
+    _recording(monkeypatch, cmd_diff, "compare_with_decisions", seen)
     _recording(monkeypatch, cmd_diff, "plan", seen)
     assert main(["diff", str(source), str(target)]) == 1
     assert "ALTER TABLE" in capsys.readouterr().out

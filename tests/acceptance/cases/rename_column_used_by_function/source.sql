@@ -1,0 +1,11 @@
+CREATE TABLE items (
+    id int PRIMARY KEY,
+    quantity int NOT NULL DEFAULT 0 CONSTRAINT items_qty_check CHECK (quantity >= 0),
+    label text
+);
+CREATE INDEX items_qty_idx ON items (quantity) WHERE quantity > 0;
+CREATE VIEW stock AS SELECT id, quantity AS qty FROM items WHERE quantity > 0;
+CREATE FUNCTION total_qty() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT sum(quantity) FROM items; END;
+CREATE FUNCTION low_stock(n int) RETURNS SETOF int LANGUAGE plpgsql
+    AS $$ BEGIN RETURN QUERY SELECT id FROM items WHERE quantity < n; END $$;
+INSERT INTO items VALUES (1, 5, 'a'), (2, 0, 'b'), (3, 12, NULL);

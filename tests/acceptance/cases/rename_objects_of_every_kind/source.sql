@@ -1,0 +1,12 @@
+CREATE DOMAIN positive AS int CONSTRAINT posint_positive CHECK (VALUE > 0);
+CREATE TYPE int_pair AS (a int, b int);
+CREATE TYPE int_span AS RANGE (subtype = int4, multirange_type_name = span_multi);
+CREATE TABLE m (id int PRIMARY KEY, n positive, p int_pair, s int_span, CONSTRAINT m_n_key UNIQUE (n));
+CREATE INDEX m_positive_idx ON m (n);
+CREATE SEQUENCE ticket_counter START 5;
+CREATE FUNCTION double_it(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN x * 2;
+CREATE VIEW doubled_view AS SELECT id, double_it(n) AS d FROM m;
+CREATE MATERIALIZED VIEW m_snapshot AS SELECT id, n FROM m;
+CREATE VIEW on_snapshot AS SELECT id FROM m_snapshot;
+INSERT INTO m VALUES (1, 3, ROW(1, 2), '[1,5)'), (2, 4, NULL, NULL);
+SELECT nextval('ticket_counter');

@@ -1,0 +1,12 @@
+CREATE DOMAIN posint AS int CONSTRAINT posint_positive CHECK (VALUE > 0);
+CREATE TYPE pair AS (a int, b int);
+CREATE TYPE span AS RANGE (subtype = int4, multirange_type_name = span_multi);
+CREATE TABLE m (id int PRIMARY KEY, n posint, p pair, s span, CONSTRAINT m_n_unique UNIQUE (n));
+CREATE INDEX m_n_idx ON m (n);
+CREATE SEQUENCE counter START 5;
+CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN x * 2;
+CREATE VIEW doubled AS SELECT id, twice(n) AS d FROM m;
+CREATE MATERIALIZED VIEW snapshot_m AS SELECT id, n FROM m;
+CREATE VIEW on_snapshot AS SELECT id FROM snapshot_m;
+INSERT INTO m VALUES (1, 3, ROW(1, 2), '[1,5)'), (2, 4, NULL, NULL);
+SELECT nextval('counter');
