@@ -18,7 +18,7 @@ from pgsd.ddl.plan import Plan
 from pgsd.diff.changes import ChangeSet
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
-from pgsd.workflow import CancelToken, ComparisonRequest, Loaded, Side, SideProgress
+from pgsd.workflow import CancelToken, ComparisonRequest, Loaded, Replayed, Side, SideProgress
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,10 @@ class Backend(Protocol):
         """Read both sides (snapshot files as is, databases introspected concurrently)."""
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet: ...
+
+    def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
+        """``workflow.compare_with_decisions``: the comparison with ``request``'s renames and decisions,
+        as ``pgsd diff`` runs it (candidates listed on the change set)."""
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan: ...
 
@@ -101,6 +105,11 @@ class LiveBackend:
         from pgsd import workflow
 
         return workflow.compare(source, target, self.request.diff_options())
+
+    def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
+        from pgsd import workflow
+
+        return workflow.compare_with_decisions(source=source, target=target, request=request)
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
         from pgsd import workflow

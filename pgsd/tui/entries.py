@@ -52,6 +52,8 @@ class Entry:
     """Lower-cased full display name, for the filter."""
     parent: str | None = None
     """Key of the object this one lives in (a column's table)."""
+    note: str = ""
+    """A rename said after the name: ``renamed from shop.customer``, or a candidate ``→ rename to client?``."""
 
     @property
     def plannable(self) -> bool:
@@ -79,6 +81,9 @@ class DiffIndex:
 
     @classmethod
     def build(cls, cs: ChangeSet) -> DiffIndex:
+        from pgsd.tui.pairing import rename_notes  # noqa: PLC0415 - pairing imports this module
+
+        notes = rename_notes(cs)
         entries: list[Entry] = []
         changed = set()
         for c in cs.changes:
@@ -86,7 +91,7 @@ class DiffIndex:
             changed.add(c.key)
             if obj is None:
                 continue
-            entries.append(_entry(obj, c.status.value, c.same_meaning))
+            entries.append(_entry(obj, c.status.value, c.same_meaning, notes.get(c.key, "")))
         src = cs.source.by_key
         for key, obj in cs.target.by_key.items():
             if key in src and key not in changed:
@@ -112,7 +117,7 @@ class DiffIndex:
         return index
 
 
-def _entry(obj: DbObject, status: str, same_meaning: bool) -> Entry:
+def _entry(obj: DbObject, status: str, same_meaning: bool, note: str = "") -> Entry:
     schema = obj.schema_name or DATABASE_GROUP
     if obj.kind == "schema":
         schema = DATABASE_GROUP
@@ -125,6 +130,7 @@ def _entry(obj: DbObject, status: str, same_meaning: bool) -> Entry:
         same_meaning=same_meaning,
         search=obj.display_name.lower(),
         parent=obj.parent_key,
+        note=note,
     )
 
 
