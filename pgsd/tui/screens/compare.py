@@ -124,6 +124,8 @@ class CompareScreen(RenamePairing, Screen[None]):
         """Hide what cannot act yet (no comparison, or typing in the filter); Copy is dimmed while planning."""
         if action in self.TYPED_KEYS and isinstance(self.focused, Input):
             return False
+        if action in RENAME_ACTIONS:
+            return self.rename_in_footer(action)
         return self.can_act(action)
 
     def can_act(self, action: str) -> bool | None:
@@ -131,7 +133,7 @@ class CompareScreen(RenamePairing, Screen[None]):
         if action in self.NEEDS_COMPARISON and self.changes is None:
             return False
         if action in RENAME_ACTIONS:
-            return self.rename_can_act(action)
+            return self.rename_can_act(action.removesuffix("_narrow"))
         if action == "copy" and self.plan is None:
             return None
         return True

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -60,6 +60,12 @@ RENAME_BINDINGS = [
     Binding("L", "load_decisions", "Load decisions", show=False, id="decisions-load",
             tooltip="Read a decisions file (renames, left-out changes, USING expressions) and compare again."),
 ]
+FOOTER_ROOM = {"pair_rename": 90, "unpair_rename": 90, "accept_rename": 106}
+"""Least terminal width at which a rename key joins the footer (at 80 columns the Compare keys fill it).
+Narrower, the key works all the same through its twin below (no description: in no footer, help or palette),
+and the palette and ``?`` list it."""
+RENAME_BINDINGS += [Binding(b.key, f"{b.action}_narrow", "", show=False, id=f"{b.id}-narrow")
+                    for b in RENAME_BINDINGS if b.action in FOOTER_ROOM]
 RENAME_ACTIONS = frozenset(b.action for b in RENAME_BINDINGS)
 
 
@@ -77,7 +83,13 @@ class DecisionsSaved(Message):
     decisions: Decisions
 
 
-class RenamePairing:
+if TYPE_CHECKING:
+    _Screen = Screen[None]
+else:
+    _Screen = object
+
+
+class RenamePairing(_Screen):
     """The Compare screen's renames (mixed into ``CompareScreen``, which provides the state below)."""
 
     if TYPE_CHECKING:
@@ -87,13 +99,7 @@ class RenamePairing:
         request: ComparisonRequest
         excluded: set[str]
         comparison: int
-        focused: Any
-        app: Any
 
-        def query_one(self, *args: Any, **kw: Any) -> Any: ...
-        def notify(self, *args: Any, **kw: Any) -> None: ...
-        def refresh_bindings(self) -> None: ...
-        def post_message(self, message: Message) -> bool: ...
         def _compare(self, source: Snapshot, target: Snapshot) -> Any: ...
         @property
         def loading_catalogs(self) -> bool: ...
@@ -131,9 +137,20 @@ class RenamePairing:
             return is_decided(self.request, self.changes, entry.key)
         return False
 
+    def rename_in_footer(self, action: str) -> bool:
+        """``check_action`` of a rename key: it acts where ``rename_can_act`` says, and the footer shows it
+        only where the terminal is wide enough (else its twin, which the footer leaves out, takes the key)."""
+        base = action.removesuffix("_narrow")
+        if not self.rename_can_act(base):
+            return False
+        if base not in FOOTER_ROOM:
+            return True
+        wide = self.app.size.width >= FOOTER_ROOM[base]
+        return wide if action == base else not wide
+
     def rename_keys_follow(self) -> None:
         """Show the rename keys in the footer where they apply (only when that changes: a cursor move stays cheap)."""
-        state = tuple(self.rename_can_act(a) for a in ("pair_rename", "accept_rename", "unpair_rename"))
+        state = (*(self.rename_can_act(a) for a in FOOTER_ROOM), self.app.size.width)
         if state != self._rename_keys_state:
             self._rename_keys_state = state
             self.refresh_bindings()
@@ -167,9 +184,10 @@ class RenamePairing:
         return (self._as_read or {}).get(key, key)
 
     def rename_title(self, entry: Entry) -> str:
+        """The tree's rename note, whole (the tree may have cut it): the definition pane's title ends with it."""
         from rich.markup import escape
 
-        return f" [dim]({escape(entry.note)})[/]" if entry.note.startswith("renamed from") else ""
+        return f" [dim]({escape(entry.note)})[/]" if entry.note else ""
 
     # ------------------------------------------------------------------ pairing
 
@@ -189,6 +207,9 @@ class RenamePairing:
 
         self.app.push_screen(RenamePicker(title, choices), chosen)
 
+    def action_pair_rename_narrow(self) -> None:
+        self.action_pair_rename()
+
     def action_accept_rename(self) -> None:
         entry = self._current_entry()
         if entry is None or self.changes is None:
@@ -200,6 +221,9 @@ class RenamePairing:
         best = found[0]
         removed = dict(self.changes.renamed_keys).get(best.before, best.before)
         self._pair(removed, best.after)
+
+    def action_accept_rename_narrow(self) -> None:
+        self.action_accept_rename()
 
     def _pair(self, removed_key: str, added_key: str) -> None:
         if self.changes is None or self.source_snap is None or self.target_snap is None:
@@ -219,6 +243,9 @@ class RenamePairing:
         self._recompare(without_rename(self.request, self.changes, entry.key), focus=entry.key)
         self.notify(f"{r.before_name} and {r.after_name} are a drop and a create again.", title="Unpaired",
                     markup=False)
+
+    def action_unpair_rename_narrow(self) -> None:
+        self.action_unpair_rename()
 
     def _recompare(self, request: ComparisonRequest, *, focus: str | None) -> None:
         """Compare again with ``request`` (in the screen's comparison worker, never on the event loop)."""
