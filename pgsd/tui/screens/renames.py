@@ -62,11 +62,10 @@ RENAME_BINDINGS = [
 ]
 FOOTER_ROOM = {"pair_rename": 90, "unpair_rename": 90, "accept_rename": 106}
 """Least terminal width at which a rename key joins the footer (at 80 columns the Compare keys fill it).
-Narrower, the key works all the same through its twin below (no description: in no footer, help or palette),
-and the palette and ``?`` list it."""
-RENAME_BINDINGS += [Binding(b.key, f"{b.action}_narrow", "", show=False, id=f"{b.id}-narrow")
-                    for b in RENAME_BINDINGS if b.action in FOOTER_ROOM]
-RENAME_ACTIONS = frozenset(b.action for b in RENAME_BINDINGS)
+Narrower, the key works all the same through its twin (``NARROW_TWINS``, bound on the screen itself:
+never in the footer, help or palette, where the key is listed once)."""
+NARROW_TWINS = tuple((b.key, f"{b.action}_narrow") for b in RENAME_BINDINGS if b.action in FOOTER_ROOM)
+RENAME_ACTIONS = frozenset(b.action for b in RENAME_BINDINGS) | {action for _, action in NARROW_TWINS}
 
 
 @dataclass
@@ -109,7 +108,8 @@ class RenamePairing(_Screen):
     _pending_left_out: tuple[str, ...] = ()
     """A loaded decisions file's left-out changes, applied when its comparison arrives."""
     _as_read: dict[str, str] | None = None
-    _rename_keys_state: tuple[bool, ...] = ()
+    _rename_keys_state: tuple[object, ...] = ()
+    _twins_bound = False
     decisions_path: Path | None = None
     """The decisions file last loaded or saved (the dialogs offer it again)."""
 
@@ -163,6 +163,10 @@ class RenamePairing(_Screen):
         from pgsd.tui.widgets.object_tree import ObjectTree
 
         self._as_read = target_key_map(changes)
+        if not self._twins_bound:
+            for key, action in NARROW_TWINS:
+                self._bindings.bind(key, action, show=False)  # after the shown binding of the key: tried second
+            self._twins_bound = True
         self._rename_keys_state = ()
         if self.comparison == 1 and self.request.decisions.left_out:
             self._pending_left_out = self.request.decisions.left_out
