@@ -40,8 +40,8 @@ def binding_rows(app) -> list[tuple[str, list[tuple[str, str, str]]]]:  # noqa: 
         cls = _load(path)
         rows = []
         for b in getattr(cls, "BINDINGS", ()):
-            if not isinstance(b, Binding) or not b.description:
-                continue  # (a key's narrow-terminal twin, see pgsd.tui.screens.renames)
+            if not isinstance(b, Binding):
+                continue
             keys = ", ".join(app.get_key_display(Binding(k.strip(), b.action)) for k in b.key.split(","))
             rows.append((keys, b.description, b.tooltip))
         out.append((title, rows))
