@@ -17,7 +17,13 @@ NO_TERMINAL = ("the app needs a terminal (standard input and output are not both
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from pgsd.cli.sources import SOURCE_HELP, add_comparison_options, add_connection_options, add_filter_options
+    from pgsd.cli.sources import (
+        SOURCE_HELP,
+        add_comparison_options,
+        add_connection_options,
+        add_filter_options,
+        add_rename_options,
+    )
 
     p = sub.add_parser(
         "tui",
@@ -31,6 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", metavar="TARGET", nargs="?", help=f"the database to change: {SOURCE_HELP}")
     add_filter_options(p)
     add_comparison_options(p)
+    add_rename_options(p)  # the app starts with these renames and decisions (m pairs more, D saves them)
     add_connection_options(p)
     p.set_defaults(run=run, _tui_parser=p)
 

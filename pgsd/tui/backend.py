@@ -20,7 +20,7 @@ from pgsd.ddl.planner import PlanCache
 from pgsd.diff.changes import ChangeSet
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
-from pgsd.workflow import CancelToken, ComparisonRequest, Loaded, Side, SideProgress
+from pgsd.workflow import CancelToken, ComparisonRequest, Loaded, Replayed, Side, SideProgress
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Backend(Protocol):
         """Read both sides (snapshot files as is, databases introspected concurrently)."""
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet: ...
+
+    def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
+        """``workflow.compare_with_decisions``: the comparison with ``request``'s renames and decisions,
+        as ``pgsd diff`` runs it (candidates listed on the change set)."""
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan: ...
 
@@ -110,6 +114,11 @@ class LiveBackend:
             return workflow.compare(source, target, self.request.diff_options())
 
     _plans: PlanCache | None = field(default=None, repr=False, compare=False)
+
+    def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
+        from pgsd import workflow
+
+        return workflow.compare_with_decisions(source=source, target=target, request=request)
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
         """The plan of a selection; what no selection changes is kept for the next one of the

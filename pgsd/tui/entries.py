@@ -57,6 +57,8 @@ class Entry(NamedTuple):
     """Lower-cased full display name, for the filter."""
     parent: str | None = None
     """Key of the object this one lives in (a column's table)."""
+    note: str = ""
+    """A rename said after the name: ``renamed from shop.customer``, or a candidate ``→ rename to client?``."""
 
     @property
     def plannable(self) -> bool:
@@ -90,6 +92,9 @@ class DiffIndex:
 
     @classmethod
     def build(cls, cs: ChangeSet) -> DiffIndex:
+        from pgsd.tui.pairing import rename_notes  # noqa: PLC0415 - pairing imports this module
+
+        notes = rename_notes(cs)
         entries: list[Entry] = []
         changed = set()
         prefixes: dict[str, str] = {}
@@ -98,7 +103,7 @@ class DiffIndex:
             changed.add(c.key)
             if obj is None:
                 continue
-            entries.append(_entry(obj, c.status.value, c.same_meaning, prefixes))
+            entries.append(_entry(obj, c.status.value, c.same_meaning, prefixes, notes.get(c.key, "")))
         src = cs.source.by_key
         for key, obj in cs.target.by_key.items():
             if key in src and key not in changed:
@@ -139,12 +144,13 @@ class DiffIndex:
         return index
 
 
-def _entry(obj: DbObject, status: str, same_meaning: bool, prefixes: dict[str, str] | None = None) -> Entry:
+def _entry(obj: DbObject, status: str, same_meaning: bool, prefixes: dict[str, str] | None = None,
+           note: str = "") -> Entry:
     kind = obj.kind
     schema = (obj.schema_name or DATABASE_GROUP) if kind != "schema" else DATABASE_GROUP
     # positional: Entry's field order
     return Entry(obj.key, kind, schema, _label(obj, prefixes), status, same_meaning, obj.display_name.lower(),
-                 obj.parent_key)
+                 obj.parent_key, note)
 
 
 ELLIPSIS = "…"

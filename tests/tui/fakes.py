@@ -22,7 +22,7 @@ from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Dependency, Snapshot
 from pgsd.tui.backend import ServerReport
 from pgsd.tui.definitions import field_listing
-from pgsd.workflow import ComparisonRequest, DatabaseSide, Loaded, Side
+from pgsd.workflow import ComparisonRequest, DatabaseSide, Loaded, Replayed, Side, compare_with_decisions
 
 SRC = DatabaseSide(spec=ConnectionSpec.parse("dbname=src"), profile="src")
 TGT = DatabaseSide(spec=ConnectionSpec.parse("dbname=tgt"), profile="tgt")
@@ -168,6 +168,9 @@ class FakeBackend:
 
     def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
         return diff_snapshots(source=source, target=target, options=self.request.diff_options())
+
+    def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
+        return compare_with_decisions(source=source, target=target, request=request)
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
         if self.canned:

@@ -30,7 +30,9 @@ from pgsd.model.snapshot import Snapshot
 from pgsd.tui.backend import Backend, DefinitionSource
 from pgsd.tui.entries import MARKERS, STATES, DiffIndex, Entry
 from pgsd.tui.messages import ComparisonLoaded, PlanExported, PlanReady, SelectionClosed, SideProgressed
+from pgsd.tui.pairing import swapped
 from pgsd.tui.screens.export import ExportModal, ExportRequest
+from pgsd.tui.screens.renames import RENAME_ACTIONS, RENAME_BINDINGS, RenamePairing
 from pgsd.tui.widgets.ddl_pane import DdlPane, hazard_text
 from pgsd.tui.widgets.definition_pane import DefinitionPane
 from pgsd.tui.widgets.filter_input import FilterInput
@@ -44,7 +46,7 @@ STATE_COLOURS = {"added": "$text-success", "removed": "$text-error", "changed": 
                  "identical": "$text-muted"}
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(RenamePairing, Screen[None]):
     """Compare two sources and build a plan from the changes the user keeps."""
 
     AUTO_FOCUS = ""
@@ -83,6 +85,7 @@ class CompareScreen(Screen[None]):
         Binding("O", "options", "Options", show=False, id="plan-options",
                 tooltip="Change the options: safe, transaction, concurrently, NOT VALID, lock timeout, "
                         "what is compared (owners, privileges, comments, extension versions)."),
+        *RENAME_BINDINGS,  # m R D L (pgsd.tui.screens.renames)
     ]
 
     NEEDS_COMPARISON = frozenset({"export", "copy", "toggle_all", "toggle_state", "toggle_unified", "toggle_scope"})
@@ -132,12 +135,16 @@ class CompareScreen(Screen[None]):
         """Hide what cannot act yet (no comparison, or typing in the filter); Copy is dimmed while planning."""
         if action in self.TYPED_KEYS and isinstance(self.focused, Input):
             return False
+        if action in RENAME_ACTIONS:
+            return self.rename_in_footer(action)
         return self.can_act(action)
 
     def can_act(self, action: str) -> bool | None:
         """Whether ``action`` has something to act on (the palette asks this too)."""
         if action in self.NEEDS_COMPARISON and self.changes is None:
             return False
+        if action in RENAME_ACTIONS:
+            return self.rename_can_act(action.removesuffix("_narrow"))
         if action == "copy" and self.plan is None:
             return None
         return True
@@ -221,7 +228,7 @@ class CompareScreen(Screen[None]):
         self._compare_and_post(source_snap, target_snap)
 
     def _compare_and_post(self, source_snap: Snapshot, target_snap: Snapshot) -> None:
-        changes = self.backend.compare(source_snap, target_snap)
+        changes = self.backend.replay(source_snap, target_snap, self.request).changes  # renames and decisions, as pgsd diff
         index = DiffIndex.build(changes)
         self.post_message(ComparisonLoaded(source_snap, target_snap, changes, index))
 
@@ -245,6 +252,7 @@ class CompareScreen(Screen[None]):
         self.query_one("#body").display = True
         tree = self.query_one(ObjectTree)
         tree.set_index(event.index)
+        self.decisions_applied(event.changes)
         self._show_state_toggles()
         self.call_after_refresh(self._show_state_toggles)  # again once the panes have their width
         self._selection_changed()
@@ -374,9 +382,10 @@ class CompareScreen(Screen[None]):
             definition.clear(f"{row.label}: select an object to see its definition" if row else "Definition")
         else:
             src = self._defs[0].of_key(entry.key)
-            tgt = self._defs[1].of_key(entry.key)
+            tgt = self._defs[1].of_key(self.definition_target_key(entry.key))
             definition.show(self._title(entry), src, tgt)
         self._show_plan_pane()
+        self.rename_keys_follow()
 
     def _title(self, entry: Entry) -> str:
         from rich.markup import escape
@@ -389,7 +398,7 @@ class CompareScreen(Screen[None]):
             text += f" [dim]({escape(', '.join(sorted(change.changed_fields)))})[/]"
         if entry.same_meaning:
             text += " [dim]same meaning[/]"
-        return text
+        return text + self.rename_title(entry)
 
     def _showing_selection_plan(self) -> bool:
         return self.scope == "selection" or self.query_one(ObjectTree).current_entry is None
@@ -505,6 +514,7 @@ class CompareScreen(Screen[None]):
         self.source_side, self.target_side = self.target_side, self.source_side
         self.source_name, self.target_name = self.target_name, self.source_name
         self.files = {("target" if role == "source" else "source"): path for role, path in self.files.items()}
+        self.request = swapped(self.request)  # renames decided the other way round
         if self.source_snap is None or self.target_snap is None:
             self._show_sides(None, None)
             self.load()

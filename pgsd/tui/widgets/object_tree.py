@@ -53,6 +53,7 @@ class ObjectTree(ScrollView, can_focus=True):
         "object-tree--selected",
         "object-tree--dependency",
         "object-tree--dim",
+        "object-tree--rename",
     }
 
     BINDINGS = [
@@ -388,13 +389,17 @@ class ObjectTree(ScrollView, can_focus=True):
             status_style = self._style(e.status)
             segs.append(Segment(MARKERS[e.status] + " ", status_style))
             label_style = self._style("dim") if (e.status == "identical" or e.same_meaning) else Style()
-            note = "  (same meaning)" if e.same_meaning else ""
+            note = f"  {e.note}" if e.note else "  (same meaning)" if e.same_meaning else ""
+            if e.note and len(e.label) + len(note) > width - 10:
+                # a rename's note is cut before the name is (the definition pane's title says it whole)
+                rest = width - 10 - len(e.label)
+                note = note[:rest - 1] + "…" if rest >= 8 else ""
             room = width - 10 - len(note)
             if len(e.label) > room and note:
                 note, room = "", room + len(note)
             segs.append(Segment(shorten(e.label, max(room, 4), self._differs_at(line)), label_style))
             if note:
-                segs.append(Segment(note, self._style("dim")))
+                segs.append(Segment(note, self._style("rename" if e.note else "dim")))
         else:
             indent = "" if row.type == SCHEMA_ROW else "  "
             arrow = "▸ " if row.collapsed else "▾ "
