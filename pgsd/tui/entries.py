@@ -117,7 +117,7 @@ class DiffIndex:
         by_key, children = index.by_key, index.children
         totals: dict[str, int] = {}
         for e in entries:  # one pass, locals only: it runs once per object of both sides
-            key, kind, schema, _, status, _, _, parent = e
+            key, kind, schema, _, status, _, _, parent, _ = e
             kinds = raw.get(schema)
             if kinds is None:
                 kinds = raw[schema] = {}
