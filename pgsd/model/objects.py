@@ -296,6 +296,8 @@ class Column(TableChild):
     """False when the column comes only from an inheritance parent."""
     fdw_options: tuple[str, ...] = ()
     """Foreign-table column OPTIONS (``column_name=remote_id``), sorted."""
+    options: tuple[str, ...] = ()
+    """Per-column options (``n_distinct=-0.5``, ``n_distinct_inherited=100``: attoptions), sorted."""
     NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"position"})
     SQL_KIND: ClassVar[str] = "COLUMN"
 

@@ -218,17 +218,92 @@ def compression_method(value: str) -> str:
     return quote_ident(_COMPRESSION_WORDS.get(value, value))
 
 
+_OPTION_KEY = re.compile(r"[a-z_][a-z0-9_]*\Z")
+_OPTION_VALUE = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
+
+
+def _attribute_option(item: str) -> tuple[str, str]:
+    """``n_distinct=-0.5`` -> (``n_distinct``, ``-0.5``); anything unexpected quoted."""
+    key, _, value = item.partition("=")
+    return (key if _OPTION_KEY.match(key) else quote_ident(key),
+            value if _OPTION_VALUE.match(value) else quote_literal(value))
+
+
+def attribute_options(options: tuple[str, ...]) -> str:
+    """``n_distinct=-0.5, n_distinct_inherited=100`` for ALTER COLUMN ... SET (...)."""
+    return ", ".join("=".join(_attribute_option(o)) for o in options)
+
+
+def attribute_option_changes(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(``RESET (k, ...)`` keys, ``SET (k=v, ...)`` items) turning old's per-column options into new's."""
+    before = dict(o.partition("=")[::2] for o in old)
+    after = dict(o.partition("=")[::2] for o in new)
+    reset = [_attribute_option(f"{k}=")[0] for k in sorted(before) if k not in after]
+    set_ = tuple(o for o in new if before.get(o.partition("=")[0]) != o.partition("=")[2])
+    return (", ".join(reset) or None, attribute_options(set_) or None)
+
+
 def column_followups(col: Column, ctx: RenderContext, renderer: ColumnRenderer) -> list[Statement]:
-    """What a new column needs after it exists: storage, statistics, comment, grants."""
+    """What a new column needs after it exists: storage, statistics, options, comment, grants."""
     out: list[Statement] = []
     alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
     if col.storage:
         out.append(stmt(f"{alter} SET STORAGE {_STORAGE_WORDS.get(col.storage, col.storage)}", col, "alter"))
     if col.statistics is not None and col.statistics >= 0:
         out.append(stmt(f"{alter} SET STATISTICS {col.statistics}", col, "alter"))
+    if col.options:
+        out.append(stmt(f"{alter} SET ({attribute_options(col.options)})", col, "alter"))
     if col.comment is not None:
         out.append(renderer.comment_statement(col))
     out.extend(renderer.grant_statements(None, col))
+    return out
+
+
+def column_grants_after_table_revoke(old_acl: tuple[str, ...], table: DbObject, ctx: RenderContext,
+                                     renderer: ColumnRenderer) -> list[Statement]:
+    """GRANTs that put back the source's column privileges a table-level REVOKE takes along.
+
+    ``REVOKE p ON TABLE t FROM r`` also revokes ``p`` on every column of ``t`` from ``r``
+    (and ``REVOKE GRANT OPTION FOR p`` the option), whether or not the columns changed:
+    each column of the source holding a revoked privilege gets it granted again, after
+    the table's own grant statements.
+    """
+    before, after = acl_map(old_acl), acl_map(table.acl)
+    taken: dict[str, dict[str, bool]] = {}
+    """grantee -> {privilege: True when only its grant option goes}"""
+    for grantee, was in before.items():
+        now = after.get(grantee, {})
+        for p, option in was.items():
+            if p not in now:
+                taken.setdefault(grantee, {})[p] = False
+            elif option and not now[p]:
+                taken.setdefault(grantee, {})[p] = True
+    out: list[Statement] = []
+    if not taken:
+        return out
+    for col in ctx.children(table.key, "column"):
+        assert isinstance(col, Column)
+        if not col.acl:
+            continue
+        held = acl_map(col.acl)
+        left: list[str] = []  # the column's privileges as the REVOKE leaves them
+        touched = False
+        for grantee, privs in held.items():
+            gone = taken.get(grantee, {})
+            letters = ""
+            for p, option in privs.items():
+                if p in gone and not gone[p]:
+                    touched = True
+                    continue
+                if p in gone and option:
+                    touched = True
+                    letters += p
+                    continue
+                letters += p + ("*" if option else "")
+            if letters:
+                left.append(f"{'' if grantee == 'PUBLIC' else grantee}={letters}")
+        if touched:
+            out.extend(renderer.grant_statements(tuple(left), col))
     return out
 
 
@@ -749,9 +824,24 @@ class _ColumnAlter:
                 self.add(f"{alter} {' '.join(clauses)}")
 
     def _storage(self) -> None:
+        """Statistics, per-column options, storage and compression.
+
+        ALTER COLUMN ... TYPE resets storage to the new type's and compression to the
+        default (statistics and options stay): after a type change a storage or
+        compression of the column's own is set again even when it did not change.
+        """
         new, alter, changed = self.new, self.alter, self.changed
+        retyped = "type" in changed and not self.foreign
         if "statistics" in changed:
             self.add(f"{alter} SET STATISTICS {new.statistics if new.statistics is not None else -1}")
+        if "options" in changed:
+            reset, set_ = attribute_option_changes(self.old.options, new.options)
+            if reset:
+                self.add(f"{alter} RESET ({reset})")
+            if set_:
+                self.add(f"{alter} SET ({set_})")
+        if retyped and new.storage and "storage" not in changed:
+            self.add(f"{alter} SET STORAGE {_STORAGE_WORDS.get(new.storage, new.storage)}")
         if "storage" in changed:
             base, _, dims = split_type(new.type)
             if new.storage:
@@ -761,6 +851,8 @@ class _ColumnAlter:
             elif base in _DEFAULT_STORAGE and not dims:
                 self.add(f"{alter} SET STORAGE {_DEFAULT_STORAGE[base]}")
             # else: a user type's default storage is unknown before PG 16; left as is
+        if retyped and new.compression and "compression" not in changed and self.version >= 140000:
+            self.add(f"{alter} SET COMPRESSION {compression_method(new.compression)}")
         if "compression" in changed and not self.foreign and self.version >= 140000:
             self.add(f"{alter} SET COMPRESSION {compression_method(new.compression) if new.compression else 'default'}")
         # is_local (False -> True) has no SQL: the column simply stays as it is.

@@ -19,6 +19,7 @@ from pgsd.ddl.render.columns import (
     bounds_catch_up,
     column_definition,
     column_followups,
+    column_grants_after_table_revoke,
     column_ref,
     server_version,
 )
@@ -291,6 +292,13 @@ class TableRenderer(Renderer):
             return stmt(f"ALTER TABLE {obj.qualified_name} SET WITHOUT CLUSTER", obj, "alter")
         return stmt(f"ALTER TABLE {obj.qualified_name} CLUSTER ON {quote_ident(obj.cluster_index)}", obj, "alter",
                     requires=(_index_requirement(obj, obj.cluster_index, ctx),))
+
+    def alter_common(self, old: DbObject | None, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement]:
+        """A table-level REVOKE takes column privileges along: the source's are granted again."""
+        out = super().alter_common(old, new, changed, ctx)
+        if "acl" in changed and old is not None:
+            out.extend(column_grants_after_table_revoke(old.acl, new, ctx, COLUMNS))
+        return out
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
         return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
