@@ -39,7 +39,7 @@ def _columns(dsn: str) -> set[tuple]:
 
 
 @pytest.mark.parametrize("direction", ["forward", "backward"])
-@pytest.mark.parametrize("case", ["column_storage_options_grants", "column_compression", "table_properties"])
+@pytest.mark.parametrize("case", ["column_storage_options_grants", "column_storage_kept_through_type_rebuild", "column_compression", "table_properties"])
 def test_column_properties_arrive(pg_server, case, direction):
     source, target = (CASES / case / "source.sql").read_text(), (CASES / case / "target.sql").read_text()
     if direction == "backward":

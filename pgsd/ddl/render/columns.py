@@ -243,6 +243,18 @@ def attribute_option_changes(old: tuple[str, ...], new: tuple[str, ...]) -> tupl
     return (", ".join(reset) or None, attribute_options(set_) or None)
 
 
+def storage_again(col: Column, ctx: RenderContext) -> list[str]:
+    """``ALTER COLUMN`` clauses that set ``col``'s own storage and compression again after
+    ALTER COLUMN ... TYPE, which resets both to the new type's defaults."""
+    alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
+    out = []
+    if col.storage:
+        out.append(f"{alter} SET STORAGE {_STORAGE_WORDS.get(col.storage, col.storage)}")
+    if col.compression and col.table_kind != "foreign_table" and server_version(ctx) >= 140000:
+        out.append(f"{alter} SET COMPRESSION {compression_method(col.compression)}")
+    return out
+
+
 def column_followups(col: Column, ctx: RenderContext, renderer: ColumnRenderer) -> list[Statement]:
     """What a new column needs after it exists: storage, statistics, options, comment, grants."""
     out: list[Statement] = []
