@@ -30,6 +30,7 @@ LOADERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("pgsd.catalog.loaders.foreign", "load_servers", "foreign servers", ("servers",)),
     ("pgsd.catalog.loaders.foreign", "load_user_mappings", "user mappings", ("user_mappings",)),
     ("pgsd.catalog.loaders.foreign", "load_publications", "publications", ("publications",)),
+    ("pgsd.catalog.loaders.subscriptions", "load_subscriptions", "subscriptions", ("subscriptions",)),
     ("pgsd.catalog.loaders.text_search", "load_text_search_parsers", "text search parsers", ("text_search_parsers",)),
     ("pgsd.catalog.loaders.text_search", "load_text_search_templates", "text search templates",
      ("text_search_templates",)),
