@@ -123,4 +123,8 @@ def test_role_without_conninfo_reads_the_rest_and_is_told(pg_server, db_pair, re
 
     out = pgsd("info", limited, "--json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["unreadable_subscription_columns"] == ["subconninfo"]
+    facts = json.loads(out.stdout)
+    assert facts["unreadable_subscription_columns"] == ["subconninfo"]
+    # shared_preload_libraries is for superusers: whether a label provider is loaded is unknown
+    assert facts["security_labels"]["label_provider_loaded"] is None
+    assert "cannot be read by this role" in pgsd("info", limited).stdout

@@ -47,5 +47,5 @@ LOADERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("pgsd.catalog.loaders.operators", "load_operator_classes", "operator classes", ("operator_classes",)),
     ("pgsd.catalog.loaders.privileges", "load_default_privileges", "default privileges", ("default_privileges",)),
     ("pgsd.catalog.loaders.dependencies", "load_dependencies", "dependencies", ("dependencies",)),
-    ("pgsd.catalog.loaders.coverage", "load_coverage", "coverage", ("coverage",)),
+    ("pgsd.catalog.loaders.coverage", "load_coverage", "coverage", ("coverage", "security_labels")),
 )
