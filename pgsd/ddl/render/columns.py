@@ -540,6 +540,33 @@ _DEFAULT_STORAGE = {
 }
 
 
+_RECREATES_TABLE = frozenset({"is_partitioned", "partition_key", "of_type", "server"})
+"""Table fields only a new table can change (TableRenderer / ForeignTableRenderer.alter_specific)."""
+
+
+def kept_sequences(table_key: str, ctx: RenderContext) -> list[tuple[DbObject, str]]:
+    """Sequences a re-created table keeps: (the target's sequence, the column that owns it).
+
+    A sequence owned by a column goes with its table (``DROP TABLE``). When the table is
+    only re-created (made partitioned, say) and the source's sequence is still owned by
+    the same column, it is let go of first (``OWNED BY NONE``) and owned again by the new
+    table's column: it keeps its value, and what else uses it (another table's default)
+    is left alone instead of being dropped with it.
+    """
+    old, new = ctx.in_target(table_key), ctx.in_source(table_key)
+    if old is None or new is None or type(old) is not type(new):
+        return []
+    if not any(getattr(old, f, None) != getattr(new, f, None) for f in _RECREATES_TABLE):
+        return []
+    out = []
+    for col in ctx.children(table_key, "column", side="target"):
+        for key in ctx.owned_sequences.get(col.key, ()):
+            seq, again = ctx.in_target(key), ctx.in_source(key)
+            if seq is not None and again is not None and getattr(again, "owned_by", None) == col.key:
+                out.append((seq, col.key))
+    return out
+
+
 def follows_type(col: Column, ctx: RenderContext) -> bool:
     """A column of a table typed by the same composite on both sides: its existence and
     type come from the type's attributes (ALTER TYPE ... CASCADE carries them), and
@@ -635,8 +662,11 @@ class ColumnRenderer(Renderer):
                      drops=self.takes_along(obj, ctx))]
 
     def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
-        """The sequences it owns, and the columns of inheriting tables that exist only through it."""
-        return (*ctx.owned_sequences.get(obj.key, ()), *ctx.inherited_columns.get(obj.key, ()))
+        """The sequences it owns (but those its re-created table keeps, see ``kept_sequences``),
+        and the columns of inheriting tables that exist only through it."""
+        kept = {seq.key for seq, _ in kept_sequences(obj.parent_key or "", ctx)}
+        return (*(s for s in ctx.owned_sequences.get(obj.key, ()) if s not in kept),
+                *ctx.inherited_columns.get(obj.key, ()))
 
     def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
         return bool({"type", "collation"} & changed)

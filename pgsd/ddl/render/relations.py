@@ -21,6 +21,7 @@ from pgsd.ddl.render.columns import (
     column_followups,
     column_grants_after_table_revoke,
     column_ref,
+    kept_sequences,
     server_version,
 )
 from pgsd.ddl.steps import Edge, Step, must_run
@@ -243,6 +244,23 @@ class TableRenderer(Renderer):
         if obj.cluster_index:
             out.append(self._cluster(obj, ctx))
         out.extend(self.column_statements(obj, ctx))
+        out.extend(self.sequences_owned_again(obj, ctx))
+        return out
+
+    @staticmethod
+    def sequences_let_go(obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        """Before a re-created table is dropped: the sequences it keeps stop being owned by it."""
+        return [stmt(f"ALTER SEQUENCE {seq.qualified_name} OWNED BY NONE", obj, "drop")
+                for seq, _ in kept_sequences(obj.key, ctx)]
+
+    @staticmethod
+    def sequences_owned_again(obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        """After a re-created table is made: the sequences it kept are owned by its columns again."""
+        out = []
+        for seq, column in kept_sequences(obj.key, ctx):
+            col = ctx.in_source(column)
+            assert isinstance(col, Column)
+            out.append(stmt(f"ALTER SEQUENCE {seq.qualified_name} OWNED BY {column_ref(col)}", obj, "alter"))
         return out
 
     def brings(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
@@ -301,7 +319,8 @@ class TableRenderer(Renderer):
         return out
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
-        return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
+        return [*self.sequences_let_go(obj, ctx),
+                stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
                      hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"))]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
@@ -415,10 +434,11 @@ class ForeignTableRenderer(TableRenderer):
         out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         out.extend(self.column_statements(obj, ctx))
+        out.extend(self.sequences_owned_again(obj, ctx))
         return out
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
-        return [stmt(f"DROP FOREIGN TABLE {obj.qualified_name}", obj, "drop")]
+        return [*self.sequences_let_go(obj, ctx), stmt(f"DROP FOREIGN TABLE {obj.qualified_name}", obj, "drop")]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, ForeignTable) and isinstance(new, ForeignTable)
