@@ -44,8 +44,25 @@ class PgServer:
 
     def drop_database(self, dsn: str) -> None:
         name = conninfo_to_dict(dsn)["dbname"]
+        drop_subscriptions(self.dsn(name))
         with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def drop_subscriptions(dsn: str) -> None:
+    """Drop the database's subscriptions (DROP DATABASE refuses while it has any), without
+    connecting to their publishers: disabled, and their slots let go of, first."""
+    try:
+        conn = psycopg.connect(dsn, autocommit=True)
+    except psycopg.OperationalError:
+        return  # already gone
+    with conn:
+        subdbid = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        for (name,) in conn.execute(f"SELECT subname FROM pg_subscription WHERE subdbid = {subdbid}").fetchall():
+            sub = sql.Identifier(name)
+            conn.execute(sql.SQL("ALTER SUBSCRIPTION {} DISABLE").format(sub))
+            conn.execute(sql.SQL("ALTER SUBSCRIPTION {} SET (slot_name = NONE)").format(sub))
+            conn.execute(sql.SQL("DROP SUBSCRIPTION {}").format(sub))
 
 
 def start_embedded(base: Path) -> tuple[str, object]:

@@ -60,6 +60,21 @@ def query_text(name: str, major: int) -> str:
     return (_SQL_DIR / chosen[-1]).read_text(encoding="utf-8")
 
 
+def query_for(name: str, server: ServerInfo) -> str:
+    """The SQL of ``name`` for this server and role.
+
+    pg_subscription keeps connection strings, so PostgreSQL lets only superusers read
+    its ``subconninfo`` (and, on older versions, not every other column either): each
+    column the role may not read (``ServerInfo.unreadable_subscription_columns``) is
+    read as NULL instead, and the subscription loader says what it could not read.
+    """
+    text = query_text(name, server.major)
+    if name == "subscriptions":
+        for column in server.unreadable_subscription_columns:
+            text = re.sub(rf"\bs\.{re.escape(column)}\b", "NULL", text)
+    return text
+
+
 @dataclass
 class LoadContext:
     session: ReadSession
@@ -99,7 +114,7 @@ class LoadContext:
         if self.prefetch is not None:
             names, rows = self.prefetch.names_and_rows(name)
             return [dict(zip(names, row, strict=True)) for row in rows]
-        return self.session.fetch_dicts(query_text(name, self.major), self.params(), step=name)
+        return self.session.fetch_dicts(query_for(name, self.server), self.params(), step=name)
 
     def rows(self, name: str, columns: tuple[str, ...]) -> Iterator[tuple]:
         """Stream the rows of catalog query ``name`` as tuples in the order of ``columns``.
@@ -110,7 +125,7 @@ class LoadContext:
         """
         if self.prefetch is not None:
             return self.prefetch.rows(name, columns)
-        return rows_of(self.session.chunks(query_text(name, self.major), self.params(), step=name), name, columns)
+        return rows_of(self.session.chunks(query_for(name, self.server), self.params(), step=name), name, columns)
 
     def register(self, catalog: str, oid: int, key: str, sub: int = 0) -> None:
         if sub and catalog == "pg_class":

@@ -16,7 +16,7 @@ from operator import attrgetter
 
 import pgsd
 from pgsd import errors
-from pgsd.catalog.context import LoadContext, query_text
+from pgsd.catalog.context import LoadContext, query_for
 from pgsd.catalog.loaders import LOADERS
 from pgsd.catalog.prefetch import Prefetch
 from pgsd.catalog.shared_builds import SharedBuilds
@@ -62,7 +62,7 @@ class Inspection:
                 server = detect_server(session, where=where)
                 ctx = LoadContext(session=session, server=server, filters=self.filters,
                                   shared_builds=self.shared_builds)
-                queries = [(q, query_text(q, ctx.major), ctx.params()) for entry in LOADERS for q in entry[3]]
+                queries = [(q, query_for(q, server), ctx.params()) for entry in LOADERS for q in entry[3]]
                 ctx.prefetch = prefetch = Prefetch(session, queries).start()
                 objects: list[DbObject] = []
                 dependencies: list[Dependency] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from pgsd.cli import output
 from pgsd.cli.sources import SOURCE_HELP, add_connection_options, pool_settings
@@ -17,6 +18,9 @@ from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Snapshot
 from pgsd.workflow import DatabaseSide, SnapshotSide, parse_side, read_snapshot_file, side_info
 from pgsd.workflow.sides import SqlSide
+
+if TYPE_CHECKING:
+    from pgsd.catalog.loaders.coverage import SecurityLabels
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -42,29 +46,40 @@ def run(args: argparse.Namespace) -> int:
     info, stats = side_info(side, pool_settings(args))  # a profile's version is remembered
     if args.verbose:
         output.note(stats.line())
-    print_info(side.describe(), info, as_json=args.json)
-    if not args.json and isinstance(side, DatabaseSide):
-        output.result(not_compared_line(side, args, info))
+    coverage = coverage_facts(side, args, info) if isinstance(side, DatabaseSide) else None
+    print_info(side.describe(), info, as_json=args.json, coverage=coverage)
+    if not args.json and coverage is not None:
+        from pgsd.export.render import coverage_line
+
+        counts, labels = coverage
+        output.result(f"coverage:   {coverage_line(Snapshot(not_compared=counts)) or 'every object is compared'}\n"
+                      f"labels:     {labels.describe()}")
     return 0
 
 
-def not_compared_line(side: DatabaseSide, args: argparse.Namespace, info: ServerInfo) -> str:
-    """``coverage:   not compared: 1 access method`` for the kinds of object this database
-    holds that pgsd does not compare (the coverage query every snapshot runs), or a line
-    saying that everything it holds is compared."""
+def coverage_facts(side: DatabaseSide, args: argparse.Namespace, info: ServerInfo) -> tuple[dict[str, int], SecurityLabels]:
+    """The kinds of object this database holds that pgsd does not compare, with counts (the
+    coverage query every snapshot runs), and what can be read about security labels."""
     from pgsd.catalog.context import LoadContext
-    from pgsd.catalog.loaders.coverage import load_coverage
+    from pgsd.catalog.loaders.coverage import load_coverage, security_labels
     from pgsd.connect.pool import SidePool
-    from pgsd.export.render import coverage_line
 
     with SidePool(side.spec, "source", pool_settings(args)) as pool, pool.read_session() as session:
-        counts = load_coverage(LoadContext(session=session, server=info))
-    return f"coverage:   {coverage_line(Snapshot(not_compared=counts)) or 'every object is compared'}"
+        ctx = LoadContext(session=session, server=info)
+        counts = load_coverage(ctx)
+        labels = security_labels(ctx)
+    return counts, labels
 
 
-def print_info(where: str, info: ServerInfo, *, as_json: bool = False) -> None:
+def print_info(where: str, info: ServerInfo, *, as_json: bool = False,
+               coverage: tuple[dict[str, int], SecurityLabels] | None = None) -> None:
     if as_json:
-        output.result(json.dumps({"server": where, **info.model_dump(mode="json")}, indent=2))
+        facts: dict[str, object] = {"server": where, **info.model_dump(mode="json")}
+        if coverage is not None:
+            counts, labels = coverage
+            facts["not_compared"] = dict(sorted(counts.items()))
+            facts["security_labels"] = labels.as_json()
+        output.result(json.dumps(facts, indent=2))
         return
     output.result("\n".join([f"server:     {where}", *info_lines(info)]))
     for w in info.warnings:

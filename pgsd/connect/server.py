@@ -94,5 +94,6 @@ def detect_server(session: ReadSession, *, where: str = "the server") -> ServerI
         can_create_in_schemas=tuple(creatable),
         usable_schemas=tuple(usable),
         hidden_schemas=tuple(hidden),
+        unreadable_subscription_columns=tuple(row["unreadable_subscription_columns"] or ()),
         warnings=tuple(warnings),
     )

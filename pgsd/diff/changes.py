@@ -166,7 +166,7 @@ def compare_objects(
     for name in compared_fields(new, options):
         a = a_values[name]
         b = b_values[name]
-        if a == b:
+        if a == b or ((a is None or b is None) and name in new.UNKNOWN_WHEN_NONE):
             continue
         changes.append(FieldChange(name=name, old=a, new=b))
         if not same_meaning(name, a, b, across_versions=across_versions):

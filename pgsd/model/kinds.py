@@ -77,6 +77,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("server", o.ForeignServer, "foreign server", 20),
     Kind("user_mapping", o.UserMapping, "user mapping", 21),
     Kind("publication", o.Publication, "publication", 36),
+    Kind("subscription", o.Subscription, "subscription", 40),
     Kind("default_privilege", o.DefaultPrivilege, "default privileges", 37),
     Kind("text_search_parser", o.TextSearchParser, "text search parser", 10),
     Kind("text_search_template", o.TextSearchTemplate, "text search template", 11),

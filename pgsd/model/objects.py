@@ -35,6 +35,8 @@ class DbObject(BaseModel):
     """Normalised grants: sorted ``grantee=privileges`` (``*`` after a letter = grant option)."""
 
     NOT_COMPARED: ClassVar[frozenset[str]] = frozenset()
+    UNKNOWN_WHEN_NONE: ClassVar[frozenset[str]] = frozenset()
+    """Fields where None means "the role could not read it": not compared when either side is None."""
     # What kind of object GRANT/COMMENT/ALTER ... OWNER name it as.
     SQL_KIND: ClassVar[str] = ""
 
@@ -315,6 +317,8 @@ class Column(TableChild):
     """False when the column comes only from an inheritance parent."""
     fdw_options: tuple[str, ...] = ()
     """Foreign-table column OPTIONS (``column_name=remote_id``), sorted."""
+    options: tuple[str, ...] = ()
+    """Per-column options (``n_distinct=-0.5``, ``n_distinct_inherited=100``: attoptions), sorted."""
     NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"position"})
     SQL_KIND: ClassVar[str] = "COLUMN"
 
@@ -546,6 +550,41 @@ class UserMapping(DbObject):
     def display_name(self) -> str:
         return f"{self.name} @ {self.server}"
 
+
+
+class Subscription(DbObject):
+    """A logical replication subscription, as a definition only.
+
+    ``connection`` is the connection string with its password masked (``password=***``),
+    or None when the role could not read it (pg_subscription.subconninfo is for
+    superusers). Whether it is enabled is kept but not compared: a plan never enables
+    one (nor connects to its publisher).
+    """
+
+    kind: Literal["subscription"] = "subscription"
+    connection: str | None = None
+    publications: tuple[str, ...] = ()
+    """Publication names, sorted."""
+    enabled: bool = False
+    slot_name: str | None = None
+    """The replication slot on the publisher; None for ``slot_name = NONE``."""
+    synchronous_commit: str = "off"
+    binary: bool = False
+    streaming: str = "off"
+    """``off``, ``on`` or ``parallel`` (16+)."""
+    two_phase: bool = False
+    disable_on_error: bool = False
+    password_required: bool = True
+    run_as_owner: bool = False
+    origin: str = "any"
+    failover: bool = False
+    NOT_COMPARED: ClassVar[frozenset[str]] = frozenset({"enabled"})
+    UNKNOWN_WHEN_NONE: ClassVar[frozenset[str]] = frozenset({"connection"})
+    SQL_KIND: ClassVar[str] = "SUBSCRIPTION"
+
+    @cached_name
+    def qualified_name(self) -> str:
+        return quote_ident(self.name)
 
 class Publication(DbObject):
     kind: Literal["publication"] = "publication"
@@ -877,7 +916,7 @@ AnyObject = Annotated[
         Schema | Extension | Collation | EnumType | Domain | CompositeType | RangeType | Sequence | Table |
         ForeignTable | Column | Constraint | Index | View | MaterializedView | Function | Trigger | Rule |
         Policy | Statistics | EventTrigger | ForeignDataWrapper | ForeignServer | UserMapping | Publication |
-        DefaultPrivilege | TextSearchParser | TextSearchTemplate | TextSearchDictionary |
+        Subscription | DefaultPrivilege | TextSearchParser | TextSearchTemplate | TextSearchDictionary |
         TextSearchConfiguration | Cast | Language | Conversion | Transform | Operator | OperatorFamily |
         OperatorClass | ShellType | BaseType | Role
     ),

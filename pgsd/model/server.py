@@ -25,6 +25,9 @@ class ServerInfo(BaseModel):
     usable_schemas: tuple[str, ...] = ()
     hidden_schemas: tuple[str, ...] = ()
     """Schemas the role cannot USAGE: their objects are missing from a snapshot."""
+    unreadable_subscription_columns: tuple[str, ...] = ()
+    """Columns of pg_subscription the role may not read (``subconninfo`` unless superuser):
+    the subscription query reads NULL in their place."""
     warnings: tuple[str, ...] = ()
 
     @property

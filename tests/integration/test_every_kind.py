@@ -86,6 +86,7 @@ CREATE SERVER k_server FOREIGN DATA WRAPPER k_fdw;
 CREATE USER MAPPING FOR PUBLIC SERVER k_server;
 CREATE FOREIGN TABLE k.remote (id int) SERVER k_server;
 CREATE PUBLICATION k_pub FOR TABLE k.item;
+CREATE SUBSCRIPTION k_sub CONNECTION 'host=publisher.invalid dbname=k' PUBLICATION k_pub WITH (connect = false);
 ALTER DEFAULT PRIVILEGES IN SCHEMA k GRANT SELECT ON TABLES TO PUBLIC;
 INSERT INTO k.item (id, name, mood, qty, v, body) VALUES (1, 'one', 'happy', 3, '7', 'a word or two');
 """

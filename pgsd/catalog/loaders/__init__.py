@@ -30,6 +30,7 @@ LOADERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("pgsd.catalog.loaders.foreign", "load_servers", "foreign servers", ("servers",)),
     ("pgsd.catalog.loaders.foreign", "load_user_mappings", "user mappings", ("user_mappings",)),
     ("pgsd.catalog.loaders.foreign", "load_publications", "publications", ("publications",)),
+    ("pgsd.catalog.loaders.subscriptions", "load_subscriptions", "subscriptions", ("subscriptions",)),
     ("pgsd.catalog.loaders.text_search", "load_text_search_parsers", "text search parsers", ("text_search_parsers",)),
     ("pgsd.catalog.loaders.text_search", "load_text_search_templates", "text search templates",
      ("text_search_templates",)),
@@ -46,5 +47,5 @@ LOADERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("pgsd.catalog.loaders.operators", "load_operator_classes", "operator classes", ("operator_classes",)),
     ("pgsd.catalog.loaders.privileges", "load_default_privileges", "default privileges", ("default_privileges",)),
     ("pgsd.catalog.loaders.dependencies", "load_dependencies", "dependencies", ("dependencies",)),
-    ("pgsd.catalog.loaders.coverage", "load_coverage", "coverage", ("coverage",)),
+    ("pgsd.catalog.loaders.coverage", "load_coverage", "coverage", ("coverage", "security_labels")),
 )

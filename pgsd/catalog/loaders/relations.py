@@ -297,7 +297,7 @@ def identity_options(id_type: int, start: int, increment: int, minimum: int, max
 COLUMNS_COLUMNS = (
     "attrelid", "position", "name", "type", "collation_schema", "collation_name", "not_null", "default",
     "identity", "generated", "storage", "statistics", "compression", "is_local", "comment", "acl",
-    "fdw_options", "id_type", "id_start", "id_increment", "id_min", "id_max", "id_cache", "id_cycle",
+    "fdw_options", "options", "id_type", "id_start", "id_increment", "id_min", "id_max", "id_cache", "id_cycle",
 )
 
 
@@ -370,7 +370,7 @@ def _build_table_columns(rows: tuple[tuple, ...], table: LoadedTable, template: 
     keys: list[str | None] = [None] * (max(map(_FIRST, rows)) + 1)
     all_values = []
     for (position, name, type_, coll_schema, coll, not_null, default, identity, generated, storage,
-         statistics, compression, is_local, comment, acl, fdw_options,
+         statistics, compression, is_local, comment, acl, fdw_options, options,
          id_type, id_start, id_increment, id_min, id_max, id_cache, id_cycle) in rows:
         values = new_values()
         values["name"] = name = intern(name)
@@ -398,6 +398,8 @@ def _build_table_columns(rows: tuple[tuple, ...], table: LoadedTable, template: 
             values["acl"] = normalise_acl(acl, owner)
         if fdw_options:
             values["fdw_options"] = tuple(sorted(fdw_options))
+        if options:
+            values["options"] = tuple(sorted(options))
         all_values.append(values)
     return Column.from_templates(all_values), keys
 

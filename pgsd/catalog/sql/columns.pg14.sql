@@ -3,7 +3,8 @@
 -- (their columns are the parent's). Table identity (names, owner) is joined in Python
 -- from the tables loader, by attrelid. Storage and collation only when they differ
 -- from the type's; statistics only when set (-1 before 17 and NULL from 17 both mean
--- default). The identity sequence's settings come along for identity columns only.
+-- default). Per-column options (n_distinct, n_distinct_inherited: ALTER COLUMN SET (...))
+-- as attoptions' key=value texts. The identity sequence's settings come along for identity columns only.
 -- Comments are looked up with a scalar subquery, which is always a probe of
 -- pg_description's unique index: as a join, stale catalog statistics (right after a
 -- bulk schema load pg_description 'has' ~1 pg_class row) led the planner to rescan
@@ -39,6 +40,7 @@ SELECT a.attrelid,
        END AS comment,
        a.attacl::text[] AS acl,
        a.attfdwoptions AS fdw_options,
+       a.attoptions AS options,
        ids.seqtypid AS id_type,
        ids.seqstart AS id_start,
        ids.seqincrement AS id_increment,

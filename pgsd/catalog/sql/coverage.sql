@@ -2,19 +2,13 @@
 -- say what a comparison did not look at. Not counted: system objects (OID < 16384),
 -- extension members, and objects created implicitly with another (an internal 'i'
 -- dependency, e.g. a base type's array type). Kinds that live in a schema honour the
--- schema filters; database-wide kinds (access methods, subscriptions, security labels,
--- large objects) do not. Members added to a built-in operator family
+-- schema filters; database-wide kinds (access methods, security labels, large objects)
+-- do not. Members added to a built-in operator family
 -- (ALTER OPERATOR FAMILY pg_catalog.x ADD ...) are counted, as the family is not compared.
--- pg_subscription is only partly readable by non-superusers: only subdbid (granted to
--- PUBLIC on every version) is referenced.
 SELECT 'access_method' AS kind, count(*) AS n
     FROM pg_am x
     WHERE x.oid >= 16384
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_am'::regclass AND e.objid = x.oid AND e.deptype IN ('e', 'i'))
-UNION ALL
-SELECT 'subscription' AS kind, count(*) AS n
-    FROM pg_subscription x
-    WHERE x.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 UNION ALL
 SELECT 'operator_family_member' AS kind, count(*) AS n
     FROM (SELECT 'pg_amop'::regclass AS cat, amopfamily AS family, oid FROM pg_amop

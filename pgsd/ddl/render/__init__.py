@@ -15,6 +15,7 @@ _MODULES = (
     "pgsd.ddl.render.routines",
     "pgsd.ddl.render.table_objects",
     "pgsd.ddl.render.foreign",
+    "pgsd.ddl.render.subscriptions",
     "pgsd.ddl.render.privileges",
     "pgsd.ddl.render.text_search",
     "pgsd.ddl.render.extending",

@@ -219,17 +219,104 @@ def compression_method(value: str) -> str:
     return quote_ident(_COMPRESSION_WORDS.get(value, value))
 
 
+_OPTION_KEY = re.compile(r"[a-z_][a-z0-9_]*\Z")
+_OPTION_VALUE = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
+
+
+def _attribute_option(item: str) -> tuple[str, str]:
+    """``n_distinct=-0.5`` -> (``n_distinct``, ``-0.5``); anything unexpected quoted."""
+    key, _, value = item.partition("=")
+    return (key if _OPTION_KEY.match(key) else quote_ident(key),
+            value if _OPTION_VALUE.match(value) else quote_literal(value))
+
+
+def attribute_options(options: tuple[str, ...]) -> str:
+    """``n_distinct=-0.5, n_distinct_inherited=100`` for ALTER COLUMN ... SET (...)."""
+    return ", ".join("=".join(_attribute_option(o)) for o in options)
+
+
+def attribute_option_changes(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(``RESET (k, ...)`` keys, ``SET (k=v, ...)`` items) turning old's per-column options into new's."""
+    before = dict(o.partition("=")[::2] for o in old)
+    after = dict(o.partition("=")[::2] for o in new)
+    reset = [_attribute_option(f"{k}=")[0] for k in sorted(before) if k not in after]
+    set_ = tuple(o for o in new if before.get(o.partition("=")[0]) != o.partition("=")[2])
+    return (", ".join(reset) or None, attribute_options(set_) or None)
+
+
+def storage_again(col: Column, ctx: RenderContext) -> list[str]:
+    """``ALTER COLUMN`` clauses that set ``col``'s own storage and compression again after
+    ALTER COLUMN ... TYPE, which resets both to the new type's defaults."""
+    alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
+    out = []
+    if col.storage:
+        out.append(f"{alter} SET STORAGE {_STORAGE_WORDS.get(col.storage, col.storage)}")
+    if col.compression and col.table_kind != "foreign_table" and server_version(ctx) >= 140000:
+        out.append(f"{alter} SET COMPRESSION {compression_method(col.compression)}")
+    return out
+
+
 def column_followups(col: Column, ctx: RenderContext, renderer: ColumnRenderer) -> list[Statement]:
-    """What a new column needs after it exists: storage, statistics, comment, grants."""
+    """What a new column needs after it exists: storage, statistics, options, comment, grants."""
     out: list[Statement] = []
     alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
     if col.storage:
         out.append(stmt(f"{alter} SET STORAGE {_STORAGE_WORDS.get(col.storage, col.storage)}", col, "alter"))
     if col.statistics is not None and col.statistics >= 0:
         out.append(stmt(f"{alter} SET STATISTICS {col.statistics}", col, "alter"))
+    if col.options:
+        out.append(stmt(f"{alter} SET ({attribute_options(col.options)})", col, "alter"))
     if col.comment is not None:
         out.append(renderer.comment_statement(col))
     out.extend(renderer.grant_statements(None, col))
+    return out
+
+
+def column_grants_after_table_revoke(old_acl: tuple[str, ...], table: DbObject, ctx: RenderContext,
+                                     renderer: ColumnRenderer) -> list[Statement]:
+    """GRANTs that put back the source's column privileges a table-level REVOKE takes along.
+
+    ``REVOKE p ON TABLE t FROM r`` also revokes ``p`` on every column of ``t`` from ``r``
+    (and ``REVOKE GRANT OPTION FOR p`` the option), whether or not the columns changed:
+    each column of the source holding a revoked privilege gets it granted again, after
+    the table's own grant statements.
+    """
+    before, after = acl_map(old_acl), acl_map(table.acl)
+    taken: dict[str, dict[str, bool]] = {}
+    """grantee -> {privilege: True when only its grant option goes}"""
+    for grantee, was in before.items():
+        now = after.get(grantee, {})
+        for p, option in was.items():
+            if p not in now:
+                taken.setdefault(grantee, {})[p] = False
+            elif option and not now[p]:
+                taken.setdefault(grantee, {})[p] = True
+    out: list[Statement] = []
+    if not taken:
+        return out
+    for col in ctx.children(table.key, "column"):
+        assert isinstance(col, Column)
+        if not col.acl:
+            continue
+        held = acl_map(col.acl)
+        left: list[str] = []  # the column's privileges as the REVOKE leaves them
+        touched = False
+        for grantee, privs in held.items():
+            gone = taken.get(grantee, {})
+            letters = ""
+            for p, option in privs.items():
+                if p in gone and not gone[p]:
+                    touched = True
+                    continue
+                if p in gone and option:
+                    touched = True
+                    letters += p
+                    continue
+                letters += p + ("*" if option else "")
+            if letters:
+                left.append(f"{'' if grantee == 'PUBLIC' else grantee}={letters}")
+        if touched:
+            out.extend(renderer.grant_statements(tuple(left), col))
     return out
 
 
@@ -454,6 +541,33 @@ _DEFAULT_STORAGE = {
 }
 
 
+_RECREATES_TABLE = frozenset({"is_partitioned", "partition_key", "of_type", "server"})
+"""Table fields only a new table can change (TableRenderer / ForeignTableRenderer.alter_specific)."""
+
+
+def kept_sequences(table_key: str, ctx: RenderContext) -> list[tuple[DbObject, str]]:
+    """Sequences a re-created table keeps: (the target's sequence, the column that owns it).
+
+    A sequence owned by a column goes with its table (``DROP TABLE``). When the table is
+    only re-created (made partitioned, say) and the source's sequence is still owned by
+    the same column, it is let go of first (``OWNED BY NONE``) and owned again by the new
+    table's column: it keeps its value, and what else uses it (another table's default)
+    is left alone instead of being dropped with it.
+    """
+    old, new = ctx.in_target(table_key), ctx.in_source(table_key)
+    if old is None or new is None or type(old) is not type(new):
+        return []
+    if not any(getattr(old, f, None) != getattr(new, f, None) for f in _RECREATES_TABLE):
+        return []
+    out = []
+    for col in ctx.children(table_key, "column", side="target"):
+        for key in ctx.owned_sequences.get(col.key, ()):
+            seq, again = ctx.in_target(key), ctx.in_source(key)
+            if seq is not None and again is not None and getattr(again, "owned_by", None) == col.key:
+                out.append((seq, col.key))
+    return out
+
+
 def follows_type(col: Column, ctx: RenderContext) -> bool:
     """A column of a table typed by the same composite on both sides: its existence and
     type come from the type's attributes (ALTER TYPE ... CASCADE carries them), and
@@ -549,8 +663,11 @@ class ColumnRenderer(Renderer):
                      drops=self.takes_along(obj, ctx))]
 
     def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
-        """The sequences it owns, and the columns of inheriting tables that exist only through it."""
-        return (*ctx.owned_sequences.get(obj.key, ()), *ctx.inherited_columns.get(obj.key, ()))
+        """The sequences it owns (but those its re-created table keeps, see ``kept_sequences``),
+        and the columns of inheriting tables that exist only through it."""
+        kept = {seq.key for seq, _ in kept_sequences(obj.parent_key or "", ctx)}
+        return (*(s for s in ctx.owned_sequences.get(obj.key, ()) if s not in kept),
+                *ctx.inherited_columns.get(obj.key, ()))
 
     def breaks_dependents(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> bool:
         return bool({"type", "collation"} & changed)
@@ -752,9 +869,24 @@ class _ColumnAlter:
                 self.add(f"{alter} {' '.join(clauses)}")
 
     def _storage(self) -> None:
+        """Statistics, per-column options, storage and compression.
+
+        ALTER COLUMN ... TYPE resets storage to the new type's and compression to the
+        default (statistics and options stay): after a type change a storage or
+        compression of the column's own is set again even when it did not change.
+        """
         new, alter, changed = self.new, self.alter, self.changed
+        retyped = "type" in changed and not self.foreign
         if "statistics" in changed:
             self.add(f"{alter} SET STATISTICS {new.statistics if new.statistics is not None else -1}")
+        if "options" in changed:
+            reset, set_ = attribute_option_changes(self.old.options, new.options)
+            if reset:
+                self.add(f"{alter} RESET ({reset})")
+            if set_:
+                self.add(f"{alter} SET ({set_})")
+        if retyped and new.storage and "storage" not in changed:
+            self.add(f"{alter} SET STORAGE {_STORAGE_WORDS.get(new.storage, new.storage)}")
         if "storage" in changed:
             base, _, dims = split_type(new.type)
             if new.storage:
@@ -764,6 +896,8 @@ class _ColumnAlter:
             elif base in _DEFAULT_STORAGE and not dims:
                 self.add(f"{alter} SET STORAGE {_DEFAULT_STORAGE[base]}")
             # else: a user type's default storage is unknown before PG 16; left as is
+        if retyped and new.compression and "compression" not in changed and self.version >= 140000:
+            self.add(f"{alter} SET COMPRESSION {compression_method(new.compression)}")
         if "compression" in changed and not self.foreign and self.version >= 140000:
             self.add(f"{alter} SET COMPRESSION {compression_method(new.compression) if new.compression else 'default'}")
         # is_local (False -> True) has no SQL: the column simply stays as it is.

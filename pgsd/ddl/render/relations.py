@@ -19,7 +19,9 @@ from pgsd.ddl.render.columns import (
     bounds_catch_up,
     column_definition,
     column_followups,
+    column_grants_after_table_revoke,
     column_ref,
+    kept_sequences,
     server_version,
 )
 from pgsd.ddl.render.moves import (
@@ -270,6 +272,23 @@ class TableRenderer(Renderer):
             out.extend(rebound_inserts(obj, ctx))
         if moves_rows(ctx.in_target(obj.key), obj, ctx):
             out.extend(restore_rows(obj, ctx))
+        out.extend(self.sequences_owned_again(obj, ctx))
+        return out
+
+    @staticmethod
+    def sequences_let_go(obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        """Before a re-created table is dropped: the sequences it keeps stop being owned by it."""
+        return [stmt(f"ALTER SEQUENCE {seq.qualified_name} OWNED BY NONE", obj, "drop")
+                for seq, _ in kept_sequences(obj.key, ctx)]
+
+    @staticmethod
+    def sequences_owned_again(obj: DbObject, ctx: RenderContext) -> list[Statement]:
+        """After a re-created table is made: the sequences it kept are owned by its columns again."""
+        out = []
+        for seq, column in kept_sequences(obj.key, ctx):
+            col = ctx.in_source(column)
+            assert isinstance(col, Column)
+            out.append(stmt(f"ALTER SEQUENCE {seq.qualified_name} OWNED BY {column_ref(col)}", obj, "alter"))
         return out
 
     def takes_along(self, obj: DbObject, ctx: RenderContext) -> tuple[str, ...]:
@@ -346,18 +365,27 @@ class TableRenderer(Renderer):
         return stmt(f"ALTER TABLE {obj.qualified_name} CLUSTER ON {quote_ident(obj.cluster_index)}", obj, "alter",
                     requires=(_index_requirement(obj, obj.cluster_index, ctx),))
 
+    def alter_common(self, old: DbObject | None, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement]:
+        """A table-level REVOKE takes column privileges along: the source's are granted again."""
+        out = super().alter_common(old, new, changed, ctx)
+        if "acl" in changed and old is not None:
+            out.extend(column_grants_after_table_revoke(old.acl, new, ctx, COLUMNS))
+        return out
+
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
-        """A table made anew keeps its rows aside first (moves.py); any other loses them."""
+        """A table made anew keeps its rows aside first (moves.py); any other loses them.
+        Sequences it keeps (kept_sequences) stop being owned by it first, so DROP TABLE leaves them."""
         along = self.takes_along(obj, ctx)
+        let_go = self.sequences_let_go(obj, ctx)
         if isinstance(obj, Table) and moves_rows(obj, ctx.in_source(obj.key), ctx):
-            return [*hold_rows(obj, ctx), stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]
+            return [*let_go, *hold_rows(obj, ctx), stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]
         if isinstance(obj, Table) and rows_moved_before_drop(obj, ctx) is not None:
-            return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]  # emptied by the move
+            return [*let_go, stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop", drops=along)]  # emptied by the move
         moved = rows_to_default(obj, ctx) if isinstance(obj, Table) else []
         if moved:
             return moved
-        return [stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
-                     hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"), drops=along)]
+        return [*let_go, stmt(f"DROP TABLE {obj.qualified_name}", obj, "drop",
+                              hazard(HazardType.DATA_LOSS, f"drops table {obj.qualified_name} and all its rows"), drops=along)]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, Table) and isinstance(new, Table)
@@ -512,10 +540,11 @@ class ForeignTableRenderer(TableRenderer):
         out = [stmt(sql, obj, "create", creates=self.brings(obj, ctx))]
         out.extend(self.after_create(obj, ctx, compare_owner=ctx.options.owners))
         out.extend(self.column_statements(obj, ctx))
+        out.extend(self.sequences_owned_again(obj, ctx))
         return out
 
     def drop(self, obj: DbObject, ctx: RenderContext) -> list[Statement]:
-        return [stmt(f"DROP FOREIGN TABLE {obj.qualified_name}", obj, "drop")]
+        return [*self.sequences_let_go(obj, ctx), stmt(f"DROP FOREIGN TABLE {obj.qualified_name}", obj, "drop")]
 
     def alter_specific(self, old: DbObject, new: DbObject, changed: set[str], ctx: RenderContext) -> list[Statement] | None:
         assert isinstance(old, ForeignTable) and isinstance(new, ForeignTable)

@@ -25,6 +25,7 @@ from pgsd.ddl.render.columns import (
     needs_using,
     server_version,
     split_type,
+    storage_again,
 )
 from pgsd.model.names import default_multirange_name, qualified, quote_ident, quote_literal, quote_role
 from pgsd.model.objects import Column, CompositeType, DbObject, Domain, DomainCheck, EnumType, RangeType
@@ -247,6 +248,9 @@ class _Rebuild:
                 self.add(f"{alter} TYPE {new_name}{suffix}{using}", *hz)
             if default is not None:
                 self.add(f"{alter} SET DEFAULT {default}")
+            kept = source if isinstance(source, Column) and source.type == col.type else None
+            for sql in storage_again(kept, ctx) if kept is not None else ():
+                self.add(sql)  # TYPE reset them to the type's
 
 
 def rebuild(old: DbObject, new: DbObject, ctx: RenderContext, *hazards: Hazard,

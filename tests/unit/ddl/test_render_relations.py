@@ -370,6 +370,47 @@ def test_storage_statistics_compression():
     assert user_type == []  # the default storage of a user type is unknown before PG 16
 
 
+def test_column_options_set_and_reset():
+    old = col("a", "text", options=("n_distinct=5", "n_distinct_inherited=-1"))
+    new = col("a", "text", options=("n_distinct=-0.5",))
+    assert sqls(alter(old, new)) == [
+        "ALTER TABLE s.t ALTER COLUMN a RESET (n_distinct_inherited)",
+        "ALTER TABLE s.t ALTER COLUMN a SET (n_distinct=-0.5)",
+    ]
+    assert sqls(alter(new, col("a", "text"))) == ["ALTER TABLE s.t ALTER COLUMN a RESET (n_distinct)"]
+    added = sqls(R["column"].create(col("b", options=("n_distinct=100", "odd key=1; x")), ctx()))
+    assert added[1] == "ALTER TABLE s.t ALTER COLUMN b SET (n_distinct=100, \"odd key\"='1; x')"
+
+
+def test_type_change_sets_storage_and_compression_again():
+    """ALTER COLUMN ... TYPE resets both to the new type's defaults: a kept one is set again."""
+    old = col("a", "character varying(10)", storage="e", compression="pglz", options=("n_distinct=3",))
+    new = col("a", "text", storage="e", compression="pglz", options=("n_distinct=3",))
+    assert sqls(alter(old, new)) == [
+        "ALTER TABLE s.t ALTER COLUMN a TYPE text",
+        "ALTER TABLE s.t ALTER COLUMN a SET STORAGE EXTERNAL",
+        "ALTER TABLE s.t ALTER COLUMN a SET COMPRESSION pglz",
+    ]
+
+
+def test_table_revoke_grants_column_privileges_again():
+    """REVOKE on a table takes the same privilege on its columns: the source's come back."""
+    old = Table(schema_name="s", name="t", acl=("app=r*w", "PUBLIC=r"))
+    new = Table(schema_name="s", name="t", acl=("app=r",))
+    a = col("a", acl=("app=r*w", "PUBLIC=r"))
+    b = col("b", position=2, acl=("app=a",))
+    out = R["table"].alter(old, new, {"acl"}, ctx([new, a, b], [old]))
+    assert sqls(out) == [
+        "REVOKE SELECT ON TABLE s.t FROM PUBLIC",
+        "REVOKE UPDATE ON TABLE s.t FROM app",
+        "REVOKE GRANT OPTION FOR SELECT ON TABLE s.t FROM app",
+        "GRANT SELECT (a) ON TABLE s.t TO PUBLIC",
+        "GRANT UPDATE (a) ON TABLE s.t TO app",
+        "GRANT SELECT (a) ON TABLE s.t TO app WITH GRANT OPTION",
+    ]
+    assert out[-1].key == a.key
+
+
 def test_is_local_alone_changes_nothing_and_position_recreates():
     assert alter(col("a", is_local=False), col("a")) == []
     assert R["column"].alter(col("a", position=1), col("a", position=2), {"position"}, ctx()) is None

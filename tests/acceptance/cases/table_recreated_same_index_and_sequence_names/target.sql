@@ -1,0 +1,14 @@
+CREATE TABLE events (id serial, at date NOT NULL, note text, CONSTRAINT events_pkey PRIMARY KEY (id, at));
+CREATE INDEX events_note_idx ON events (note);
+CREATE UNIQUE INDEX events_at_id ON events (at, id);
+CREATE TABLE logs (id bigserial, kind int NOT NULL, msg text, PRIMARY KEY (id, kind)) PARTITION BY RANGE (kind);
+CREATE TABLE logs_1 PARTITION OF logs FOR VALUES FROM (1) TO (2);
+CREATE INDEX logs_msg ON logs (msg);
+CREATE SEQUENCE ticket_seq;
+CREATE TABLE tickets (id int DEFAULT nextval('ticket_seq') PRIMARY KEY, body text);
+ALTER SEQUENCE ticket_seq OWNED BY tickets.id;
+CREATE TABLE keep (id int PRIMARY KEY, label text);
+INSERT INTO keep VALUES (1, 'kept');
+INSERT INTO events (at, note) VALUES ('2026-02-01', 'old');
+INSERT INTO logs (kind, msg) VALUES (1, 'old');
+INSERT INTO tickets (body) VALUES ('t');
