@@ -24,6 +24,7 @@ import re
 from pgsd.ddl.context import RenderContext
 from pgsd.ddl.plan import HazardType, Statement
 from pgsd.ddl.render.base import hazard, stmt
+from pgsd.ddl.render.columns import kept_sequences
 from pgsd.ddl.steps import Edge, Step, must_run
 from pgsd.errors import PlanError
 from pgsd.model.names import qualified, quote_ident, quote_literal
@@ -122,11 +123,14 @@ def _insert(into: Table, src: list[Column], dst: list[Column], hold: str, requir
 _NEXTVAL = re.compile(r"nextval\(('(?:[^']|'')+')::regclass\)\Z")
 
 
-def _sequences_catch_up(table: Table, dst: list[Column]) -> list[Statement]:
+def _sequences_catch_up(table: Table, dst: list[Column], kept: set[str]) -> list[Statement]:
     """Identity and serial columns' sequences, made anew, continue after the rows brought back
-    (a serial's named by its default; setval of an empty table's max is skipped)."""
+    (a serial's named by its default; setval of an empty table's max is skipped). A serial
+    whose sequence the table kept (``kept``: its columns, see kept_sequences) keeps its value."""
     out = []
     for d in dst:
+        if d.key in kept:
+            continue
         serial = _NEXTVAL.match(d.default or "") if not d.identity else None
         if d.identity:
             seq = f"pg_get_serial_sequence({quote_literal(table.qualified_name)}, {quote_literal(quote_ident(d.name))})"
@@ -154,7 +158,7 @@ def restore_rows(new: Table, ctx: RenderContext) -> list[Statement]:
             hazards.append(hazard(HazardType.FAILS_IF_ROWS,
                                   f"a row of {old.qualified_name} that none of the new partitions takes stops the plan"))
         out.append(_insert(new, src, dst, hold, tuple(p.key for p in parts), *hazards))
-        out.extend(_sequences_catch_up(new, dst))
+        out.extend(_sequences_catch_up(new, dst, {column for _, column in kept_sequences(new.key, ctx)}))
     out.append(stmt(f"DROP TABLE {hold}", new, "alter"))
     return out
 
