@@ -11,6 +11,7 @@ import pytest
 
 from tests.cli.test_cli import pgsd  # noqa: F401 - the fixture
 from tests.cli.test_help_texts import help_of
+from tests.cli.test_reports_cli import PLAN_SCHEMA, _validate
 
 # A hostile table name (a quote, a semicolon, SQL inside) renamed to another.
 TARGET_SQL = """
@@ -83,6 +84,7 @@ def test_auto_takes_the_exact_rename_only(pgsd, pair):  # noqa: F811
         ("table", OLD, NEW), ("constraint", f'{OLD}."we""ird; name_pkey"', f'{NEW}."items; DROP TABLE x_pkey"')]
     assert [(x["old"], x["exact"]) for x in doc["rename_candidates"]] == [("shop.audit_log", False)]
     renamed = [c for c in doc["changes"] if c.get("renamed_from")]
+    _validate(doc, PLAN_SCHEMA)
     assert (f"table:{NEW}", f"table:{OLD}") in [(c["key"], c["renamed_from"]) for c in renamed]
     assert "DROP TABLE shop.audit_log" in doc["plan"]["sql"]  # the near-candidate stays a drop and a create
     off = pgsd("diff", source, target, "--renames", "off")
@@ -108,6 +110,7 @@ def test_decisions_file_replays_and_reports_stale_ones(pgsd, pair, tmp_path):  #
     ]
     assert "pgsd: warning: stale decision: rename shop.gone=shop.cheap: already done" in r.stderr
     assert "CREATE TABLE shop.audit_events" not in doc["plan"]["sql"]
+    _validate(doc, PLAN_SCHEMA)
     assert 'RENAME TO "items; DROP TABLE x"' in doc["plan"]["sql"]
     # --rename on the command line adds to the file's decisions
     r = pgsd("apply", source, target, "--decisions", str(decisions), "--allow-data-loss")
