@@ -380,7 +380,14 @@ def _one_pass(snap: Snapshot, renames: list[Rename], key_map: Mapping[str, str],
             steps.append(RenameStep("schema", made, creates_schema=True, new_schema=new_schema, key=schema_key,
                                     reason=f"{new.display_name} moves there"))
         updates[before].update(name=new.name, schema_name=new_schema)
-        rw.qualified[(old_schema, obj.name)] = (new_schema, new.name)
+        if isinstance(obj, Function) and _has_overloads(snap, obj):
+            # The name stands for several functions: rewriting it in every text would rename
+            # the overloads that stay too. Only this function's own definition says the new
+            # name; a text naming it elsewhere is left as it is (a miss re-creates that object).
+            own = NameRewriter(qualified={(old_schema, obj.name): (new_schema, new.name)})
+            updates[before]["definition"] = own.rewrite(obj.definition)
+        else:
+            rw.qualified[(old_schema, obj.name)] = (new_schema, new.name)
         if isinstance(obj, Index):
             updates[before]["definition"] = _index_definition(obj.definition, new.name)
             table = snap.get(obj.parent_key)
@@ -399,6 +406,12 @@ def _one_pass(snap: Snapshot, renames: list[Rename], key_map: Mapping[str, str],
         return snap, steps, applied, stale, {}
     result, key_map_out = _rebuild(snap, rw, updates, bare, moved_tables, new_schemas)
     return result, steps, applied, stale, key_map_out
+
+
+def _has_overloads(snap: Snapshot, fn: Function) -> bool:
+    """Whether another function of ``fn``'s schema has its name."""
+    return any(isinstance(o, Function) and o.name == fn.name and o.schema_name == fn.schema_name and o.key != fn.key
+               for o in snap.of_kind(fn.kind))
 
 
 def _child_step(snap: Snapshot, r: Rename, obj: TableChild, new: TableChild, rw: NameRewriter,

@@ -71,6 +71,10 @@ def test_an_overloaded_function_is_named_with_its_arguments() -> None:
     assert after.stale_decisions == ()
     assert after.by_key["function:shop.g(integer)"].renamed_from == "function:shop.f(integer)"
     assert "function:shop.f(text)" in source.by_key and "function:shop.f(text)" in target.by_key
+    # the overload that stays is not renamed along with it (its definition says f, as on both sides)
+    assert "function:shop.f(text)" not in after.by_key
+    assert "shop.g(" not in after.target.by_key["function:shop.f(text)"].definition
+    assert "shop.g(integer)" in after.target.by_key["function:shop.g(integer)"].definition
 
 
 def test_a_swap_turns_the_decisions_round() -> None:
