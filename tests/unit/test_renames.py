@@ -305,3 +305,21 @@ def test_decision_for_a_pair_the_app_makes():
     renames, stale = resolve_renames([("s.customer", 's."Client"'), ("s.customer.name", 's."Client"."full name"',
                                                                       "column")], source=source, target=target)
     assert stale == [] and [r.kind for r in renames] == ["table", "column"]
+
+
+def test_renaming_one_overload_leaves_the_other_named_as_it_is() -> None:
+    """f(text) calls f(integer) (a body the catalog tracks): renaming f(integer) to g must not
+    rename f(text) too, although the rewriting visits it as a dependent."""
+    def fn(name: str, arg: str, body: str) -> Function:
+        return Function(schema_name="s", name=name, argument_types=arg, identity_arguments=arg, arguments=arg,
+                        result="integer", definition=f"CREATE FUNCTION s.{name}({arg}) RETURNS integer\n BEGIN ATOMIC\n {body};\nEND")
+    target = snap(Schema(name="s"), fn("f", "integer", "SELECT 1"), fn("f", "text", "SELECT s.f(1)"),
+                  deps=[("function:s.f(text)", "function:s.f(integer)")])
+    source = snap(Schema(name="s"), fn("g", "integer", "SELECT 1"), fn("f", "text", "SELECT s.g(1)"),
+                  deps=[("function:s.f(text)", "function:s.g(integer)")])
+    renames, stale = resolve_renames([("s.f(integer)", "s.g(integer)")], source=source, target=target)
+    assert stale == []
+    predicted = rename_target(target, renames, source=source).target
+    assert "function:s.f(text)" in predicted.by_key
+    assert predicted.by_key["function:s.f(text)"].definition.startswith("CREATE FUNCTION s.f(text)")
+    assert predicted.by_key["function:s.g(integer)"].definition.startswith("CREATE FUNCTION s.g(integer)")
