@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import psycopg
+import pytest
 from textual.widgets import Input, Log
 
 from pgsd.connect import ConnectionSpec
@@ -14,6 +15,8 @@ from pgsd.tui.screens.compare import CompareScreen
 from pgsd.workflow import DatabaseSide, parse_side
 from tests.tui.conftest import notifications, settle
 from tests.tui.test_real_db import SIZE, setup_pair
+
+pytestmark = pytest.mark.xdist_group("verify-on-the-test-server")  # see tests/cli/test_verify.py
 
 
 def _exists(dsn: str, name: str) -> bool:

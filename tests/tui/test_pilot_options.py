@@ -147,6 +147,9 @@ def test_the_dialog_offers_every_option_of_the_request() -> None:
         "using": "per column, from the command line (--using)",
         "shadow": "where SQL sides are loaded, fixed when they are read",
         "lock_timeout": "an input field, not a check box",
+        "renames": "decided by pairing rows in the tree (m, R), not by a box",
+        "decisions": "loaded and saved with L and D (a file dialog)",
+        "rename_mode": "set when the app starts (pgsd tui --renames off|suggest|auto)",
     }
     offered = {name for name, _, _ in (*SCRIPT_BOXES, *COMPARE_BOXES)}
     fields = {f.name for f in dataclasses.fields(ComparisonRequest)}

@@ -19,6 +19,8 @@ SECTIONS: list[tuple[str, str]] = [
     ("Export dialog", "pgsd.tui.screens.export:ExportModal"),
     ("Options dialog", "pgsd.tui.screens.options:OptionsModal"),
     ("Apply dialog", "pgsd.tui.screens.apply:ApplyModal"),
+    ("Rename picker", "pgsd.tui.screens.renames:RenamePicker"),
+    ("Decisions file dialog", "pgsd.tui.screens.renames:DecisionsFileModal"),
 ]
 
 LEGEND = (

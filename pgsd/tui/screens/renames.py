@@ -324,6 +324,10 @@ class RenamePicker(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "dismiss_picker", "Cancel", id="rename-picker-cancel", tooltip="Close without pairing."),
     ]
+    HELP_KEYS = [
+        ("↑ ↓", "Choose", "Move through the objects of the other side: rename candidates first, with score and reason."),
+        ("enter", "Pair", "Pair the row with the chosen object: the plan renames it instead of dropping and creating."),
+    ]
 
     def __init__(self, title: str, choices: list[Counterpart]) -> None:
         super().__init__()
@@ -360,6 +364,11 @@ class DecisionsFileModal(ModalScreen[tuple[Path, bool] | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss_modal", "Cancel", id="decisions-cancel", tooltip="Close without a file."),
+    ]
+    HELP_KEYS = [
+        ("enter", "Save / Load", "In the file field: save the decisions there, or load them from there; "
+                                 "on a button: press it."),
+        ("tab", "Next field", "Move between the file field, the Replace box and the buttons."),
     ]
 
     def __init__(self, mode: str, path: Path) -> None:
