@@ -168,6 +168,7 @@ class ScratchServer:
             stmt = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
         for attempt in range(2):
             try:
+                self._drop_subscriptions(name)
                 if self.version_num < 130000:
                     self._execute(sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                           "WHERE datname = {} AND pid <> pg_backend_pid()").format(sql.Literal(name)),
@@ -180,6 +181,23 @@ class ScratchServer:
             except errors.PgsdError as e:
                 print(f"pgsd: warning: {e} (drop it by hand)", file=sys.stderr)
                 return
+
+    def _drop_subscriptions(self, name: str) -> None:
+        """DROP DATABASE refuses while the database holds subscriptions (a SQL side or a copy
+        of the target may make some): drop them first, without reaching their publishers
+        (disabled, their slots let go of). Nothing to do, or not allowed: DROP DATABASE says."""
+        try:
+            with psycopg.connect(self.admin.with_changes(dbname=name).conninfo(), autocommit=True) as conn:
+                subs = conn.execute("SELECT subname FROM pg_catalog.pg_subscription "
+                                    "WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database "
+                                    "WHERE datname = current_database())").fetchall()
+                for (sub,) in subs:
+                    ident = sql.Identifier(sub)
+                    conn.execute(sql.SQL("ALTER SUBSCRIPTION {} DISABLE").format(ident))
+                    conn.execute(sql.SQL("ALTER SUBSCRIPTION {} SET (slot_name = NONE)").format(ident))
+                    conn.execute(sql.SQL("DROP SUBSCRIPTION {}").format(ident))
+        except psycopg.Error:
+            return
 
     def _execute(self, statement: sql.Composed, what: str) -> None:
         try:

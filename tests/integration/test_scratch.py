@@ -38,6 +38,17 @@ def test_given_server_database_is_made_and_dropped(pg_server: PgServer) -> None:
     assert db.name not in _databases(pg_server.admin_dsn)
 
 
+def test_dropped_though_it_holds_a_subscription(pg_server: PgServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A SQL side (or a copy of the target) may create subscriptions; DROP DATABASE refuses
+    while a database holds one, so the scratch database would be left behind with a warning."""
+    place = choose_place(dsn=pg_server.admin_dsn, major=None)
+    with scratch_database(place, purpose="shadow") as db, psycopg.connect(db.spec.conninfo(), autocommit=True) as conn:
+        conn.execute("CREATE SUBSCRIPTION s CONNECTION 'host=publisher.invalid dbname=x' PUBLICATION p "
+                     "WITH (connect = false, enabled = false, create_slot = false, slot_name = 's_slot')")
+    assert db.name not in _databases(pg_server.admin_dsn)
+    assert "drop it by hand" not in capsys.readouterr().err
+
+
 def test_dropped_after_an_exception_even_with_a_session_open(pg_server: PgServer) -> None:
     place = choose_place(dsn=pg_server.admin_dsn, major=None)
     conn = None
