@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psycopg
@@ -37,7 +37,7 @@ from pgsd.connect.failures import _primary_message, _scrub, translate_connect_er
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.snapshot import Filters
-from pgsd.workflow.scratch_copy import BATCH_PREFIX
+from pgsd.workflow.scratch_copy import BATCH_PREFIX, OUT_OF_SHARED_MEMORY, batch_statements
 from pgsd.workflow.sides import DatabaseSide
 
 APPLY_LOCK = (0x70677364, 1)
@@ -296,16 +296,18 @@ class ApplySession:
 
         ``batched``: send each transaction's statements to the server in one round trip (no
         progress per statement; a failing transaction is run again statement by statement to
-        name the failing one). For building scratch databases, never for a user's plan.
+        name the failing one), in transactions the server's lock table holds (see
+        ``scratch_copy.batch_statements``). For building scratch databases, never for a user's plan.
         """
         segs = segments(plan)
+        if batched:
+            segs = self._in_batches(segs)
         report = ApplyReport(total=len(plan.statements), segments=segs)
         emit = progress or (lambda event: None)
         for seg in segs:
             attempt = 1
             while True:
-                if batched and seg.in_transaction and len(seg.statements) > 1 and self._run_batch(seg):
-                    report.committed.append(seg)
+                if batched and seg.in_transaction and len(seg.statements) > 1 and self._run_batch(seg, report):
                     break
                 outcome = self._run_segment(seg, report.total, attempt, emit)
                 if outcome is None:
@@ -367,16 +369,54 @@ class ApplySession:
             return index, None, "interrupted (Ctrl-C)", True
         return None
 
-    def _run_batch(self, seg: Segment) -> bool:
-        """The segment's statements in one transaction and one round trip; False when it failed
-        (rolled back: nothing of it stays)."""
+    def _in_batches(self, segs: list[Segment]) -> list[Segment]:
+        """Transactions cut to what the server's lock table holds (``scratch_copy.batch_statements``)."""
+        assert self.conn is not None
+        size = batch_statements(self.conn)
+        out: list[Segment] = []
+        for seg in segs:
+            if not seg.in_transaction or len(seg.statements) <= size:
+                out.append(replace(seg, number=len(out) + 1))
+                continue
+            for start in range(0, len(seg.statements), size):
+                out.append(Segment(len(out) + 1, True, seg.first + start, seg.statements[start:start + size]))
+        return out
+
+    def _run_batch(self, seg: Segment, report: ApplyReport) -> bool:
+        """The segment's statements in one transaction and one round trip, committed segments
+        added to ``report``; False when it failed (rolled back: nothing of it stays). A
+        transaction that filled the server's lock table is run again in halves."""
         assert self.conn is not None
         try:
             with self.conn.transaction():
                 self.conn.execute(BATCH_PREFIX + "\n;\n".join(s.sql for s in seg.statements))
-        except psycopg.Error:
-            return False
+        except psycopg.Error as e:
+            half = len(seg.statements) // 2
+            if getattr(e, "sqlstate", None) != OUT_OF_SHARED_MEMORY or half == 0:
+                return False
+            first = Segment(seg.number, True, seg.first, seg.statements[:half])
+            second = Segment(seg.number, True, seg.first + half, seg.statements[half:])
+            return (self._run_batch(first, report) or self._run_alone(first, report)) and (
+                self._run_batch(second, report) or self._run_alone(second, report))
+        report.committed.append(seg)
         return True
+
+    def _run_alone(self, seg: Segment, report: ApplyReport) -> bool:
+        """A part of a batch that failed for another reason than the lock table: statement by
+        statement, so that the failure names its statement."""
+        outcome = self._run_segment(seg, report.total, 1, lambda event: None)
+        if outcome is None:
+            report.committed.append(seg)
+            return True
+        index, sqlstate, message, interrupted = outcome
+        report.failed_segment = seg
+        report.failed_index = index
+        report.failed_sql = seg.statements[index - seg.first].sql
+        report.error = message
+        report.sqlstate = sqlstate
+        if interrupted:
+            raise ApplyInterrupted(report)
+        raise StatementFailed(report)
 
     def _rolled_back(self, seg: Segment, done: list[StatementEvent], emit: ApplyProgress) -> None:
         if seg.in_transaction:

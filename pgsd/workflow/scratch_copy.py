@@ -35,6 +35,18 @@ time does:
   Autovacuum is off there too: it would wake up on the catalogs right after the build and
   compete with the reads. A ``--scratch`` server is used as it is.
 
+* **transactions sized to the server's lock table** (``batch_statements``): one
+  transaction holds a lock on every relation it creates until it commits (about 22,000
+  at 2,000 tables: tables, their TOAST tables and indexes, indexes, sequences), and the
+  server's shared lock table holds ``max_locks_per_transaction`` x (``max_connections``
+  + ``max_prepared_transactions``) in all: 6,400 with the defaults. One transaction failed
+  there with "out of shared memory" (found on the embedded server at 2,000 tables). The
+  build is run in consecutive transactions of at most as many statements as would fill
+  half of it at four new locks each (a build statement takes one on average and rarely
+  more than four; a partitioned parent's index takes one per partition, so a
+  transaction that still runs out is split in halves and run again). A throwaway
+  cluster pgsd starts gets 4096 locks per connection: 10,240 statements a transaction.
+
 Tried and not kept: cloning the built database (``CREATE DATABASE ... TEMPLATE``, to read
 the copy while the plan runs on the clone) costs 2.8-3.2 s of server CPU with either
 strategy, more than the read it would overlap. Not done, on purpose: skipping the read of
@@ -62,8 +74,35 @@ BATCH_PREFIX = "SET LOCAL synchronous_commit = off;\n"
 """Sent before a batched transaction's statements (see the module's docstring)."""
 
 THROWAWAY_CLUSTER_SETTINGS = ("-c fsync=off -c full_page_writes=off -c synchronous_commit=off "
-                              "-c autovacuum=off")
-"""``postgres -o`` settings of a throwaway cluster pgsd starts: nothing in it must survive a crash."""
+                              "-c autovacuum=off -c max_connections=20 -c max_prepared_transactions=0 "
+                              "-c max_wal_senders=0 -c max_locks_per_transaction=4096")
+"""``postgres -o`` settings of a throwaway cluster pgsd starts: nothing in it must survive a crash;
+few connections (pgsd's own) and a large lock table (about 20 MB of shared memory): see the module's docstring."""
+
+OUT_OF_SHARED_MEMORY = "53200"
+"""SQLSTATE of a transaction that filled the server's lock table (and of other shared memory shortages)."""
+
+LOCKS_PER_STATEMENT = 4
+"""New locks one build statement takes at most (CREATE TABLE: the table, its TOAST table and index, a sequence)."""
+
+MIN_BATCH = 100
+
+_LOCK_TABLE = ("SELECT current_setting('max_locks_per_transaction')::int "
+               "* (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)")
+
+
+def batch_statements(conn: psycopg.Connection) -> int:
+    """How many build statements one transaction may run on this server without filling its lock table.
+
+    Half the lock table (it is shared with every other session) at ``LOCKS_PER_STATEMENT``
+    each; at least ``MIN_BATCH``. See the module's docstring.
+    """
+    try:
+        row = conn.execute(_LOCK_TABLE).fetchone()
+    except psycopg.Error:
+        return MIN_BATCH
+    capacity = int(row[0]) if row and row[0] else 0
+    return max(MIN_BATCH, capacity // 2 // LOCKS_PER_STATEMENT)
 
 _CATALOGS = (
     "SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ') FROM pg_class c "

