@@ -47,7 +47,6 @@ from pgsd.workflow import compare_with_decisions, generated_at, plan
 
 EXIT_HAZARD = 3
 """Exit code of ``--fail-on``: the plan has a hazard the caller refuses (0/1/2/130 are taken)."""
-"""Seconds to let cancelled sides close their pools after Ctrl-C or an error."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

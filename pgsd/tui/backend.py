@@ -38,8 +38,6 @@ class Backend(Protocol):
     def load(self, source: Side, target: Side, *, progress: SideProgress, cancel: CancelToken) -> Loaded:
         """Read both sides (snapshot files as is, databases introspected concurrently)."""
 
-    def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet: ...
-
     def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
         """``workflow.compare_with_decisions``: the comparison with ``request``'s renames and decisions,
         as ``pgsd diff`` runs it (candidates listed on the change set)."""
@@ -107,18 +105,13 @@ class LiveBackend:
                 shadow=self.request.shadow,
             )
 
-    def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
-        from pgsd import workflow
-
-        with self.reading():
-            return workflow.compare(source, target, self.request.diff_options())
-
     _plans: PlanCache | None = field(default=None, repr=False, compare=False)
 
     def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
         from pgsd import workflow
 
-        return workflow.compare_with_decisions(source=source, target=target, request=request)
+        with self.reading():  # the change set is built like the snapshots (cli.process.app_reading)
+            return workflow.compare_with_decisions(source=source, target=target, request=request)
 
     def plan(self, changes: ChangeSet, options: PlanOptions, selected: set[str] | None) -> Plan:
         """The plan of a selection; what no selection changes is kept for the next one of the

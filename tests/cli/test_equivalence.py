@@ -88,7 +88,7 @@ def app_script(source: str, target: str, options: list[str], *, safe: bool, monk
     backend = _backend(args)  # the backend `pgsd tui` gives the app
     loaded = backend.load(parse_side(args.source), parse_side(args.target),
                           progress=lambda *a: None, cancel=CancelToken())
-    changes = backend.compare(loaded.snapshots["source"], loaded.snapshots["target"])
+    changes = backend.replay(loaded.snapshots["source"], loaded.snapshots["target"], backend.request).changes
     index = DiffIndex.build(changes)
     selected = {e.key for e in index.by_key.values() if e.plannable}  # CompareScreen._plannable: all ticked
     request = backend.request.with_plan_choices(safe=safe)  # the export dialog's "Safe" box

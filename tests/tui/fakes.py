@@ -16,7 +16,7 @@ from pgsd import errors
 from pgsd.connect import ConnectionSpec
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Hazard, HazardType, Plan, Statement
-from pgsd.diff.changes import ChangeSet, diff_snapshots
+from pgsd.diff.changes import ChangeSet
 from pgsd.model.objects import Column, Function, Index, Schema, Table, View
 from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Dependency, Snapshot
@@ -165,9 +165,6 @@ class FakeBackend:
         snaps = {"src": self.source, "tgt": self.target}
         got = {"source": snaps.get(source.name, self.source), "target": snaps.get(target.name, self.target)}
         return Loaded(snapshots=got, sides={"source": source, "target": target}, filters=self.request.filters)
-
-    def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
-        return diff_snapshots(source=source, target=target, options=self.request.diff_options())
 
     def replay(self, source: Snapshot, target: Snapshot, request: ComparisonRequest) -> Replayed:
         return compare_with_decisions(source=source, target=target, request=request)
