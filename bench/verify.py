@@ -5,7 +5,10 @@ times, ``--runs`` times each, alternating:
 
 * ``pgsd diff VARIANT BASE`` (plain);
 * ``pgsd diff VARIANT BASE --verify --scratch ADMIN_DSN`` (the scratch database on the same
-  server: building the target's schema there, running the plan, reading it back).
+  server: building the target's schema there, running the plan, reading it back), or with
+  ``--throwaway`` ``pgsd diff VARIANT BASE --verify``: where a user's verification goes by
+  default, a throwaway cluster pgsd starts (local binaries of the target's major version,
+  else the embedded PostgreSQL's).
 
 Prints the medians and their ratio (the goal: about 3x at most at 2,000 tables), and the
 CPU each command cost: the client's (its process and children) plus, on the embedded
@@ -74,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dsn", help="an existing server (superuser DSN) instead of the embedded PostgreSQL 18")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/pgsd-bench"))
     p.add_argument("--baseline", metavar="REV", help="also time pgsd diff --verify of this git revision")
+    p.add_argument("--throwaway", action="store_true",
+                   help="verify where pgsd puts it without --scratch (a throwaway cluster it starts: "
+                        "its server CPU is not counted, the cluster is not this process's child)")
     args = p.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     server = pgserver.external(args.dsn) if args.dsn else pgserver.start_embedded(args.workdir)
@@ -84,20 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     verified: list[float] = []
     before: list[float] = []
     tree = baseline_tree(args.baseline) if args.baseline else None
+    where = [] if args.throwaway else ["--scratch", server.admin_dsn]
     for _ in range(args.runs):
         t, r = timed([*pgsd_exe(), "diff", variant, base], label="diff", server=server)
         if r.returncode != 1:
             raise SystemExit(f"pgsd diff exited {r.returncode}: {r.stderr.strip()[-500:]}")
         plain.append(t)
-        t, r = timed([*pgsd_exe(), "diff", variant, base, "--verify", "--scratch", server.admin_dsn],
-                     label="verify", server=server)
+        t, r = timed([*pgsd_exe(), "diff", variant, base, "--verify", *where], label="verify", server=server)
         if r.returncode != 1 or "pgsd: verified" not in r.stderr:
             raise SystemExit(f"pgsd diff --verify exited {r.returncode}: {r.stderr.strip()[-2000:]}")
         verified.append(t)
         if tree is not None:
             env = {**os.environ, "PYTHONPATH": str(tree)}
-            t, r = timed([sys.executable, "-m", "pgsd", "diff", variant, base, "--verify", "--scratch",
-                          server.admin_dsn], env=env, cwd=str(tree), label="baseline", server=server)
+            t, r = timed([sys.executable, "-m", "pgsd", "diff", variant, base, "--verify", *where],
+                         env=env, cwd=str(tree), label="baseline", server=server)
             if r.returncode != 1 or "pgsd: verified" not in r.stderr:
                 raise SystemExit(f"baseline pgsd diff --verify exited {r.returncode}: {r.stderr.strip()[-2000:]}")
             before.append(t)
