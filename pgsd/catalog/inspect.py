@@ -8,6 +8,7 @@ between steps, and ``Inspection.cancel()`` cancels the running server query.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import threading
@@ -23,6 +24,7 @@ from pgsd.catalog.shared_builds import SharedBuilds
 from pgsd.connect.pool import ReadSession, SidePool
 from pgsd.connect.server import detect_server
 from pgsd.model.objects import DbObject
+from pgsd.model.server import ServerInfo
 from pgsd.model.snapshot import Dependency, Filters, Snapshot, TableStats
 
 ProgressFn = Callable[[str, int, int], None]
@@ -33,18 +35,39 @@ class Inspection:
     """One introspection run that another thread may cancel."""
 
     def __init__(self, pool: SidePool, filters: Filters | None = None,
-                 shared_builds: SharedBuilds | None = None) -> None:
+                 shared_builds: SharedBuilds | None = None, *, sessions: int = 1) -> None:
+        """``sessions``: how many connections may read this side's catalog at once (see
+        ``pgsd.catalog.prefetch``): 2 for a side read alone, 1 when the sides of a diff are read
+        together (their two server processes already keep two cores busy)."""
         self.pool = pool
         self.filters = filters or Filters()
         self.shared_builds = shared_builds
+        self.sessions = sessions
         self._cancel = threading.Event()
-        self._session: ReadSession | None = None
+        self._sessions: list[ReadSession] = []
 
     def cancel(self) -> None:
         self._cancel.set()
-        session = self._session
-        if session is not None:
+        for session in list(self._sessions):
             session.cancel()
+
+    def _helpers(self, session: ReadSession, server: ServerInfo, stack: contextlib.ExitStack) -> tuple[ReadSession, ...]:
+        """Sessions that see what ``session`` sees (its exported snapshot), when more than one may read.
+
+        Not on a standby (exporting a snapshot there is version-dependent) nor with a pool of
+        one connection; a helper that cannot connect is done without.
+        """
+        if self.sessions < 2 or server.in_recovery or self.pool.settings.max_size < 2:
+            return ()
+        snapshot = session.export_snapshot()
+        helpers: list[ReadSession] = []
+        for _ in range(self.sessions - 1):
+            try:
+                helpers.append(stack.enter_context(self.pool.read_session(snapshot=snapshot)))
+            except errors.PgsdError:
+                break
+        self._sessions.extend(helpers)
+        return tuple(helpers)
 
     @property
     def cancelled(self) -> bool:
@@ -55,15 +78,16 @@ class Inspection:
         report = progress or (lambda step, done, total: None)
         where = self.pool.spec.describe()
         prefetch: Prefetch | None = None
-        with self.pool.read_session() as session:
-            self._session = session
+        with self.pool.read_session() as session, contextlib.ExitStack() as helper_sessions:
+            self._sessions = [session]
             try:
                 report("server", 0, total)
                 server = detect_server(session, where=where)
                 ctx = LoadContext(session=session, server=server, filters=self.filters,
                                   shared_builds=self.shared_builds)
                 queries = [(q, query_for(q, server), ctx.params()) for entry in LOADERS for q in entry[3]]
-                ctx.prefetch = prefetch = Prefetch(session, queries).start()
+                helpers = self._helpers(session, server, helper_sessions)
+                ctx.prefetch = prefetch = Prefetch(session, queries, helpers=helpers).start()
                 objects: list[DbObject] = []
                 dependencies: list[Dependency] = []
                 not_compared: dict[str, int] = {}
@@ -94,7 +118,7 @@ class Inspection:
             finally:
                 if prefetch is not None:
                     prefetch.close()
-                self._session = None
+                self._sessions = []
         objects.sort(key=attrgetter("key"))
         from pgsd.catalog.loaders.dependencies import through_column_types  # noqa: PLC0415 - loaded lazily, as above
         dependencies = through_column_types(objects, dependencies)

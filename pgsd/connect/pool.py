@@ -23,6 +23,7 @@ from itertools import islice
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -220,7 +221,7 @@ class ReadSession:
 
     # ------------------------------------------------------------ queries
 
-    def execute(self, query: str, params: tuple | dict | None = None, *, what: str) -> None:
+    def execute(self, query: str | sql.Composed, params: tuple | dict | None = None, *, what: str) -> None:
         """Run a statement that returns nothing of interest (BEGIN, SET), under the deadline."""
         try:
             with self._answering():
@@ -312,6 +313,11 @@ class ReadSession:
         finally:
             self._pool._record_time(step, time.perf_counter() - started)
         return rows
+
+    def export_snapshot(self) -> str:
+        """This transaction's snapshot, for another session to see the same catalog (``read_session(snapshot=)``)."""
+        (snapshot,), = self.fetch("SELECT pg_export_snapshot()", step="sharing the snapshot")
+        return str(snapshot)
 
     def cancel(self) -> None:
         """Cancel the running server query (safe to call from another thread)."""
@@ -413,8 +419,11 @@ class SidePool:
             raise translate_query_error(e, self.spec, "a query") from None
 
     @contextmanager
-    def read_session(self) -> Iterator[ReadSession]:
+    def read_session(self, snapshot: str | None = None) -> Iterator[ReadSession]:
         """A READ ONLY REPEATABLE READ transaction with statement and lock timeouts.
+
+        ``snapshot``: an id from another session's ``ReadSession.export_snapshot()`` (still
+        open): this transaction then sees exactly what that one sees.
 
         Parallel query is off for the session: catalog queries are small joins for which
         starting workers costs more than it saves (measured: 20% slower at 2,000 tables),
@@ -435,6 +444,9 @@ class SidePool:
             try:
                 session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                                 what="starting a read-only transaction")
+                if snapshot is not None:  # before any query of the transaction, as PostgreSQL requires
+                    session.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)),
+                                    what="joining another session's snapshot")
                 session.execute(
                     "SELECT set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true),"
                     " set_config('search_path', 'pg_catalog', true),"

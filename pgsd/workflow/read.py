@@ -280,7 +280,7 @@ def _read_database(
     if cancel.cancelled:
         raise errors.Cancelled(f"reading {side.describe()} was cancelled")
     with SidePool(side.spec, role, settings) as pool:
-        ins = Inspection(pool, filters, shared_builds)
+        ins = Inspection(pool, filters, shared_builds, sessions=2 if shared_builds is None else 1)
         cancel._attach(ins)
         report = None
         if progress is not None:

@@ -101,3 +101,84 @@ def test_a_chunk_reader_closed_early_stops_its_query(db, chunk_mode):
             assert names == ("g",) and [r[0] for r in rows] == list(range(1, 11))
         with pool.read_session() as session:
             assert session.fetch("SELECT 42") == [(42,)]
+
+
+# --------------------------------------------------------------------------- two sessions for one side
+
+MANY_KINDS = """
+CREATE SCHEMA app;
+CREATE TYPE app.mood AS ENUM ('sad', 'ok');
+CREATE DOMAIN app.pos AS int CHECK (VALUE > 0);
+CREATE SEQUENCE app.counter;
+CREATE TABLE app.parent (id int PRIMARY KEY, mood app.mood, n app.pos, note text);
+COMMENT ON COLUMN app.parent.note IS 'a note';
+CREATE TABLE app.child (id serial PRIMARY KEY, parent_id int REFERENCES app.parent (id), v text UNIQUE);
+CREATE INDEX child_v ON app.child (lower(v));
+CREATE VIEW app.both AS SELECT p.id, c.v FROM app.parent p JOIN app.child c ON c.parent_id = p.id;
+CREATE FUNCTION app.f(x int) RETURNS int LANGUAGE sql AS 'SELECT x + 1';
+CREATE FUNCTION app.tg() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER t BEFORE INSERT ON app.child FOR EACH ROW EXECUTE FUNCTION app.tg();
+CREATE MATERIALIZED VIEW app.mv AS SELECT id FROM app.parent;
+"""
+
+
+def _inspect(dsn: str, sessions: int):  # noqa: ANN202
+    with SidePool(ConnectionSpec.parse(dsn)) as pool:
+        return inspect_mod.Inspection(pool, sessions=sessions).run()
+
+
+def test_two_sessions_read_what_one_reads(db):
+    dsn, run = db
+    run(MANY_KINDS)
+    one, two = _inspect(dsn, 1), _inspect(dsn, 2)
+    assert len(one.objects) > 20
+    assert two.objects == one.objects
+    assert two.dependencies == one.dependencies
+    assert two.not_compared == one.not_compared
+
+
+def test_a_helper_session_sees_the_first_sessions_snapshot(db, pg_server):
+    """What commits after the snapshot was exported is seen by neither session of the read."""
+    dsn, run = db
+    run("CREATE TABLE before_export (id int)")
+    with SidePool(ConnectionSpec.parse(dsn)) as pool, pool.read_session() as first:
+        snapshot = first.export_snapshot()
+        run("CREATE TABLE after_export (id int)")
+        with pool.read_session(snapshot=snapshot) as helper, pool.read_session() as later:
+            query = "SELECT relname FROM pg_class WHERE relname IN ('before_export', 'after_export') ORDER BY 1"
+            assert helper.fetch(query) == [("before_export",)]
+            assert first.fetch(query) == [("before_export",)]
+            assert later.fetch(query) == [("after_export",), ("before_export",)]
+
+
+def test_a_failing_loader_stops_both_readers(db, chunk_mode):
+    dsn, run = db
+    run(MANY_KINDS)
+    failing = tuple(
+        (__name__, "_boom", label, queries) if func == "load_indexes" else (module, func, label, queries)
+        for module, func, label, queries in LOADERS
+    )
+    with SidePool(ConnectionSpec.parse(dsn)) as pool:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(inspect_mod, "LOADERS", failing)
+            with pytest.raises(RuntimeError, match="loader failed"):
+                inspect_mod.Inspection(pool, sessions=2).run()
+        again = inspect_mod.Inspection(pool, sessions=2).run()
+    assert again.get("table:app.parent") is not None
+
+
+def test_a_failing_query_on_either_session_is_met_in_its_turn(db):
+    dsn, run = db
+    run("CREATE TABLE t (id int)")
+    params = {"include_schemas": [], "exclude_schemas": []}
+    queries = [("first", "SELECT 1", params), ("broken", "SELECT * FROM no_such_table", params),
+               ("third", "SELECT 3", params), ("fourth", "SELECT 4", params)]
+    with SidePool(ConnectionSpec.parse(dsn)) as pool, pool.read_session() as session, \
+            pool.read_session(snapshot=session.export_snapshot()) as helper:
+        prefetch = Prefetch(session, [(n, q, None) for n, q, _ in queries], helpers=(helper,)).start()
+        try:
+            assert list(prefetch.rows("first")) == [(1,)]
+            with pytest.raises(errors.PgsdError, match="no_such_table"):
+                list(prefetch.rows("broken"))
+        finally:
+            prefetch.close()
