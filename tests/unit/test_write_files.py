@@ -7,6 +7,7 @@ leaves no temp file; temp files never survive an interruption.
 from __future__ import annotations
 
 import errno
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from pgsd.ddl.plan import Plan, Statement
 from pgsd.errors import ExportFailed
 from pgsd.export import atomic
 from pgsd.export.atomic import write_files
-from pgsd.export.dump import MANIFEST, dump_files, write_dump
+from pgsd.export.dump import MANIFEST, DumpFile, dump_files, manifest, write_dump
 from pgsd.model.snapshot import Snapshot
 
 
@@ -151,3 +152,26 @@ def test_a_dump_that_cannot_be_written_leaves_the_earlier_dump_as_it_was(tmp_pat
         write_dump(tmp_path, files, '{"files": []}\n', title="second")
     assert everything(tmp_path) == before and before[MANIFEST] == "{}\n"
     assert temp_files(tmp_path) == []
+
+
+def test_the_manifest_is_json_with_a_line_per_file() -> None:
+    files = [DumpFile(name=f"000{i}_table_x.sql", kind="table", schema=schema, object=obj,
+                      statements=[Statement(sql="SELECT 1", key="table:x", action="create")] * i)
+             for i, (schema, obj) in enumerate([("s", 's."t"'), ("we\nird", "ünï\\cøde"), (None, "x")], start=1)]
+    text = manifest(files, source="db ✓", layout="by-object", pgsd_version="9", generated_at="now")
+    assert json.loads(text) == {
+        "pgsd_dump": 1, "pgsd_version": "9", "generated_at": "now", "source": "db ✓", "layout": "by-object",
+        "load": "run the .sql files in lexical order of their names",
+        "groups": [{"schema": None, "kind": "table", "files": 1}, {"schema": "s", "kind": "table", "files": 1},
+                   {"schema": "we\nird", "kind": "table", "files": 1}],
+        "files": [{"file": "0001_table_x.sql", "kind": "table", "schema": "s", "object": 's."t"', "statements": 1},
+                  {"file": "0002_table_x.sql", "kind": "table", "schema": "we\nird", "object": "ünï\\cøde",
+                   "statements": 2},
+                  {"file": "0003_table_x.sql", "kind": "table", "schema": None, "object": "x", "statements": 3}],
+    }
+    assert [line for line in text.splitlines() if '"file":' in line] == [
+        '  {"file": "0001_table_x.sql", "kind": "table", "schema": "s", "object": "s.\\"t\\"", "statements": 1},',
+        '  {"file": "0002_table_x.sql", "kind": "table", "schema": "we\\nird", "object": "ünï\\\\cøde", "statements": 2},',
+        '  {"file": "0003_table_x.sql", "kind": "table", "schema": null, "object": "x", "statements": 3}',
+    ]
+    assert text.endswith("\n ]\n}\n")
