@@ -14,10 +14,10 @@ exactly what pgsd can create, in an order that loads.
   the ordinal keeps names unique whatever the names collapse to.
 * ``single``: one file with every statement.
 
-``write_dump(directory, files, manifest, force)`` writes each file atomically (in one
-batch, see ``pgsd.export.atomic.write_files``), then the manifest (``pgsd-dump.json``, what was written, grouped by schema and kind); with
-``force``, files a previous dump listed in its manifest that are not written again are
-removed, and nothing else ever is.
+``write_dump(directory, files, manifest, force)`` writes each file and then the manifest
+(``pgsd-dump.json``, what was written, grouped by schema and kind) atomically, in one batch
+(``pgsd.export.atomic.write_files``); with ``force``, files a previous dump listed in its
+manifest that are not written again are removed, and nothing else ever is.
 """
 
 from __future__ import annotations
