@@ -192,7 +192,10 @@ class Renderer:
         return ()
 
     def grant_statements(self, old_acl: tuple[str, ...] | None, new: DbObject) -> list[Statement]:
-        before = acl_map(old_acl if old_acl is not None else (self.default_acl(new) or ()))
+        old = old_acl if old_acl is not None else (self.default_acl(new) or ())
+        if not old and not new.acl:
+            return []  # most objects, and every new index and constraint: nothing to compare
+        before = acl_map(old)
         after = acl_map(new.acl)
         target = self.grant_target(new)
         out: list[Statement] = []
