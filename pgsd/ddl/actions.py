@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pgsd.ddl.context import RenderContext, inherited_columns
+from pgsd.ddl.context import COLUMN_HOLDERS, RenderContext, inherited_columns
 from pgsd.ddl.incremental import PlanCache
 from pgsd.ddl.plan import Statement
 from pgsd.ddl.render.base import Renderer
@@ -230,10 +230,11 @@ def _columns_come_with_their_table(state: Actions) -> None:
     """A new or recreated table brings what its CREATE says it creates (its columns), and its other children."""
     src, tgt = state.cs.source, state.cs.target
     src_children = src.children()
-    for key in sorted(state.create):
-        obj = src.get(key)
-        if obj is None or not kind_of(obj.kind).holds_columns:
-            continue
+    # the new tables, found among the source's tables: from an empty database, looking
+    # at every created key would look at every column too
+    create = state.create
+    tables = sorted((o.key, o) for kind in COLUMN_HOLDERS for o in src.of_kind(kind) if o.key in create)
+    for key, obj in tables:
         brought = set(state.brings(obj))
         for child in src_children.get(key, ()):
             if child.key in brought:
