@@ -50,16 +50,10 @@ PRIVILEGE_WORDS = {
 def stmt(sql: str, obj: DbObject, action: str, *hazards: Hazard, transactional: bool = True,
          requires: tuple[str, ...] = (), key: str | None = None, creates: tuple[str, ...] = (),
          drops: tuple[str, ...] = ()) -> Statement:
-    return Statement(
-        sql=sql,
-        key=key or obj.key,
-        action=action,
-        hazards=tuple(hazards),
-        transactional=transactional,
-        requires=requires,
-        creates=creates,
-        drops=drops,
-    )
+    # without validation (plan.py, "Statements without validation"): the types are the
+    # signature's, made sure of here for what a caller might pass as a list
+    return Statement.rendered(sql, key or obj.key, action, hazards, bool(transactional),
+                              tuple(requires), tuple(creates), tuple(drops))
 
 
 def hazard(kind: HazardType, message: str) -> Hazard:
