@@ -69,14 +69,20 @@ class Actions:
         said = self._takes_along.get(obj.kind)
         if said is None:
             return ()
-        return self.cache.memo(("takes_along", id(obj)), lambda: tuple(said(obj, self.ctx)))
+        known = self.cache.taken_along.get(id(obj))
+        if known is None:
+            known = self.cache.taken_along[id(obj)] = tuple(said(obj, self.ctx))
+        return known
 
     def brings(self, obj: DbObject) -> tuple[str, ...]:
         """What the renderer says creating ``obj`` creates too (``Renderer.brings``)."""
         said = self._brings.get(obj.kind)
         if said is None:
             return ()
-        return self.cache.memo(("brings", id(obj)), lambda: tuple(said(obj, self.ctx)))
+        known = self.cache.brought.get(id(obj))
+        if known is None:
+            known = self.cache.brought[id(obj)] = tuple(said(obj, self.ctx))
+        return known
 
     def renderer(self, obj: DbObject) -> Renderer:
         try:
