@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pgsd.ddl.context import RenderContext, inherited_columns
+from pgsd.ddl.context import COLUMN_HOLDERS, RenderContext, inherited_columns
 from pgsd.ddl.incremental import PlanCache
 from pgsd.ddl.plan import Statement
 from pgsd.ddl.render.base import Renderer
@@ -69,14 +69,20 @@ class Actions:
         said = self._takes_along.get(obj.kind)
         if said is None:
             return ()
-        return self.cache.memo(("takes_along", id(obj)), lambda: tuple(said(obj, self.ctx)))
+        known = self.cache.taken_along.get(id(obj))
+        if known is None:
+            known = self.cache.taken_along[id(obj)] = tuple(said(obj, self.ctx))
+        return known
 
     def brings(self, obj: DbObject) -> tuple[str, ...]:
         """What the renderer says creating ``obj`` creates too (``Renderer.brings``)."""
         said = self._brings.get(obj.kind)
         if said is None:
             return ()
-        return self.cache.memo(("brings", id(obj)), lambda: tuple(said(obj, self.ctx)))
+        known = self.cache.brought.get(id(obj))
+        if known is None:
+            known = self.cache.brought[id(obj)] = tuple(said(obj, self.ctx))
+        return known
 
     def renderer(self, obj: DbObject) -> Renderer:
         try:
@@ -230,10 +236,11 @@ def _columns_come_with_their_table(state: Actions) -> None:
     """A new or recreated table brings what its CREATE says it creates (its columns), and its other children."""
     src, tgt = state.cs.source, state.cs.target
     src_children = src.children()
-    for key in sorted(state.create):
-        obj = src.get(key)
-        if obj is None or not kind_of(obj.kind).holds_columns:
-            continue
+    # the new tables, found among the source's tables: from an empty database, looking
+    # at every created key would look at every column too
+    create = state.create
+    tables = sorted((o.key, o) for kind in COLUMN_HOLDERS for o in src.of_kind(kind) if o.key in create)
+    for key, obj in tables:
         brought = set(state.brings(obj))
         for child in src_children.get(key, ()):
             if child.key in brought:

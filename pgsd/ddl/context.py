@@ -12,7 +12,8 @@ from pgsd.model.names import quote_ident, split_dotted
 from pgsd.model.objects import Column, DbObject
 from pgsd.model.snapshot import Snapshot
 
-_COLUMN_HOLDERS = tuple(k.name for k in KINDS if k.holds_columns)
+COLUMN_HOLDERS = tuple(k.name for k in KINDS if k.holds_columns)
+"""The kinds whose objects have columns (tables, foreign tables)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def inherited_columns(snap: Snapshot) -> dict[str, list[str]]:
     """
     out: dict[str, list[str]] = defaultdict(list)
     children = snap.children()
-    for kind in _COLUMN_HOLDERS:
+    for kind in COLUMN_HOLDERS:
         for table in snap.of_kind(kind):
             if not getattr(table, "inherits", ()):
                 continue

@@ -51,6 +51,16 @@ class PlanCache:
         self.ctx = RenderContext(source=cs.source, target=cs.target, options=options)
         self.rend: dict[str, Renderer] = renderers()
         self._memo: dict[tuple, object] = {}
+        self.brought: dict[int, tuple[str, ...]] = {}
+        """``Renderer.brings`` by object (its id: the snapshots live as long as the cache)."""
+        self.taken_along: dict[int, tuple[str, ...]] = {}
+        """``Renderer.takes_along`` by object, likewise.
+
+        These two are asked for every object created or dropped, most of them twice, so
+        they have their own dicts instead of ``memo``'s slots: from an empty database to
+        bench/gen_schema.py's 2,000 tables (37,000 objects asked) ``memo`` cost 88 ms of
+        CPU the first time and 47 ms the second, these dicts 31 ms and 18 ms (best of 7).
+        """
         self._required: tuple[frozenset[str], frozenset[str]] | None = None
         self._source_edges: dict[str, list[tuple[int, str]]] | None = None
 

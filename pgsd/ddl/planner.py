@@ -102,7 +102,7 @@ def _action(state: Actions, key: str, kind: str) -> Action:
     cache = state.cache
     statements, edges = cache.memo(("render", key, kind), lambda: _statements(state, key, kind))
     reasoned = cache.memo(("reasoned", key, kind, reason), lambda: tuple(
-        s.model_copy(update={"reason": reason}) if not s.reason else s for s in statements))
+        s.with_reason(reason) if not s.reason else s for s in statements))
     return Action(key, kind, list(reasoned), reason, list(edges))
 
 

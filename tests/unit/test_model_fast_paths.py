@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pgsd.diff.changes import DiffOptions, Status, diff_snapshots
+from pgsd.diff.changes import Change, DiffOptions, Status, diff_snapshots
 from pgsd.model.objects import Column, Constraint, Index, Table, child_key
 from pgsd.model.snapshot import Dependency, Snapshot
 
@@ -113,3 +113,25 @@ def test_computing_a_cached_name_keeps_the_dict_split():
     built.key  # noqa: B018 - computed and stored in the object's dict
     built.display_name  # noqa: B018
     assert sys.getsizeof(built.__dict__) == before
+
+
+def test_one_sided_changes_equal_validated_ones():
+    for status in (Status.ADDED, Status.REMOVED):
+        fast = Change.one_sided('column:s."Order".id', "column", status)
+        slow = Change(key='column:s."Order".id', kind="column", status=status)
+        assert fast == slow
+        assert fast.__dict__ == slow.__dict__
+        assert set(fast.__dict__) == set(Change.model_fields)
+        assert fast.model_fields_set == slow.model_fields_set
+        assert fast.model_dump_json() == slow.model_dump_json()
+        assert hash(fast) == hash(slow)
+
+
+def test_diff_from_empty_makes_one_sided_changes_equal_validated_ones():
+    objects = (Table(schema_name="s", name="t"), Column(schema_name="s", table="t", name="c", type="int"))
+    full, empty = Snapshot(objects=objects), Snapshot(objects=())
+    for cs in (diff_snapshots(source=full, target=empty), diff_snapshots(source=empty, target=full)):
+        assert len(cs.changes) == 2
+        for c in cs.changes:
+            assert c == Change(key=c.key, kind=c.kind, status=c.status)
+            assert c.model_fields_set == {"key", "kind", "status"}

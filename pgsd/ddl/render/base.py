@@ -50,16 +50,10 @@ PRIVILEGE_WORDS = {
 def stmt(sql: str, obj: DbObject, action: str, *hazards: Hazard, transactional: bool = True,
          requires: tuple[str, ...] = (), key: str | None = None, creates: tuple[str, ...] = (),
          drops: tuple[str, ...] = ()) -> Statement:
-    return Statement(
-        sql=sql,
-        key=key or obj.key,
-        action=action,
-        hazards=tuple(hazards),
-        transactional=transactional,
-        requires=requires,
-        creates=creates,
-        drops=drops,
-    )
+    # without validation (plan.py, "Statements without validation"): the types are the
+    # signature's, made sure of here for what a caller might pass as a list
+    return Statement.rendered(sql, key or obj.key, action, hazards, bool(transactional),
+                              tuple(requires), tuple(creates), tuple(drops))
 
 
 def hazard(kind: HazardType, message: str) -> Hazard:
@@ -192,7 +186,10 @@ class Renderer:
         return ()
 
     def grant_statements(self, old_acl: tuple[str, ...] | None, new: DbObject) -> list[Statement]:
-        before = acl_map(old_acl if old_acl is not None else (self.default_acl(new) or ()))
+        old = old_acl if old_acl is not None else (self.default_acl(new) or ())
+        if not old and not new.acl:
+            return []  # most objects, and every new index and constraint: nothing to compare
+        before = acl_map(old)
         after = acl_map(new.acl)
         target = self.grant_target(new)
         out: list[Statement] = []

@@ -259,13 +259,15 @@ def storage_again(col: Column, ctx: RenderContext) -> list[str]:
 def column_followups(col: Column, ctx: RenderContext, renderer: ColumnRenderer) -> list[Statement]:
     """What a new column needs after it exists: storage, statistics, options, comment, grants."""
     out: list[Statement] = []
-    alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
-    if col.storage:
-        out.append(stmt(f"{alter} SET STORAGE {_STORAGE_WORDS.get(col.storage, col.storage)}", col, "alter"))
-    if col.statistics is not None and col.statistics >= 0:
-        out.append(stmt(f"{alter} SET STATISTICS {col.statistics}", col, "alter"))
-    if col.options:
-        out.append(stmt(f"{alter} SET ({attribute_options(col.options)})", col, "alter"))
+    statistics = col.statistics is not None and col.statistics >= 0
+    if col.storage or statistics or col.options:  # most columns have none of these
+        alter = f"{alter_prefix(col)} ALTER COLUMN {quote_ident(col.name)}"
+        if col.storage:
+            out.append(stmt(f"{alter} SET STORAGE {_STORAGE_WORDS.get(col.storage, col.storage)}", col, "alter"))
+        if statistics:
+            out.append(stmt(f"{alter} SET STATISTICS {col.statistics}", col, "alter"))
+        if col.options:
+            out.append(stmt(f"{alter} SET ({attribute_options(col.options)})", col, "alter"))
     if col.comment is not None:
         out.append(renderer.comment_statement(col))
     out.extend(renderer.grant_statements(None, col))
@@ -587,6 +589,8 @@ class ColumnRenderer(Renderer):
     def grant_statements(self, old_acl: tuple[str, ...] | None, new: DbObject) -> list[Statement]:
         """Column privileges: ``GRANT SELECT (c), UPDATE (c) ON TABLE s.t TO r``."""
         assert isinstance(new, Column)
+        if not old_acl and not new.acl:
+            return []  # most columns have no privileges of their own
         before = acl_map(old_acl or ())
         after = acl_map(new.acl)
         col = quote_ident(new.name)
