@@ -228,7 +228,7 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     except ApplyInterrupted as e:
         for line in e.report.lines():
             output.note(f"pgsd: {line}")
-        return 130
+        return 130  # main says which signal stopped it, and exits 128 + its number
     for line in report.lines():
         output.note(f"pgsd: {line}")
     if snap_source is None:

@@ -25,7 +25,7 @@ EXIT_CODES = (
     "written), 141 stdout closed by its reader (broken pipe), 130 interrupted (Ctrl-C), "
     "143 SIGTERM, 129 SIGHUP."
 )
-HEADLESS = frozenset({"diff", "snapshot", "info", "profiles", "dump"})
+HEADLESS = frozenset({"diff", "snapshot", "info", "profiles", "dump", "apply"})
 """Commands that stop on SIGTERM and SIGHUP as on Ctrl-C (the app handles its own terminal)."""
 
 # Each module adds one sub-command with add_parser(subparsers); none imports Textual.

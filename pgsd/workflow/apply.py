@@ -382,7 +382,10 @@ class ApplySession:
                                 started, time.perf_counter() - t0, attempt, message))
             self._rolled_back(seg, done, emit)
             return index, sqlstate, message, False
-        except KeyboardInterrupt:
+        except BaseException as e:
+            if isinstance(e, (Exception, SystemExit, GeneratorExit)):
+                raise
+            # Ctrl-C, or a stop signal the command line turns into its own BaseException
             statement = seg.statements[index - seg.first]
             emit(StatementEvent(index, total, statement, seg.number, "failed", started,
                                 time.perf_counter() - t0, attempt, "interrupted"))

@@ -278,7 +278,9 @@ def test_production_profile_needs_confirmation(pgsd, pair):  # noqa: F811
     assert "[production]" not in pgsd("profiles", "list").stdout
 
 
-def test_ctrl_c_while_waiting_for_a_lock_reports_and_exits_130(pgsd, pair, tmp_path):  # noqa: F811
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_while_waiting_for_a_lock_reports_what_was_committed(pgsd, pair, tmp_path, stop):  # noqa: F811
+    """Ctrl-C (130) or SIGTERM (143): the report says what was committed (nothing), no traceback."""
     import signal
     import subprocess
     import sys
@@ -298,11 +300,11 @@ def test_ctrl_c_while_waiting_for_a_lock_reports_and_exits_130(pgsd, pair, tmp_p
                         "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsd apply' "
                         "AND wait_event_type = 'Lock'").fetchone()[0]
             assert waiting, "the apply never waited for the lock"
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(getattr(signal, stop))
             _, err = proc.communicate(timeout=60)
         finally:
             blocker.rollback()
-    assert proc.returncode == 130, err
+    assert proc.returncode == 128 + getattr(signal, stop), err
     assert "Traceback" not in err
     assert "interrupted" in err and "committed: nothing" in err
     assert not _exists(target, "shop.customers")
