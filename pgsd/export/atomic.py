@@ -66,7 +66,11 @@ def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], *, for
         except OSError:
             mode = None  # a new file: the umask decides, as for any file the user creates
         _temp_files.add(tmp)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except BaseException:
+            _temp_files.discard(tmp)  # nothing was created
+            raise
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 if mode is not None:

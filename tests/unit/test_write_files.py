@@ -180,3 +180,12 @@ def test_the_manifest_is_json_with_a_line_per_file() -> None:
         '  {"file": "0003_table_x.sql", "kind": "table", "schema": null, "object": "x", "statements": 3}',
     ]
     assert text.endswith("\n ]\n}\n")
+
+
+def test_write_atomic_into_a_missing_directory_leaves_nothing_registered(tmp_path: Path) -> None:
+    """The temp file's name is registered before it is made; when it cannot be made, the name goes
+    again (it stayed in the exit registry before)."""
+    gone = tmp_path / "gone"
+    with pytest.raises(ExportFailed):
+        atomic.write_atomic(gone / "plan.sql", "SELECT 1;\n")
+    assert not [p for p in atomic._temp_files if str(p).startswith(str(gone))]
