@@ -98,7 +98,7 @@ def test_the_app_follows_the_same_rule(shop, tmp_path, monkeypatch) -> None:  # 
     plain = _backend(build_parser().parse_args(["tui", snapshot, shop]))
     loaded = plain.load(parse_side(snapshot), parse_side(shop), progress=lambda *a: None, cancel=CancelToken())
     assert loaded.notes == ["using the filters the snapshot was taken with: --schema shop"]
-    changes = plain.compare(loaded.snapshots["source"], loaded.snapshots["target"])
+    changes = plain.replay(loaded.snapshots["source"], loaded.snapshots["target"], plain.request).changes
     assert changes.is_empty, [c.key for c in changes.changes]
 
 
