@@ -23,7 +23,6 @@ committed, which statement failed with PostgreSQL's message, and what never ran.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,14 +37,7 @@ from pgsd.connect.failures import _primary_message, _scrub, translate_connect_er
 from pgsd.ddl.plan import HazardType, Plan, Statement
 from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.snapshot import Filters
-from pgsd.workflow.scratch_copy import (
-    BATCH_PREFIX,
-    MIN_PARALLEL,
-    OUT_OF_SHARED_MEMORY,
-    PARALLEL_PREFIX,
-    batch_statements,
-    spread,
-)
+from pgsd.workflow.scratch_copy import BATCH_PREFIX, OUT_OF_SHARED_MEMORY, batch_statements
 from pgsd.workflow.sides import DatabaseSide
 
 APPLY_LOCK = (0x70677364, 1)
@@ -79,9 +71,6 @@ class Segment:
     first: int
     """1-based index of its first statement in the plan."""
     statements: tuple[Statement, ...]
-    units: tuple[str, ...] | None = None
-    """Batched builds: each statement's table (``scratch_copy.table_units``) when the segment's
-    statements may be spread over two connections."""
 
     @property
     def last(self) -> int:
@@ -230,7 +219,6 @@ class ApplySession:
         self.spec = spec.with_changes(application_name=APPLICATION_NAME)
         self.settings = settings or ApplySettings()
         self.conn: psycopg.Connection | None = None
-        self._second: psycopg.Connection | None = None
 
     # ------------------------------------------------------------ open / close
 
@@ -253,12 +241,6 @@ class ApplySession:
         self.close()
 
     def close(self) -> None:
-        second, self._second = self._second, None
-        if second is not None:
-            try:
-                second.close()
-            except psycopg.Error:
-                pass
         conn, self.conn = self.conn, None
         if conn is not None:
             try:
@@ -309,20 +291,17 @@ class ApplySession:
     # ------------------------------------------------------------ running
 
     def run(self, plan: Plan, progress: ApplyProgress | None = None,
-            sleep: Callable[[float], None] = time.sleep, *, batched: bool = False,
-            units: Callable[[Statement], str | None] | None = None) -> ApplyReport:
+            sleep: Callable[[float], None] = time.sleep, *, batched: bool = False) -> ApplyReport:
         """Run every segment of ``plan``; ``StatementFailed`` (with the report) at the first failure.
 
         ``batched``: send each transaction's statements to the server in one round trip (no
         progress per statement; a failing transaction is run again statement by statement to
         name the failing one), in transactions the server's lock table holds (see
         ``scratch_copy.batch_statements``). For building scratch databases, never for a user's plan.
-        ``units`` (with ``batched``): runs of statements on single tables are spread over two
-        connections (``scratch_copy.table_units``), and run again on one when that fails.
         """
         segs = segments(plan)
         if batched:
-            segs = self._in_batches(segs, units)
+            segs = self._in_batches(segs)
         report = ApplyReport(total=len(plan.statements), segments=segs)
         emit = progress or (lambda event: None)
         for seg in segs:
@@ -393,20 +372,17 @@ class ApplySession:
             return index, None, "interrupted (Ctrl-C)", True
         return None
 
-    def _in_batches(self, segs: list[Segment], units: Callable[[Statement], str | None] | None) -> list[Segment]:
-        """Transactions cut to what the server's lock table holds (``scratch_copy.batch_statements``),
-        and, with ``units``, at the ends of the runs of table statements that may be spread."""
+    def _in_batches(self, segs: list[Segment]) -> list[Segment]:
+        """Transactions cut to what the server's lock table holds (``scratch_copy.batch_statements``)."""
         assert self.conn is not None
         size = batch_statements(self.conn)
         out: list[Segment] = []
         for seg in segs:
-            if not seg.in_transaction:
+            if not seg.in_transaction or len(seg.statements) <= size:
                 out.append(replace(seg, number=len(out) + 1))
                 continue
-            for first, statements, run_units in _runs(seg, units):
-                for start in range(0, len(statements), size):
-                    out.append(Segment(len(out) + 1, True, first + start, statements[start:start + size],
-                                       run_units[start:start + size] if run_units else None))
+            for start in range(0, len(seg.statements), size):
+                out.append(Segment(len(out) + 1, True, seg.first + start, seg.statements[start:start + size]))
         return out
 
     def _run_batch(self, seg: Segment, report: ApplyReport) -> bool:
@@ -414,9 +390,6 @@ class ApplySession:
         added to ``report``; False when it failed (rolled back: nothing of it stays). A
         transaction that filled the server's lock table is run again in halves."""
         assert self.conn is not None
-        if seg.units and self._run_spread(seg):
-            report.committed.append(seg)
-            return True
         try:
             with self.conn.transaction():
                 self.conn.execute(BATCH_PREFIX + "\n;\n".join(s.sql for s in seg.statements))
@@ -430,51 +403,6 @@ class ApplySession:
                 self._run_batch(second, report) or self._run_alone(second, report))
         report.committed.append(seg)
         return True
-
-    def _run_spread(self, seg: Segment) -> bool:
-        """The segment's statements on two connections at once, each in one transaction, both
-        committed only when both ran; False (both rolled back) otherwise."""
-        assert self.conn is not None and seg.units is not None
-        streams = spread(seg.statements, seg.units)
-        if not all(streams):
-            return False
-        conns = [self.conn, self._second_connection()]
-        failed = [False] * len(conns)
-
-        def run(i: int) -> None:
-            try:
-                conns[i].execute("BEGIN")
-                conns[i].execute(BATCH_PREFIX + PARALLEL_PREFIX + "\n;\n".join(s.sql for s in streams[i]))
-            except psycopg.Error:
-                failed[i] = True
-
-        other = threading.Thread(target=run, args=(1,), name="pgsd-build-stream", daemon=True)
-        other.start()
-        run(0)
-        other.join()
-        ok = not any(failed)
-        for i, conn in enumerate(conns):
-            try:
-                conn.execute("COMMIT" if ok else "ROLLBACK")
-            except psycopg.Error as e:
-                if ok and i > 0:  # the first stream committed: this one cannot be run again alone
-                    raise errors.PgsdError(f"building the scratch database: the second connection's "
-                                           f"commit failed: {_pg_error(e, self.spec)[1]}") from None
-                ok = False
-        return ok
-
-    def _second_connection(self) -> psycopg.Connection:
-        """Another connection to the same database with the same settings (no apply lock: it is only
-        for batched builds of a database pgsd made)."""
-        if self._second is None:
-            try:
-                self._second = psycopg.connect(self.spec.conninfo(), autocommit=True, prepare_threshold=None)
-            except psycopg.Error as e:
-                raise translate_connect_error(e, self.spec) from None
-            self._second.execute("SELECT set_config('check_function_bodies', 'off', false), "
-                                 "set_config('lock_timeout', %s, false), set_config('statement_timeout', %s, false)",
-                                 (self.settings.lock_timeout, self.settings.statement_timeout))
-        return self._second
 
     def _run_alone(self, seg: Segment, report: ApplyReport) -> bool:
         """A part of a batch that failed for another reason than the lock table: statement by
@@ -507,35 +435,6 @@ class ApplySession:
                 yield
         else:
             yield
-
-
-def _runs(seg: Segment, units: Callable[[Statement], str | None] | None,
-          ) -> list[tuple[int, tuple[Statement, ...], tuple[str, ...] | None]]:
-    """A transactional segment as consecutive runs (first index, statements, their units or None):
-    runs of at least ``MIN_PARALLEL`` statements that all have a unit, and what lies between."""
-    if units is None:
-        return [(seg.first, seg.statements, None)]
-    of = [units(s) for s in seg.statements]
-    out: list[tuple[int, tuple[Statement, ...], tuple[str, ...] | None]] = []
-    start = 0
-    i = 0
-    n = len(of)
-    while i < n:
-        if of[i] is None:
-            i += 1
-            continue
-        j = i
-        while j < n and of[j] is not None:
-            j += 1
-        if j - i >= MIN_PARALLEL:
-            if start < i:
-                out.append((seg.first + start, seg.statements[start:i], None))
-            out.append((seg.first + i, seg.statements[i:j], tuple(u for u in of[i:j] if u is not None)))
-            start = j
-        i = j
-    if start < n:
-        out.append((seg.first + start, seg.statements[start:], None))
-    return out
 
 
 def apply_plan(spec: ConnectionSpec, plan: Plan, settings: ApplySettings | None = None,

@@ -47,20 +47,11 @@ time does:
   transaction that still runs out is split in halves and run again). A throwaway
   cluster pgsd starts gets 4096 locks per connection: 10,240 statements a transaction.
 
-* **table statements on two connections** (``table_units``, ``spread``; run by
-  ``ApplySession.run(batched=True, units=...)``): the server builds on one core while the
-  client waits, so runs of at least ``MIN_PARALLEL`` consecutive statements that each
-  work on one table are spread over two connections, each table's statements on one of
-  them in their order, both transactions committed only when both ran; when either
-  fails (a tie between tables ``table_units`` does not know, a lock the other holds for
-  more than 2 s) both are rolled back and the run goes on one connection, which also
-  names a statement that fails by itself. At 2,000 tables 18,622 of the 23,507
-  statements are spread (tables with their comments, grants, checks, keys and indexes;
-  foreign keys, views and functions stay on one connection): the build took 5.8-8.7 s
-  instead of 9.8-10.0 s on the shared machine under a load of 3 (``/tmp``-style script,
-  alternating).
-
-Tried and not kept: cloning the built database (``CREATE DATABASE ... TEMPLATE``, to read
+Tried and not kept: building on two connections (each table's statements, with its
+comments, grants, keys and indexes, on one of two transactions committed together): on
+a quiet machine the build took 5.6-6.0 s on two connections against 5.1-7.8 s on one
+(2,000 tables, tmpfs, alternating): two backends creating relations wait on each other
+for the same catalog pages and indexes. Cloning the built database (``CREATE DATABASE ... TEMPLATE``, to read
 the copy while the plan runs on the clone) costs 2.8-3.2 s of server CPU with either
 strategy, more than the read it would overlap. Not done, on purpose: skipping the read of
 the built copy. The copy equals the target only when pgsd reproduces it exactly, and an
@@ -72,14 +63,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psycopg
 
 from pgsd.connect import ConnectionSpec
-from pgsd.ddl.plan import Statement
-from pgsd.model.snapshot import Snapshot
 
 TMPFS = Path("/dev/shm")
 TMPFS_MIN_FREE = 2 * 1024**3
@@ -119,97 +107,6 @@ def batch_statements(conn: psycopg.Connection) -> int:
         return MIN_BATCH
     capacity = int(row[0]) if row and row[0] else 0
     return max(MIN_BATCH, capacity // 2 // LOCKS_PER_STATEMENT)
-
-
-STREAMS = 2
-"""Connections a build's table statements are spread over (see ``table_units``)."""
-
-MIN_PARALLEL = 400
-"""Fewer consecutive table statements than this run on one connection: not worth a second transaction."""
-
-PARALLEL_PREFIX = "SET LOCAL lock_timeout = '2s';\n"
-"""Two streams never wait on each other for long: a lock conflict ends the try, and the statements
-run again on one connection."""
-
-_CHILD_KINDS = frozenset({"column", "index", "constraint", "trigger"})
-
-
-def table_units(snapshot: Snapshot) -> Callable[[Statement], str | None]:
-    """For a build of ``snapshot``: the table a statement works on alone, or None.
-
-    Statements with a unit may run on another connection than their neighbours with
-    other units, as long as each unit's statements keep their order: a table's CREATE,
-    comments, grants, columns' comments, its check, unique and primary key constraints,
-    indexes and triggers, and the OWNED BY of its serial sequences. A unit is a table
-    with every table it is tied to (partitions and their parents, inheritance parents and
-    children, tables whose row type another one's column uses). Foreign keys, policies,
-    rules and everything that is not a table's (views, functions, types) have none: they
-    may need several tables, so they run on one connection, after every statement before
-    them has committed.
-    """
-    tables = {o.qualified_name: o for o in snapshot.objects if o.kind == "table"}
-    root: dict[str, str] = {}
-
-    def find(name: str) -> str:
-        while root.get(name, name) != name:
-            name = root[name]
-        return name
-
-    def tie(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            root[max(ra, rb)] = min(ra, rb)
-
-    for name, table in tables.items():
-        for parent in (getattr(table, "partition_of", None), *getattr(table, "inherits", ())):
-            if parent:
-                tie(name, parent)
-    for o in snapshot.objects:
-        if o.kind == "column":
-            used = getattr(o, "type", "").removesuffix("[]")
-            if used in tables:
-                tie(getattr(o, "table_name", ""), used)
-
-    get = snapshot.get
-
-    def unit(statement: Statement) -> str | None:
-        obj = get(statement.key)
-        if obj is None:
-            return None
-        if obj.kind == "table":
-            return find(obj.qualified_name)
-        if obj.kind in _CHILD_KINDS:
-            if obj.kind == "constraint" and getattr(obj, "type", "") == "f":
-                return None
-            parent = obj.parent_key or ""
-            if parent.startswith(("table:", "materialized_view:")) and statement.action != "drop":
-                return find(parent.split(":", 1)[1])
-            return None
-        if obj.kind == "sequence":
-            owner = get(getattr(obj, "owned_by", None) or "")
-            if owner is not None and (owner.parent_key or "").startswith("table:"):
-                return find(owner.parent_key.split(":", 1)[1])
-        return None
-
-    return unit
-
-
-def spread(statements: Sequence[Statement], units: Sequence[str]) -> list[list[Statement]]:
-    """``statements`` on ``STREAMS`` connections: each unit's statements on one, in their order,
-    the largest units first to the least loaded."""
-    sizes: dict[str, int] = {}
-    for u in units:
-        sizes[u] = sizes.get(u, 0) + 1
-    load = [0] * STREAMS
-    stream_of: dict[str, int] = {}
-    for u in sorted(sizes, key=lambda u: (-sizes[u], u)):
-        i = load.index(min(load))
-        stream_of[u] = i
-        load[i] += sizes[u]
-    out: list[list[Statement]] = [[] for _ in range(STREAMS)]
-    for statement, u in zip(statements, units, strict=True):
-        out[stream_of[u]].append(statement)
-    return out
 
 _CATALOGS = (
     "SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ') FROM pg_class c "

@@ -33,7 +33,7 @@ from psycopg import sql
 from pgsd import errors
 from pgsd.connect import ConnectionSpec, SidePool
 from pgsd.ddl.context import PlanOptions
-from pgsd.ddl.plan import Plan, Statement
+from pgsd.ddl.plan import Plan
 from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
 from pgsd.model.names import qualified, quote_ident
@@ -42,7 +42,7 @@ from pgsd.model.snapshot import Snapshot
 from pgsd.workflow.apply import ApplyReport, ApplySession, ApplySettings, StatementFailed, first_line
 from pgsd.workflow.read import read_side
 from pgsd.workflow.scratch import choose_place, scratch_database
-from pgsd.workflow.scratch_copy import analyze_catalogs, table_units
+from pgsd.workflow.scratch_copy import analyze_catalogs
 
 VerifyNote = Callable[[str], None]
 """note(text): what verification is doing, one line at a time (for a progress line)."""
@@ -162,7 +162,7 @@ def verify_plan(
                            PlanOptions(owners=options.owners, extension_versions=options.extension_versions))
         say(f"verify: building the target's schema ({len(build.statements)} statements)")
         try:
-            _run(db.spec, build, run_settings, batched=True, units=table_units(target))  # see workflow.scratch_copy
+            _run(db.spec, build, run_settings, batched=True)  # thousands of statements: one round trip each
         except StatementFailed as e:
             result.build_failure = e.report
             result.seconds = time.perf_counter() - started
@@ -196,10 +196,9 @@ def verify_plan(
     return result
 
 
-def _run(spec: ConnectionSpec, plan: Plan, settings: ApplySettings, *, batched: bool = False,
-         units: Callable[[Statement], str | None] | None = None) -> None:
+def _run(spec: ConnectionSpec, plan: Plan, settings: ApplySettings, *, batched: bool = False) -> None:
     with ApplySession(spec, settings) as session:
-        session.run(plan, batched=batched, units=units)
+        session.run(plan, batched=batched)
 
 
 def _copy_roles(target: ConnectionSpec, scratch: ConnectionSpec) -> list[str]:

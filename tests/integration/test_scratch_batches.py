@@ -14,12 +14,11 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from pgsd.connect import ConnectionSpec
 from pgsd.ddl.plan import Plan, Statement
 from pgsd.workflow import scratch
 from pgsd.workflow.apply import ApplySession, ApplySettings, StatementFailed
 from pgsd.workflow.scratch import ScratchDatabase, ScratchPlace
-from pgsd.workflow.scratch_copy import MIN_BATCH, batch_statements, spread
+from pgsd.workflow.scratch_copy import MIN_BATCH, batch_statements
 
 TABLES = 300
 """Each table with a text column takes three locks (table, TOAST table, TOAST index): 900 in one transaction."""
@@ -105,88 +104,3 @@ def test_the_throwaway_cluster_pgsd_starts_takes_a_whole_2000_table_build_per_fe
     with scratch._throwaway_cluster(ScratchPlace("binaries", bindir=bindir)) as server, \
             psycopg.connect(server.admin.conninfo(), autocommit=True) as conn:
         assert batch_statements(conn) >= 10_000
-
-
-# --------------------------------------------------------------------------- two connections
-
-SPREAD_SCHEMA = """
-CREATE TABLE parent (id int NOT NULL, at date NOT NULL, note text) PARTITION BY RANGE (at);
-CREATE TABLE parent_2025 PARTITION OF parent FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
-CREATE TABLE parent_2026 PARTITION OF parent FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
-CREATE INDEX parent_id ON parent (id);
-CREATE TABLE base_row (a int, b text);
-CREATE TABLE heir (c int) INHERITS (base_row);
-CREATE TABLE holds_rows (id int PRIMARY KEY, r base_row);
-CREATE MATERIALIZED VIEW mv AS SELECT id FROM holds_rows;
-CREATE INDEX mv_id ON mv (id);
-DO $$
-BEGIN
-  FOR i IN 1..140 LOOP
-    EXECUTE format('CREATE TABLE t%s (id serial PRIMARY KEY, code text UNIQUE, n int CHECK (n > 0), '
-                   'ref int)', i);
-    EXECUTE format('COMMENT ON TABLE t%s IS %L', i, 'table ' || i);
-    EXECUTE format('COMMENT ON COLUMN t%s.code IS %L', i, 'code of ' || i);
-    EXECUTE format('CREATE INDEX t%s_n ON t%s (n)', i, i);
-    IF i > 1 THEN
-      EXECUTE format('ALTER TABLE t%s ADD FOREIGN KEY (ref) REFERENCES t%s (id)', i, i - 1);
-    END IF;
-  END LOOP;
-END $$;
-"""
-
-
-def _read(dsn: str):  # noqa: ANN202
-    from pgsd.workflow import parse_side, read_sides
-
-    return read_sides({"target": parse_side(dsn)}).snapshots["target"]
-
-
-def test_a_build_spread_over_two_connections_reproduces_the_schema(pg_server, new_db) -> None:  # noqa: ANN001
-    """Partitions, inheritance, a table's row type used by another, serial sequences, foreign keys
-    between the tables and a materialized view's index: built with the table statements spread,
-    the copy equals the original."""
-    from pgsd.ddl.planner import build_plan
-    from pgsd.diff.changes import diff_snapshots
-    from pgsd.workflow.scratch_copy import table_units
-
-    original, copy = new_db(), new_db()
-    pg_server.execute(original, SPREAD_SCHEMA)
-    target, empty = _read(original), _read(copy)
-    build = build_plan(diff_snapshots(source=target, target=empty))
-    assert len(build.statements) > 2 * 400
-    with ApplySession(ConnectionSpec.parse(copy), ApplySettings(retries=0)) as session:
-        report = session.run(build, batched=True, units=table_units(target))
-    assert report.ok
-    assert any(seg.units for seg in report.committed), "nothing was spread: the test shows nothing"
-    left = diff_snapshots(source=target, target=_read(copy))
-    assert [c.key for c in left.changes if not c.same_meaning] == []
-
-
-def test_a_spread_that_fails_runs_again_on_one_connection(pg_server, new_db) -> None:  # noqa: ANN001
-    """Units that are wrong (a view on a table another stream creates in its open transaction)
-    make the spread fail; the statements then run in order on one connection, and a statement
-    that fails there is named."""
-    dsn = new_db()
-    statements = [Statement(sql=f"CREATE TABLE s{i} (id int)", key=f"table:public.s{i}", action="create")
-                  for i in range(500)]
-    statements.insert(1, Statement(sql="CREATE VIEW v_on_s0 AS SELECT id FROM s0", key="view:public.v_on_s0",
-                                   action="create"))
-    def unit(s: Statement) -> str:  # every statement its own unit; the view's sorts right after s0's
-        return "table:public.s0_view" if s.key.startswith("view:") else s.key
-
-    streams = spread(statements, [unit(s) for s in statements])
-    assert statements[0] in streams[0] and statements[1] in streams[1]  # the view and s0 on different connections
-    with ApplySession(ConnectionSpec.parse(dsn), ApplySettings(retries=0)) as session:
-        report = session.run(Plan(statements=tuple(statements)), batched=True, units=unit)
-    assert report.ok and report.statements_committed == len(statements)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        (views,), = conn.execute("SELECT count(*) FROM pg_views WHERE viewname = 'v_on_s0'").fetchall()
-    assert views == 1
-
-    failing = list(statements)
-    failing[300] = Statement(sql="CREATE TABLE s_bad (id no_such_type)", key="table:public.s_bad", action="create")
-    with ApplySession(ConnectionSpec.parse(new_db()), ApplySettings(retries=0)) as session, \
-            pytest.raises(StatementFailed) as failed:
-        session.run(Plan(statements=tuple(failing)), batched=True, units=lambda s: s.key)
-    assert failed.value.report.failed_index == 301
-    assert "no_such_type" in (failed.value.report.error or "")
