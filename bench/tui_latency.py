@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textual import events  # noqa: E402
 
-from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots  # noqa: E402
 from pgsd.model.objects import Column, Schema, Table  # noqa: E402
 from pgsd.model.snapshot import Snapshot  # noqa: E402
 
@@ -101,30 +101,6 @@ def real_pair(tables: int, workdir: Path, seed: int = 1) -> tuple[Path, Path]:
     return out["variant"], out["base"]
 
 
-class BenchBackend:
-    def __init__(self, source: Snapshot, target: Snapshot) -> None:
-        self.source, self.target = source, target
-
-    def load(self, source, target, *, progress, cancel):  # noqa: ANN001, ANN201
-        return self.source, self.target
-
-    def compare(self, source: Snapshot, target: Snapshot) -> ChangeSet:
-        return diff_snapshots(source=source, target=target, options=DiffOptions())
-
-    def plan(self, changes, options, selected):  # noqa: ANN001, ANN201
-        from pgsd.ddl.planner import build_plan
-
-        return build_plan(changes, options, selected=selected)
-
-    def test_connection(self, spec):  # noqa: ANN001, ANN201
-        raise NotImplementedError
-
-    def definitions(self, snapshot: Snapshot):  # noqa: ANN201
-        from pgsd.tui.definitions import Definitions
-
-        return Definitions(snapshot)
-
-
 async def settle(pilot) -> None:  # noqa: ANN001
     app = pilot.app
     while True:
@@ -143,13 +119,14 @@ async def measure(tables: int, presses: int, real: tuple[Path, Path] | None = No
     from pgsd.workflow import SnapshotSide
 
     results: dict[str, list[float]] = {}
-    if real is None:
-        source, target = build_pair(tables)
-        app = PgsdApp("source", "target", backend=BenchBackend(source, target))
-    else:
-        # the backend `pgsd VARIANT.json BASE.json` gives the app (--plain: without the process policy)
-        backend = LiveBackend() if plain else _backend(argparse.Namespace())
-        app = PgsdApp(SnapshotSide(str(real[0])), SnapshotSide(str(real[1])), backend=backend)
+    if real is None:  # the hand-made pair, as snapshot files: the app opens them as it opens any
+        made = Path(tempfile.mkdtemp(prefix="pgsd-tui-latency-"))
+        for name, snap in zip(("variant.json", "base.json"), build_pair(tables), strict=True):
+            (made / name).write_text(snap.to_json())
+        real = (made / "variant.json", made / "base.json")
+    # the backend `pgsd VARIANT.json BASE.json` gives the app (--plain: without the process policy)
+    backend = LiveBackend() if plain else _backend(argparse.Namespace())
+    app = PgsdApp(SnapshotSide(str(real[0])), SnapshotSide(str(real[1])), backend=backend)
     t0 = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
         shown = None
