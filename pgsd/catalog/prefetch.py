@@ -11,13 +11,15 @@ Everything stays in the side's one READ ONLY REPEATABLE READ transaction: the re
 thread is the only user of the connection until it is joined.
 
 **Two sessions for one side** (``helpers``): a side read alone (``pgsd snapshot``, the
-scratch databases of ``--verify``, a SQL side's shadow) leaves one of two cores idle on
-the server, which answers one query after another while the loaders wait. With helper
-sessions that import the first session's exported snapshot (``SET TRANSACTION SNAPSHOT``:
-the very same view of the catalog), each reading thread takes the next query not yet
-taken, in the loaders' order, and hands its rows to that query's own queue. Measured at
-2,000 tables on the shared 2-core machine: see ``Inspection`` (``pgsd.catalog.inspect``)
-for when it is used and the figures. The loaders read exactly as before.
+scratch databases of ``--verify``) leaves one of two cores idle on the server, which
+answers one query after another while the loaders wait. With helper sessions that import
+the first session's exported snapshot (``SET TRANSACTION SNAPSHOT``: the very same view
+of the catalog), each reading thread takes the next query not yet taken, in the loaders'
+order, and hands its rows to that query's own queue; the loaders read exactly as before.
+Measured at 2,000 tables, one side, in one process, alternating, on the quiet 2-core
+machine (2026-12-02): 0.97-1.18 s with a helper, 1.31-1.50 s without, the same snapshot.
+``Inspection(sessions=...)`` (``pgsd.catalog.inspect``) decides when: not for the two
+sides of a diff, which already keep two server processes busy.
 """
 
 from __future__ import annotations
