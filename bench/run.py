@@ -625,7 +625,7 @@ class SizeRun:
         finally:
             meter.close()
         text = (self.dir / "tui.out").read_text(errors="replace")
-        keep = [x.strip() for x in text.splitlines() if re.search(r"first screen|ready in|screen", x, re.I)]
+        keep = [x.strip() for x in text.splitlines() if re.search(r"first screen|ready in|screen|shown after", x, re.I)]
         if s.rc != 0 or s.timed_out:
             self.result.first_screen = ("timed out" if s.timed_out else f"failed (exit {s.rc}): "
                                         f"{tail(self.dir / 'tui.err')}")
