@@ -16,39 +16,18 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-TABLES = 1500
-
-
-@pytest.fixture(scope="module")
-def many_tables(pg_server):
-    dsn = pg_server.create_database()
-    pg_server.execute(dsn, f"""
-        DO $$ BEGIN
-          FOR i IN 1..{TABLES} LOOP
-            EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY, a text NOT NULL DEFAULT %L)', i, 'x' || i);
-            EXECUTE format('COMMENT ON TABLE t%s IS %L', i, 'table number ' || i);
-          END LOOP;
-        END $$""")
-    yield dsn
-    pg_server.drop_database(dsn)
-
-
-def _default_signals() -> None:
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
+from tests.cli.test_signals import TABLES, _default_signals, big_db  # noqa: F401 - fixture used by name
 
 
 def _files(directory: Path) -> dict[str, str]:
     return {p.name: p.read_text() for p in directory.iterdir()}
 
 
-def test_sigterm_while_a_dump_is_written_leaves_whole_files_only(many_tables, pg_server, tmp_path: Path) -> None:
+def test_sigterm_while_a_dump_is_written_leaves_whole_files_only(big_db, pg_server, tmp_path: Path) -> None:
     env = dict(os.environ, PGSD_CONFIG_DIR=str(tmp_path / "config"),
                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     out = tmp_path / "dump"
-    args = [sys.executable, "-m", "pgsd", "dump", many_tables, "--out", str(out), "--force",
+    args = [sys.executable, "-m", "pgsd", "dump", big_db, "--out", str(out), "--force",
             "--shadow", pg_server.admin_dsn]
     first = subprocess.run(args, env=env, cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert first.returncode == 0, first.stderr

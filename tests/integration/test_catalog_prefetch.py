@@ -8,7 +8,6 @@ import pgsd.catalog.inspect as inspect_mod
 import pgsd.connect.pool as pool_mod
 from pgsd import errors
 from pgsd.catalog.context import query_text
-from pgsd.catalog.inspect import inspect_database
 from pgsd.catalog.loaders import LOADERS
 from pgsd.catalog.prefetch import Prefetch
 from pgsd.connect import ConnectionSpec, SidePool
@@ -45,7 +44,9 @@ def test_loaders_read_queries_in_the_declared_order(db):
             snap(dsn)
 
 
-def test_a_failing_loader_stops_the_reader_and_the_pool_stays_usable(db, chunk_mode):
+@pytest.mark.parametrize("sessions", [1, 2])
+def test_a_failing_loader_stops_the_reader_and_the_pool_stays_usable(db, chunk_mode, sessions):
+    """With one reading session, or two sharing a snapshot (a side read alone): both readers stop."""
     dsn, run = db
     run("CREATE TABLE t (id int PRIMARY KEY)")
     failing = tuple(
@@ -56,9 +57,9 @@ def test_a_failing_loader_stops_the_reader_and_the_pool_stays_usable(db, chunk_m
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(inspect_mod, "LOADERS", failing)
             with pytest.raises(RuntimeError, match="loader failed"):
-                inspect_database(pool)
-        # the reading thread was stopped and joined: the same pool reads a full snapshot
-        again = inspect_database(pool)
+                inspect_mod.Inspection(pool, sessions=sessions).run()
+        # the reading threads were stopped and joined: the same pool reads a full snapshot
+        again = inspect_mod.Inspection(pool, sessions=sessions).run()
     assert again.get("table:public.t") is not None
 
 
@@ -149,22 +150,6 @@ def test_a_helper_session_sees_the_first_sessions_snapshot(db, pg_server):
             assert helper.fetch(query) == [("before_export",)]
             assert first.fetch(query) == [("before_export",)]
             assert later.fetch(query) == [("after_export",), ("before_export",)]
-
-
-def test_a_failing_loader_stops_both_readers(db, chunk_mode):
-    dsn, run = db
-    run(MANY_KINDS)
-    failing = tuple(
-        (__name__, "_boom", label, queries) if func == "load_indexes" else (module, func, label, queries)
-        for module, func, label, queries in LOADERS
-    )
-    with SidePool(ConnectionSpec.parse(dsn)) as pool:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(inspect_mod, "LOADERS", failing)
-            with pytest.raises(RuntimeError, match="loader failed"):
-                inspect_mod.Inspection(pool, sessions=2).run()
-        again = inspect_mod.Inspection(pool, sessions=2).run()
-    assert again.get("table:app.parent") is not None
 
 
 def test_a_failing_query_on_either_session_is_met_in_its_turn(db):
