@@ -618,6 +618,8 @@ class SizeRun:
             cmd += ["--tables", str(self.n)]
         if "--presses" in helptext:
             cmd += ["--presses", "20"]
+        if "--runs" in helptext:
+            cmd += ["--runs", str(self.args.runs)]
         log(f"N={self.n}: the app's first screen ({' '.join(cmd[2:])})")
         meter = Meter(self.server, [])
         try:
@@ -625,12 +627,14 @@ class SizeRun:
         finally:
             meter.close()
         text = (self.dir / "tui.out").read_text(errors="replace")
-        keep = [x.strip() for x in text.splitlines() if re.search(r"first screen|ready in|screen|shown after", x, re.I)]
+        keep = [x.strip() for x in text.splitlines() if x.startswith("first screen:")] or [
+            x.strip() for x in text.splitlines() if re.search(r"first screen|ready in|screen|shown after", x, re.I)]
         if s.rc != 0 or s.timed_out:
             self.result.first_screen = ("timed out" if s.timed_out else f"failed (exit {s.rc}): "
                                         f"{tail(self.dir / 'tui.err')}")
         else:
-            self.result.first_screen = (f"`{' '.join(['tui_latency.py', *cmd[2:4]])}`: "
+            shown = "--source VARIANT --target BASE" if "--source" in cmd else " ".join(cmd[2:4])
+            self.result.first_screen = (f"`tui_latency.py {shown}`: "
                                         + ("; ".join(keep) or "no first-screen line in its output")
                                         + f" (the whole script: {s.wall:.1f} s wall, {s.rss_mb:.0f} MB peak)")
 
@@ -1203,7 +1207,6 @@ def main(argv: list[str] | None = None) -> int:
         raw.write_text(json.dumps([asdict(x) for x in results], indent=1, default=str))
         log(f"wrote {args.output}")
 
-    first_server = True
     for label, tag, server, why in start_servers(args, meta):
         if server is None:
             meta["servers"].append(f"{label}: {why}")
@@ -1216,8 +1219,7 @@ def main(argv: list[str] | None = None) -> int:
         nq = write_floor_queries(server, floor_queries)
         log(f"{label}: pgsd's queries: {nq}")
         builder = Builder(server, args.workdir, args.seed, args.rebuild)
-        args.tui_here = first_server  # the app's first screen needs no server: once per size
-        first_server = False
+        args.tui_here = True  # the app opens this server's two databases (tui_latency.py --source/--target)
         for n in args.sizes:
             log(f"=== {label}: {n} tables ===")
             try:

@@ -5,6 +5,13 @@ Two modes:
 
 ``python bench/tui_latency.py [--tables N] [--presses N]``
     Two hand-made snapshots (no database, no dependency edges) of about 10,000 changes.
+``python bench/tui_latency.py --source SIDE --target SIDE [--runs R] [--presses N]``
+    The app opens two sides given as on ``pgsd``'s command line (two databases, for
+    run.py: the app's time to its first screen at each size it benchmarks), ``--runs``
+    times, each time after ``pgsd diff SOURCE TARGET`` (child process, script to
+    /dev/null) in the same round; keys only on the first opening. The opening is timed
+    in this process, from the app's start to its screens: Python's start and pgsd's
+    imports (about 0.4 s, in ``pgsd diff``'s figure) are not in it.
 ``python bench/tui_latency.py --real 2000,10000 [--workdir DIR] [--runs R]``
     Snapshots read with ``pgsd snapshot`` from the databases bench/gen_schema.py builds
     (its N-table variant as the source, the base as the target, built on the embedded
@@ -111,22 +118,27 @@ async def settle(pilot) -> None:  # noqa: ANN001
 
 
 async def measure(tables: int, presses: int, real: tuple[Path, Path] | None = None,
-                  plain: bool = False) -> dict[str, list[float]]:
+                  plain: bool = False, sides: tuple[str, str] | None = None) -> dict[str, list[float]]:
     from pgsd.cli.cmd_tui import _backend
     from pgsd.tui.app import PgsdApp
     from pgsd.tui.backend import LiveBackend
     from pgsd.tui.widgets.object_tree import ObjectTree
-    from pgsd.workflow import SnapshotSide
+    from pgsd.workflow import SnapshotSide, parse_side
 
     results: dict[str, list[float]] = {}
-    if real is None:  # the hand-made pair, as snapshot files: the app opens them as it opens any
+    if sides is None and real is None:  # the hand-made pair, as snapshot files: the app opens them as it opens any
         made = Path(tempfile.mkdtemp(prefix="pgsd-tui-latency-"))
         for name, snap in zip(("variant.json", "base.json"), build_pair(tables), strict=True):
             (made / name).write_text(snap.to_json())
         real = (made / "variant.json", made / "base.json")
     # the backend `pgsd VARIANT.json BASE.json` gives the app (--plain: without the process policy)
     backend = LiveBackend() if plain else _backend(argparse.Namespace())
-    app = PgsdApp(SnapshotSide(str(real[0])), SnapshotSide(str(real[1])), backend=backend)
+    if sides is not None:  # as `pgsd SOURCE TARGET` reads them
+        source, target = parse_side(sides[0]), parse_side(sides[1])
+    else:
+        assert real is not None
+        source, target = SnapshotSide(str(real[0])), SnapshotSide(str(real[1]))
+    app = PgsdApp(source, target, backend=backend)
     t0 = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
         shown = None
@@ -191,8 +203,8 @@ async def measure(tables: int, presses: int, real: tuple[Path, Path] | None = No
     return results
 
 
-def diff_seconds(real: tuple[Path, Path], runs: int) -> list[float]:
-    """Wall time of ``pgsd diff VARIANT.json BASE.json`` as a child process (the script to /dev/null)."""
+def diff_seconds(real: tuple[Path, Path] | tuple[str, str], runs: int) -> list[float]:
+    """Wall time of ``pgsd diff SOURCE TARGET`` as a child process (the script to /dev/null)."""
     import subprocess
 
     out = []
@@ -229,7 +241,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="app openings and pgsd diff runs per size (--real)")
     parser.add_argument("--plain", action="store_true",
                         help="the app's backend without the command line's process policy (cli.process.app_reading)")
+    parser.add_argument("--source", help="the app's source as on pgsd's command line (with --target)")
+    parser.add_argument("--target", help="the app's target as on pgsd's command line (with --source)")
     args = parser.parse_args()
+    if bool(args.source) != bool(args.target):
+        parser.error("--source and --target go together")
+    if args.source:
+        return open_sides(args.source, args.target, args.runs, args.presses, args.plain)
     if not args.real:
         report(asyncio.run(measure(args.tables, args.presses)))
         return 0
@@ -253,6 +271,29 @@ def main() -> int:
               f" the 2x goal); load average now {os.getloadavg()[0]:.1f}")
         pane = statistics.median(merged["space (plan pane)"])
         print(f"toggle to plan pane median {pane:.0f} ms ({'OK' if pane < 200 else 'OVER'} the 200 ms goal)")
+    return 0
+
+
+def open_sides(source: str, target: str, runs: int, presses: int, plain: bool) -> int:
+    """The app opening two sides given as on the command line, against ``pgsd diff`` of them."""
+    import os
+
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    merged: dict[str, list[float]] = {}
+    diffs: list[float] = []
+    for run in range(runs):
+        diffs += diff_seconds((source, target), 1)
+        for name, times in asyncio.run(measure(0, presses if run == 0 else 0, plain=plain,
+                                               sides=(source, target))).items():
+            merged.setdefault(name, []).extend(times)
+    if presses:
+        report(merged)
+    shown = statistics.median(merged["open: tree shown"]) / 1000
+    opened = statistics.median(merged["open: plan shown"]) / 1000
+    diff_median = statistics.median(diffs)
+    print(f"first screen: tree shown after {shown:.2f} s, whole plan after {opened:.2f} s (medians of {runs}); "
+          f"pgsd diff {diff_median:.2f} s; whole plan = {opened / diff_median:.2f}x pgsd diff; "
+          f"load average now {os.getloadavg()[0]:.1f}")
     return 0
 
 
