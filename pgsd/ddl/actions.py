@@ -166,7 +166,8 @@ class _Spread:
         self.src, self.tgt = state.cs.source, state.cs.target
         self.dependents = self.tgt.dependents
         self.children = self.tgt.children()
-        self.src_references = self.src.references
+        self.src_references: dict[str, list[str]] = {}
+        """What altered objects depend on in the source (``_source_depends_on``)."""
 
     def run(self) -> None:
         state = self.state
@@ -192,6 +193,21 @@ class _Spread:
         for dep in sorted(self.dependents.get(key, ())):
             changed |= self._drop_dependent(dep, key)
         return changed
+
+    def _source_depends_on(self, key: str, because: str) -> bool:
+        """Whether ``key`` depends on ``because`` in the source; ``key`` is being altered.
+
+        What the altered objects depend on is looked up together, in one pass over the
+        source's edges (again only if the alters grew since), not as the map of every
+        object's references (``Snapshot.references_of``).
+        """
+        refs = self.src_references.get(key)
+        if refs is None:
+            wanted = {k for k in self.state.alter if k not in self.src_references}
+            wanted.add(key)
+            self.src_references.update(self.src.references_of(wanted))
+            refs = self.src_references[key]
+        return because in refs
 
     def _moved_off(self, key: str, owner: str) -> bool:
         """``key`` is owned by another object in the source, and its own alter moves it there
@@ -220,7 +236,7 @@ class _Spread:
             return False
         if viewish_only and not kind_of(obj.kind).viewish and obj.kind not in also:
             return False
-        if key in state.alter and self.src.get(key) is not None and because not in self.src_references.get(key, ()):
+        if key in state.alter and self.src.get(key) is not None and not self._source_depends_on(key, because):
             return False  # its own alter moves it off the object that goes away
         state.alter.pop(key, None)
         state.drop.add(key)
@@ -288,11 +304,11 @@ def _foreign_keys_between_dropped_tables(state: Actions) -> None:
     tables are dropped on their own first: such tables cannot be dropped one by one ("other
     objects depend on it"), and ``DROP TABLE`` would take the key along too late."""
     tgt = state.cs.target
-    references = tgt.references
-    keys: dict[str, tuple[str, str]] = {}  # foreign key -> (its table, the table it references)
     # the edges out of what goes with its table, in (dependent, dependency) order: the
     # target's other edges (nearly all of them) cannot make such a key
-    for dependent in sorted(k for k in state.implicit_drop if k in references):
+    references = tgt.references_of(state.implicit_drop)
+    keys: dict[str, tuple[str, str]] = {}  # foreign key -> (its table, the table it references)
+    for dependent in sorted(k for k, refs in references.items() if refs):
         owner = state.implicit_drop[dependent]
         obj = tgt.get(dependent)
         if obj is None or obj.kind != "constraint" or getattr(obj, "type", None) != "f":

@@ -135,3 +135,32 @@ def test_diff_from_empty_makes_one_sided_changes_equal_validated_ones():
         for c in cs.changes:
             assert c == Change(key=c.key, kind=c.kind, status=c.status)
             assert c.model_fields_set == {"key", "kind", "status"}
+
+
+def test_references_of_some_keys_equal_the_whole_map_whether_built_or_not():
+    edges = tuple(Dependency(d, r) for d, r in [
+        ("view:s.v", "table:s.a"), ("view:s.v", "column:s.a.x"), ("constraint:s.b.fk", "table:s.a"),
+        ("view:s.w", "view:s.v"), ("view:s.v", "function:s.f()"),
+    ])
+    asked = ["view:s.v", "constraint:s.b.fk", "table:s.a", "view:s.none"]
+    expected = {"view:s.v": ["table:s.a", "column:s.a.x", "function:s.f()"], "constraint:s.b.fk": ["table:s.a"],
+                "table:s.a": [], "view:s.none": []}
+    fresh = Snapshot(dependencies=edges)
+    assert fresh.references_of(asked) == expected
+    assert "references" not in fresh.__dict__  # answered without building the whole map
+    built = Snapshot(dependencies=edges)
+    assert built.references["view:s.v"] == expected["view:s.v"]
+    assert built.references_of(asked) == expected
+    assert fresh.references_of([]) == {}
+
+
+def test_table_stats_built_from_the_catalog_equal_validated_ones():
+    from pgsd.model.fast import from_catalog
+    from pgsd.model.snapshot import TableStats
+
+    fields = {"rows": 10, "bytes": 8192, "indexes": 2, "analyzed_at": "2026-12-02T10:00:00+00:00",
+              "null_columns": ("a", "b")}
+    built = from_catalog(TableStats, **fields)
+    assert built == TableStats(**fields)
+    assert built.model_dump_json() == TableStats(**fields).model_dump_json()
+    assert from_catalog(TableStats, rows=None) == TableStats()

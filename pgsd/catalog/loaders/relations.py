@@ -29,6 +29,7 @@ from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
 from pgsd.catalog.oid_keys import catalog_base, key_in
 from pgsd.catalog.shared_builds import shared_kind
+from pgsd.model.fast import from_catalog
 from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import (
     AttachedIndex,
@@ -195,7 +196,8 @@ def table_stats(row: dict[str, Any], major: int) -> TableStats:
     rows: int | None = round(tuples) if tuples is not None and tuples >= 0 else None
     if major < 14 and rows == 0 and not pages and analyzed is None:
         rows = None
-    return TableStats(
+    return from_catalog(  # without validation, as the objects (pgsd.model.fast): a third of the table loader's time
+        TableStats,
         rows=rows,
         bytes=row["stat_bytes"] if rows is not None else None,
         indexes=row["stat_indexes"] or 0,
