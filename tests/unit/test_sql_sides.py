@@ -107,3 +107,35 @@ def test_previous_files_only_trusts_plain_names(tmp_path: Path) -> None:
     assert previous_files(tmp_path) == {"0001_a.sql"}
     (tmp_path / "pgsd-dump.json").write_text("not json")
     assert previous_files(tmp_path) == set()
+
+
+def test_a_directory_side_lists_what_rglob_by_suffix_and_is_file_lists_in_relative_path_order(tmp_path: Path) -> None:
+    import os
+
+    from pgsd.workflow.sides import SQL_SUFFIX
+    from pgsd.workflow.sqlside import sql_files
+
+    top = tmp_path / "schema"
+    (top / "a" / "deep").mkdir(parents=True)
+    (top / "elsewhere").mkdir()
+    files = ["a-b.sql", "a/b.sql", "a/deep/c.SQL", "Z.sql", "..sql", ".sql", "notes.txt", "x.sql.bak",
+             "élan.sql", "a/deep/'; DROP TABLE t; --.sql", "elsewhere/outside.sql"]
+    for name in files:
+        (top / name).write_text(f"-- {name}\n")
+    (top / "link.sql").symlink_to(top / "Z.sql")  # a link to a file counts
+    (top / "dirlink").symlink_to(top / "elsewhere", target_is_directory=True)  # a link to a directory is not entered
+    (top / "dangling.sql").symlink_to(top / "missing.sql")
+    os.mkfifo(top / "pipe.sql")  # not a regular file
+    (top / "sub.sql").mkdir()  # a directory named like a file
+
+    reference = sorted(
+        (p for p in top.rglob("*") if p.suffix.lower() == SQL_SUFFIX and p.is_file()),
+        key=lambda p: p.relative_to(top).as_posix(),
+    )
+    listed = sql_files(SqlSide(kind="dir", path=str(top)))
+    assert [f.label for f in listed] == [str(p) for p in reference]
+    names = [Path(f.label).relative_to(top).as_posix() for f in listed]
+    assert names.index("a-b.sql") < names.index("a/b.sql")  # by path, "/" after "-"
+    assert {"..sql", "a/deep/c.SQL", "link.sql", "élan.sql"} <= set(names)
+    assert not {".sql", "dirlink/outside.sql", "pipe.sql", "dangling.sql", "sub.sql", "x.sql.bak"} & set(names)
+    assert all(f.text == f"-- {Path(f.label).resolve().relative_to(top).as_posix()}\n" for f in listed)
