@@ -520,8 +520,8 @@ class _LazyOccupied:
     (rare), and then only in the namespace that step asks about.
 
     One set of every object's name cost 0.6 s at 20,000 tables (bench/gen_schema.py's
-    pair, where one function is both renamed and moved); the functions' namespace alone
-    is a few hundred names.
+    pair, where one function is both renamed and moved); the functions' namespace there
+    holds 2,800 names, against 490,000 objects.
     """
 
     def __init__(self, snap: Snapshot) -> None:

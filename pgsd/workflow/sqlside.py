@@ -106,10 +106,13 @@ def sql_files(side: SqlSide, *, cwd: str | None = None) -> list[SqlFile]:
         return [SqlFile(side.path, _read_text(path, side.path))]
     if not path.is_dir():
         raise SqlLoadFailed(f"SQL directory {side.path} does not exist")
-    found = sorted(_sql_files_under(str(path)))
+    top = str(path)
+    found = sorted(_sql_files_under(top))
     if not found:
         raise SqlLoadFailed(f"SQL directory {side.path} holds no {SQL_SUFFIX} files")
-    return [SqlFile(full, _read_text(Path(full), full)) for _, full in found]
+    # labelled as Path would join them: under ".", "x.sql" rather than "./x.sql"
+    labels = [rel if top == "." else full for rel, full in found]
+    return [SqlFile(label, _read_text(Path(label), label)) for label in labels]
 
 
 def _sql_files_under(top: str, relative: str = "") -> Iterator[tuple[str, str]]:

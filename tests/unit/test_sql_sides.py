@@ -109,7 +109,8 @@ def test_previous_files_only_trusts_plain_names(tmp_path: Path) -> None:
     assert previous_files(tmp_path) == set()
 
 
-def test_a_directory_side_lists_what_rglob_by_suffix_and_is_file_lists_in_relative_path_order(tmp_path: Path) -> None:
+def test_a_directory_side_lists_what_rglob_by_suffix_and_is_file_lists_in_relative_path_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     from pgsd.workflow.sides import SQL_SUFFIX
@@ -139,3 +140,7 @@ def test_a_directory_side_lists_what_rglob_by_suffix_and_is_file_lists_in_relati
     assert {"..sql", "a/deep/c.SQL", "link.sql", "élan.sql"} <= set(names)
     assert not {".sql", "dirlink/outside.sql", "pipe.sql", "dangling.sql", "sub.sql", "x.sql.bak"} & set(names)
     assert all(f.text == f"-- {Path(f.label).resolve().relative_to(top).as_posix()}\n" for f in listed)
+    monkeypatch.chdir(top)  # labelled as Path joins them: "a/b.sql" under ".", not "./a/b.sql"
+    here = sorted((p for p in Path(".").rglob("*") if p.suffix.lower() == SQL_SUFFIX and p.is_file()),
+                  key=lambda p: p.as_posix())
+    assert [f.label for f in sql_files(SqlSide(kind="dir", path="."))] == [str(p) for p in here]

@@ -196,7 +196,7 @@ def table_stats(row: dict[str, Any], major: int) -> TableStats:
     rows: int | None = round(tuples) if tuples is not None and tuples >= 0 else None
     if major < 14 and rows == 0 and not pages and analyzed is None:
         rows = None
-    return from_catalog(  # without validation, as the objects (pgsd.model.fast): a third of the table loader's time
+    return from_catalog(  # without validation, as the objects (pgsd.model.fast): validating was a quarter of this loader
         TableStats,
         rows=rows,
         bytes=row["stat_bytes"] if rows is not None else None,
