@@ -306,7 +306,7 @@ def _foreign_keys_between_dropped_tables(state: Actions) -> None:
     tgt = state.cs.target
     # the edges out of what goes with its table, in (dependent, dependency) order: the
     # target's other edges (nearly all of them) cannot make such a key
-    references = tgt.references_of(state.implicit_drop)
+    references = state.cache.target_references_of(state.implicit_drop)
     keys: dict[str, tuple[str, str]] = {}  # foreign key -> (its table, the table it references)
     for dependent in sorted(k for k, refs in references.items() if refs):
         owner = state.implicit_drop[dependent]

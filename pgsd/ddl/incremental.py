@@ -26,7 +26,7 @@ new plan on the screen: bench/README.md, "The app".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TypeVar
 
 from pgsd.ddl.context import PlanOptions, RenderContext
@@ -64,6 +64,7 @@ class PlanCache:
         self._required: tuple[frozenset[str], frozenset[str]] | None = None
         self._source_edges: dict[str, list[tuple[int, str]]] | None = None
         self._source_edges_asked = False
+        self._target_references_asked = False
 
     def fits(self, cs: ChangeSet, options: PlanOptions) -> bool:
         """Whether this cache was made for ``cs`` (the same object) planned with ``options``."""
@@ -87,6 +88,18 @@ class PlanCache:
         out = frozenset(required_changes(self.cs, set(wanted)))
         self._required = (wanted, out)
         return out
+
+    def target_references_of(self, keys: Collection[str]) -> dict[str, list[str]]:
+        """What each of ``keys`` depends on in the target (``Snapshot.references_of``).
+
+        The first plan has them found in one pass over the target's edges, as
+        ``source_edges_of`` does; from the second on (the app) the target's map of every
+        object's references is built once and answers.
+        """
+        if self._target_references_asked:
+            self.cs.target.references  # noqa: B018 - built once, then references_of reads it
+        self._target_references_asked = True
+        return self.cs.target.references_of(keys)
 
     def source_edges_of(self, dependents: Iterable[str]) -> list[tuple[str, str]]:
         """The source's (dependent, referenced) edges out of ``dependents``, in the snapshot's order.
