@@ -13,12 +13,17 @@ are applied here, by the CLI's commands only (``pgsd diff``, ``pgsd snapshot``,
   its server otherwise waits up to 5 ms more for the other side's thread to give up the
   interpreter, every time a chunk of rows arrives.
 
+One more setting is for the whole process, made once by the first block (the app's
+reading blocks included, where it helps as much): ``pin_malloc_thresholds``, so that
+memory freed while reading goes back to the system (see its docstring).
+
 The quick exit at the end of a command (keeping results alive and leaving with
 ``os._exit``) and the stop signals live next door, in ``pgsd.cli.quick_exit``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import sys
 import threading
@@ -31,6 +36,46 @@ BATCH_SWITCH_INTERVAL = 0.001
 _lock = threading.Lock()
 _depth = 0
 _saved: tuple[bool, float] = (True, 0.005)
+_malloc_pinned = False
+
+MALLOC_THRESHOLD = 128 * 1024
+"""glibc's default mmap and trim thresholds (bytes), pinned by ``pin_malloc_thresholds``."""
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+
+def pin_malloc_thresholds() -> bool:
+    """Keep glibc's malloc from raising its mmap threshold as large blocks are freed.
+
+    glibc serves a block of 128 KiB or more with its own mmap, returned to the system
+    when freed, but each time such a block is freed it raises that threshold to the
+    block's size (up to 32 MiB) and its trim threshold to twice that. Reading a catalog
+    frees many large blocks (chunks of rows, the lists and dict tables of half a million
+    objects as they grow), so after a while those come from the heap, and once freed
+    they stay in the process between the objects that outlive them. Setting the
+    thresholds, even to their defaults, turns that adjustment off.
+
+    Measured on gen_schema's 20,000-table pair (PostgreSQL 18, `pgsd diff`, 2026-12-02):
+    peak RSS 582-585 MB as glibc adjusts, 535-538 MB with the thresholds pinned (the same
+    with ``MALLOC_TRIM_THRESHOLD_`` or ``MALLOC_MMAP_THRESHOLD_`` set in the
+    environment); wall and CPU time the same within the noise of three runs.
+    Returns whether it applied (not on other C libraries, where it is left alone).
+    """
+    global _malloc_pinned
+    if _malloc_pinned:
+        return True
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    # mallopt returns 1 on success (musl's returns 0 and changes nothing)
+    _malloc_pinned = bool(mallopt(_M_MMAP_THRESHOLD, MALLOC_THRESHOLD)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, MALLOC_THRESHOLD))
+    return _malloc_pinned
 
 
 @contextmanager
@@ -44,6 +89,7 @@ def batch_job() -> Iterator[None]:
     global _depth, _saved
     with _lock:
         if _depth == 0:
+            pin_malloc_thresholds()
             _saved = (gc.isenabled(), sys.getswitchinterval())
             gc.disable()
             sys.setswitchinterval(BATCH_SWITCH_INTERVAL)

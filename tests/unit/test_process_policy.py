@@ -7,6 +7,8 @@ apply the policy for the whole command (pgsd.cli.process).
 from __future__ import annotations
 
 import gc
+import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -103,3 +105,49 @@ def test_the_app_reads_and_compares_inside_the_command_lines_policy() -> None:
     backend.replay(_snapshot("bigint"), _snapshot("integer"), backend.request)  # how the app compares
     assert seen == [True]
     assert LiveBackend().reading is not process.app_reading  # only the command line opts in
+
+
+_MMAP_PROBE = r"""
+import ctypes, sys
+from pgsd.cli import process
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = (ctypes.c_size_t,)
+libc.free.argtypes = (ctypes.c_void_p,)
+libc.mallinfo2.restype = MallInfo2
+if sys.argv[1] == "pinned":
+    assert process.pin_malloc_thresholds()
+libc.free(libc.malloc(4 << 20))  # glibc raises its mmap threshold to 4 MiB here, unless pinned
+before = libc.mallinfo2().hblks
+block = libc.malloc(1 << 20)
+print("mmapped" if libc.mallinfo2().hblks > before else "heap")
+libc.free(block)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="pin_malloc_thresholds tunes glibc's malloc; this C library is not glibc")
+def test_freed_blocks_of_a_batch_job_go_back_to_the_system() -> None:
+    """After a large block is freed, glibc serves a 1 MiB block from its heap (where, once
+    freed, it stays in the process) unless the thresholds are pinned: then it is mmapped
+    and returned to the system on free. Fresh interpreters: the pin is for the process."""
+    def probe(mode: str) -> str:
+        done = subprocess.run([sys.executable, "-c", _MMAP_PROBE, mode], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    assert probe("adjusting") == "heap"
+    assert probe("pinned") == "mmapped"
+
+
+def test_a_batch_job_pins_the_malloc_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[None] = []
+    monkeypatch.setattr(process, "pin_malloc_thresholds", lambda: calls.append(None) or True)
+    with process.batch_job(), process.batch_job():
+        pass
+    assert calls == [None]  # once, by the outermost block
