@@ -926,6 +926,8 @@ AnyObject = Annotated[
 # Templates are made now, before any instance exists (see pgsd.model.fast).
 for _kind_class in AnyObject.__origin__.__args__:  # type: ignore[attr-defined]
     _kind_class.catalog_template()
+for _part_class in (DomainCheck, CompositeAttribute):  # parts the types loader builds the same way
+    fast.catalog_template(_part_class)
 
 # What each kind is (label, ranks, properties) is in the kind registry, pgsd.model.kinds.
 

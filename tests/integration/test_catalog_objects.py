@@ -602,11 +602,28 @@ def test_registers_oids_for_dependencies(pg_server, db):
 def test_objects_built_without_validation_are_what_validation_gives(db):
     """Loaders build most kinds with ``from_catalog`` (no validation): validating what
     they built must give back the same values, with the same types (1.0 is not 1)."""
-    db(EVERYTHING)
+    db(EVERYTHING + """
+        CREATE TYPE public.mood AS ENUM ('sad', 'o''k', 'happy');
+        CREATE DOMAIN public.pos AS numeric(10, 2) DEFAULT 1 NOT NULL CONSTRAINT "Pos ""1"" x" CHECK (VALUE > 0);
+        ALTER DOMAIN public.pos ADD CONSTRAINT small CHECK (VALUE < 1000) NOT VALID;
+        COMMENT ON CONSTRAINT small ON DOMAIN public.pos IS 'below a thousand';
+        CREATE DOMAIN public.label AS text COLLATE "C";
+        CREATE TYPE public.pair AS (a int, "B b" text COLLATE "C", m public.mood);
+        COMMENT ON COLUMN public.pair."B b" IS 'second';
+        CREATE TYPE public.span AS RANGE (subtype = float8, subtype_diff = float8mi);
+    """)
     s = snap(db.dsn)
-    assert {o.kind for o in s.objects} >= {"function", "view", "materialized_view", "table", "column", "constraint"}
+    assert {o.kind for o in s.objects} >= {"function", "view", "materialized_view", "table", "column", "constraint",
+                                           "trigger", "enum", "domain", "composite", "range"}
+    parts = 0
     for o in s.objects:
         again = type(o).model_validate(o.model_dump())
         fields = type(o).model_fields
         assert {k: (v, type(v)) for k, v in o.__dict__.items() if k in fields} == \
             {k: (v, type(v)) for k, v in again.__dict__.items() if k in fields}, o.key
+        for name in ("checks", "attributes"):  # the parts inside, built the same way
+            for built, validated in zip(getattr(o, name, ()), getattr(again, name, ()), strict=True):
+                parts += 1
+                assert {k: (v, type(v)) for k, v in built.__dict__.items()} == \
+                    {k: (v, type(v)) for k, v in validated.__dict__.items()}, o.key
+    assert parts == 5  # two domain checks, three composite attributes

@@ -37,7 +37,7 @@ def load_triggers(ctx: LoadContext) -> list[DbObject]:
         table_kind = _parent_kind(ctx, row)
         if table_kind is None:
             continue
-        trigger = Trigger(
+        trigger = Trigger.from_catalog(  # without validation: about one per table in large schemas
             schema_name=row["schema_name"],
             table=row["table_name"],
             table_kind=table_kind,

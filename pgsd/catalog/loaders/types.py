@@ -1,5 +1,8 @@
 """User-defined types: enums, domains, composite types and range types (one query each).
 
+Built without validation (``from_catalog``, see pgsd.model.fast): a generated schema
+has about as many types as tables.
+
 Every type registers its own ``pg_type`` OID and its array type's, so a column of type
 ``shop.status[]`` depends on ``enum:shop.status`` (the README's "an array type counts as
 its element type"). Composite types also register their ``pg_class`` row, because
@@ -14,6 +17,7 @@ from typing import Any
 
 from pgsd.catalog.context import LoadContext
 from pgsd.catalog.loaders.privileges import normalise_acl
+from pgsd.model.fast import from_catalog
 from pgsd.model.names import default_multirange_name, qualified
 from pgsd.model.objects import (
     CompositeAttribute,
@@ -61,7 +65,7 @@ def _load_enums(ctx: LoadContext) -> list[DbObject]:
     for row in ctx.fetch("types_enum"):
         if not ctx.wanted(row["schema_name"], row["name"]):
             continue
-        obj = EnumType(**_common(row), labels=tuple(row["labels"]))
+        obj = EnumType.from_catalog(**_common(row), labels=tuple(row["labels"]))
         out.append(obj)
         _register_type(ctx, row, obj.key)
     return out
@@ -74,14 +78,15 @@ def _load_domains(ctx: LoadContext) -> list[DbObject]:
         if not ctx.wanted(row["schema_name"], row["name"]):
             continue
         checks = row["checks"] or []
-        obj = Domain(
+        obj = Domain.from_catalog(
             **_common(row),
             base_type=row["base_type"],
             default=row["default"],
             not_null=row["not_null"],
             collation=_maybe_qualified(row["collation_schema"], row["collation_name"]),
             checks=tuple(
-                DomainCheck(
+                from_catalog(
+                    DomainCheck,
                     name=c["name"],
                     definition=c["definition"],
                     validated=c["validated"],
@@ -104,13 +109,13 @@ def _load_composites(ctx: LoadContext) -> list[DbObject]:
             continue
         names = row["names"] or ()
         attributes = tuple(
-            CompositeAttribute(name=name, type=typ, collation=_maybe_qualified(cs, cn))
+            from_catalog(CompositeAttribute, name=name, type=typ, collation=_maybe_qualified(cs, cn))
             for name, typ, cs, cn in zip(
                 names, row["types"] or (), row["collation_schemas"] or (), row["collation_names"] or (), strict=True
             )
         )
         comments = tuple(zip(row["commented"] or (), row["comments"] or (), strict=True))
-        obj = CompositeType(**_common(row), attributes=attributes, attribute_comments=comments)
+        obj = CompositeType.from_catalog(**_common(row), attributes=attributes, attribute_comments=comments)
         out.append(obj)
         _register_type(ctx, row, obj.key)
         ctx.register("pg_class", row["typrelid"], obj.key)
@@ -127,7 +132,7 @@ def _load_ranges(ctx: LoadContext) -> list[DbObject]:
         multirange = row["multirange_name"]
         if multirange is not None and multirange == default_multirange_name(row["name"]):
             multirange = None
-        obj = RangeType(
+        obj = RangeType.from_catalog(
             **_common(row),
             subtype=row["subtype"],
             subtype_opclass=_maybe_qualified(row["opclass_schema"], row["opclass_name"]),
