@@ -57,11 +57,11 @@ class RenderContext:
     options: PlanOptions = field(default_factory=PlanOptions)
 
     @cached_property
-    def _source_children(self) -> dict[str, list[DbObject]]:
+    def _source_children(self) -> dict[str, tuple[DbObject, ...]]:
         return self.source.children()
 
     @cached_property
-    def _target_children(self) -> dict[str, list[DbObject]]:
+    def _target_children(self) -> dict[str, tuple[DbObject, ...]]:
         return self.target.children()
 
     def children(self, parent_key: str, kind: str | None = None, *, side: str = "source") -> list[DbObject]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -571,8 +571,8 @@ def _body(definition: str) -> str:
     return definition[at:] if at >= 0 else definition
 
 
-def _relation_dependents(snap: Snapshot, obj: DbObject, children: Mapping[str, list[DbObject]],
-                         dependents: Mapping[str, list[str]]) -> set[str]:
+def _relation_dependents(snap: Snapshot, obj: DbObject, children: Mapping[str, Sequence[DbObject]],
+                         dependents: Mapping[str, Sequence[str]]) -> set[str]:
     """What refers to a relation through the catalog: dependents of it and of its columns, not its own children."""
     own = {c.key for c in children.get(obj.key, ())}
     out = set(dependents.get(obj.key, ()))
@@ -582,8 +582,8 @@ def _relation_dependents(snap: Snapshot, obj: DbObject, children: Mapping[str, l
     return out - own - {obj.key}
 
 
-def _column_dependents(snap: Snapshot, col: TableChild, children: Mapping[str, list[DbObject]],
-                       dependents: Mapping[str, list[str]]) -> set[str]:
+def _column_dependents(snap: Snapshot, col: TableChild, children: Mapping[str, Sequence[DbObject]],
+                       dependents: Mapping[str, Sequence[str]]) -> set[str]:
     """What may name a column bare: its dependents and everything else on its table."""
     out = set(dependents.get(col.key, ()))
     out.update(c.key for c in children.get(col.parent_key, ()) if c.key != col.key)

@@ -207,6 +207,23 @@ class TableStats(BaseModel):
 catalog_template(TableStats)  # made before any instance, as the kinds' are (see pgsd.model.fast)
 
 
+def _as_tuples(groups: dict[str, list[Any]]) -> dict[str, tuple[Any, ...]]:
+    """``groups`` with each list replaced by a tuple, in place (a defaultdict becomes a plain
+    mapping: no copy of the dict, and each list is freed as its tuple replaces it).
+
+    The snapshots' groupings that live as long as the snapshot (children by parent,
+    dependents) hold a few items per key and hundreds of thousands of keys: a list built
+    by appending carries its header and spare capacity, a tuple neither. Measured on
+    gen_schema's 20,000-table pair, ``pgsd diff``: 12 MB less at the peak (with
+    ``pgsd.cli.process``'s malloc thresholds pinned), converting 300,000 lists took 20 ms.
+    """
+    for key, items in groups.items():
+        groups[key] = tuple(items)  # type: ignore[assignment]
+    if isinstance(groups, defaultdict):
+        groups.default_factory = None
+    return groups  # type: ignore[return-value]
+
+
 class Snapshot(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -265,7 +282,7 @@ class Snapshot(BaseModel):
             parent = o.parent_key
             if parent is not None:
                 children[parent].append(o)
-        self.__dict__.update(by_key=by_key, by_kind=dict(by_kind), children_by_parent=dict(children))
+        self.__dict__.update(by_key=by_key, by_kind=dict(by_kind), children_by_parent=_as_tuples(children))
         return self
 
     def get(self, key: str) -> DbObject | None:
@@ -283,16 +300,16 @@ class Snapshot(BaseModel):
         return dict(out)
 
     @cached_property
-    def children_by_parent(self) -> dict[str, list[DbObject]]:
+    def children_by_parent(self) -> dict[str, tuple[DbObject, ...]]:
         out: dict[str, list[DbObject]] = defaultdict(list)
         for o in self.objects:
             parent = o.parent_key
             if parent is not None:
                 out[parent].append(o)
-        return dict(out)
+        return _as_tuples(out)
 
-    def children(self) -> dict[str, list[DbObject]]:
-        """Objects grouped by parent key (columns, constraints, ... of each table); do not mutate."""
+    def children(self) -> dict[str, tuple[DbObject, ...]]:
+        """Objects grouped by parent key (columns, constraints, ... of each table), in key order."""
         return self.children_by_parent
 
     def edges(self) -> Iterable[tuple[str, str]]:
@@ -300,18 +317,17 @@ class Snapshot(BaseModel):
         return self.dependencies
 
     @cached_property
-    def dependents(self) -> dict[str, list[str]]:
-        """Referenced key -> the keys depending on it; do not mutate.
+    def dependents(self) -> dict[str, tuple[str, ...]]:
+        """Referenced key -> the keys depending on it.
 
-        Lists, not sets: the edges are distinct already, and at 10,000 tables there are
+        Tuples, not sets: the edges are distinct already, and at 10,000 tables there are
         about 100,000 referenced keys, where a set each would cost 20 MB. The planner
         reads the target's (what depends on what it drops).
         """
         out: defaultdict[str, list[str]] = defaultdict(list)
         for d, r in self.dependencies:
             out[r].append(d)
-        out.default_factory = None  # a plain mapping from here on, without copying it
-        return out
+        return _as_tuples(out)
 
     @cached_property
     def references(self) -> dict[str, list[str]]:
