@@ -612,13 +612,12 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
     for names in bare.values():
         words.update(names)
     needles = _Needles(words)
-    objects: list[DbObject] = []
+    replaced: dict[str, DbObject] = {}
     key_map: dict[str, str] = {}
     schema_moves: dict[str, tuple[str, str]] = {}  # new key -> (old schema key, new schema key)
-    for obj in snap.objects:
-        if visit is not None and obj.key not in visit:
-            objects.append(obj)
-            continue
+    in_snap = snap.by_key
+    visited = snap.objects if visit is None else [in_snap[k] for k in sorted(visit) if k in in_snap]
+    for obj in visited:
         upd = dict(updates.get(obj.key, ()))
         schema = obj.schema_name
         if schema is not None and schema in rw.schemas and "schema_name" not in upd:
@@ -634,11 +633,7 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
                 key_map[obj.key] = new.key
             if new.schema_name != obj.schema_name and obj.schema_name is not None and new.schema_name is not None:
                 schema_moves[new.key] = ("schema:" + quote_ident(obj.schema_name), "schema:" + quote_ident(new.schema_name))
-            objects.append(new)
-        else:
-            objects.append(obj)
-    objects += new_schemas
-    objects.sort(key=lambda o: o.key)
+            replaced[obj.key] = new
     deps = snap.dependencies
     if key_map:
         edges: list[Dependency] = []
@@ -652,9 +647,8 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
                 edge = Dependency(d, r)
             edges.append(edge)
         deps = tuple(edges)
-    stats = {key_map.get(k, k): v for k, v in snap.table_stats.items()}
-    result = snap.model_copy(update={"objects": tuple(objects), "dependencies": deps, "table_stats": stats})
-    return result, key_map
+    stats = {key_map.get(k, k): v for k, v in snap.table_stats.items()} if key_map else snap.table_stats
+    return snap.revised(replaced, new_schemas, dependencies=deps, table_stats=stats), key_map
 
 
 _REACH = 3
