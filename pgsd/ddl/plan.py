@@ -75,7 +75,7 @@ class Statement(BaseModel):
         _set(obj, "__dict__", {"sql": sql, "key": key, "action": action, "reason": "",
                                "transactional": transactional, "hazards": hazards, "requires": requires,
                                "creates": creates, "drops": drops})
-        _set(obj, "__pydantic_fields_set__", set(_RENDERED_FIELDS))
+        _set(obj, "__pydantic_fields_set__", _RENDERED_SET)
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
@@ -85,7 +85,9 @@ class Statement(BaseModel):
         (see "Statements without validation" below)."""
         obj = _new(Statement)
         _set(obj, "__dict__", {**self.__dict__, "reason": reason})
-        _set(obj, "__pydantic_fields_set__", {*self.__pydantic_fields_set__, "reason"})
+        fields_set = self.__pydantic_fields_set__
+        _set(obj, "__pydantic_fields_set__",
+             _REASONED_SET if fields_set is _RENDERED_SET or fields_set is _REASONED_SET else {*fields_set, "reason"})
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
@@ -108,6 +110,13 @@ _new = object.__new__
 _set = object.__setattr__
 _RENDERED_FIELDS = frozenset({"sql", "key", "action", "transactional", "hazards", "requires", "creates", "drops"})
 """The fields ``stmt`` passes: what validation marks as set."""
+_RENDERED_SET = set(_RENDERED_FIELDS)
+_REASONED_SET = {*_RENDERED_FIELDS, "reason"}
+# One fields-set shared by every statement made (or reasoned) this way, as pgsd.model.fast
+# shares one per kind: a set of eight names is 728 bytes, more than the statement's values,
+# and nothing mutates it (pydantic's ``model_copy`` copies it before adding to it). A plan
+# of gen_schema's 20,000-table pair holds about 9,000 statements, and the planner's cache
+# as many again while it plans: see bench/README.md ("Peak memory at 20,000 tables").
 
 
 class Plan(BaseModel):

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 _new = object.__new__
 _set = object.__setattr__
+_ONE_SIDED_SET = {"key", "kind", "status"}
+"""What validation marks as set in ``Change.one_sided``'s changes: one set for all of them (never mutated)."""
 
 
 class DiffOptions(BaseModel):
@@ -84,7 +86,7 @@ class Change(BaseModel):
         obj = _new(cls)
         _set(obj, "__dict__", {"key": key, "kind": kind, "status": status, "fields": (), "same_meaning": False,
                                "renamed_from": None, "renamed_labels": ()})
-        _set(obj, "__pydantic_fields_set__", {"key", "kind", "status"})
+        _set(obj, "__pydantic_fields_set__", _ONE_SIDED_SET)  # shared, as Statement.rendered's (pgsd.ddl.plan)
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
