@@ -14,6 +14,7 @@ import time
 from itertools import pairwise
 
 from pgsd.cli import output
+from pgsd.cli.process import release_free_memory
 from pgsd.connect import PoolSettings
 from pgsd.diff.changes import ChangeSet
 from pgsd.export.render import one_line
@@ -230,6 +231,7 @@ def read(texts: dict[str, str], args: argparse.Namespace, filters: Filters, *, l
                             limit_containers=limit_containers, shadow=shadow_from_args(args))
     finally:
         progress.clear()
+    release_free_memory()  # (pgsd.cli.process)
     for note in loaded.notes:
         output.note(f"pgsd: {note}")
     return Read(loaded, progress)

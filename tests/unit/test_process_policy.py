@@ -122,7 +122,7 @@ libc.malloc.argtypes = (ctypes.c_size_t,)
 libc.free.argtypes = (ctypes.c_void_p,)
 libc.mallinfo2.restype = MallInfo2
 if sys.argv[1] == "pinned":
-    assert process.pin_malloc_thresholds()
+    assert process.tune_malloc()
 libc.free(libc.malloc(4 << 20))  # glibc raises its mmap threshold to 4 MiB here, unless pinned
 before = libc.mallinfo2().hblks
 block = libc.malloc(1 << 20)
@@ -132,7 +132,7 @@ libc.free(block)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
-                    reason="pin_malloc_thresholds tunes glibc's malloc; this C library is not glibc")
+                    reason="tune_malloc tunes glibc's malloc; this C library is not glibc")
 def test_freed_blocks_of_a_batch_job_go_back_to_the_system() -> None:
     """After a large block is freed, glibc serves a 1 MiB block from its heap (where, once
     freed, it stays in the process) unless the thresholds are pinned: then it is mmapped
@@ -145,9 +145,74 @@ def test_freed_blocks_of_a_batch_job_go_back_to_the_system() -> None:
     assert probe("pinned") == "mmapped"
 
 
-def test_a_batch_job_pins_the_malloc_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+_ARENA_PROBE = r"""
+import ctypes, os, sys, threading
+from pgsd.cli import process
+
+if sys.argv[1] == "tuned":
+    assert process.tune_malloc()
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = (ctypes.c_size_t,)
+kept = []
+thread = threading.Thread(target=lambda: kept.append(libc.malloc(1000)))  # a thread's first malloc
+thread.start()
+thread.join()
+libc.malloc_stats()  # one "Arena N:" paragraph per arena, on the C library's stderr
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="tune_malloc tunes glibc's malloc; this C library is not glibc")
+def test_threads_of_a_batch_job_share_one_malloc_arena() -> None:
+    def arenas(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", _ARENA_PROBE, mode], capture_output=True, text=True, check=True)
+        return sum(1 for line in done.stderr.splitlines() if line.startswith("Arena "))
+
+    assert arenas("default") == 2  # the main thread's and the new thread's
+    assert arenas("tuned") == 1
+
+
+_TRIM_PROBE = r"""
+import ctypes, sys
+from pgsd.cli import process
+
+def rss_kb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+
+assert process.tune_malloc()
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = (ctypes.c_size_t,)
+libc.free.argtypes = (ctypes.c_void_p,)
+libc.memset.argtypes = (ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t)
+blocks = [libc.malloc(16 << 10) for _ in range(2048)]  # 32 MiB of heap blocks (below the mmap threshold)
+for b in blocks:
+    libc.memset(b, 1, 16 << 10)
+for b in blocks[:-1]:  # the last one keeps the heap's top in place: only a trim reaches the rest
+    libc.free(b)
+before = rss_kb()
+if sys.argv[1] == "released":
+    process.release_free_memory()
+print(before - rss_kb())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="release_free_memory trims glibc's heap; this C library is not glibc")
+def test_memory_freed_between_live_blocks_goes_back_once_released() -> None:
+    def released_kb(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", _TRIM_PROBE, mode], capture_output=True, text=True, check=True)
+        return int(done.stdout)
+
+    assert released_kb("kept") < 1024
+    assert released_kb("released") > 24 * 1024
+
+
+def test_a_batch_job_tunes_malloc_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[None] = []
-    monkeypatch.setattr(process, "pin_malloc_thresholds", lambda: calls.append(None) or True)
+    monkeypatch.setattr(process, "tune_malloc", lambda: calls.append(None) or True)
     with process.batch_job(), process.batch_job():
         pass
     assert calls == [None]  # once, by the outermost block
