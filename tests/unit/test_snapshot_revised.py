@@ -21,6 +21,8 @@ def _table(schema: str, name: str, *columns: str) -> list:
 
 def _same_lookups(revised: Snapshot) -> None:
     """Every lookup of ``revised`` against a snapshot built afresh from its objects."""
+    keys = [o.key for o in revised.objects]
+    assert keys == sorted(keys)
     fresh = Snapshot(objects=revised.objects, dependencies=revised.dependencies)
     expected = {o.key: o for o in fresh.objects}
     by_key = revised.by_key
@@ -67,7 +69,10 @@ def test_keys_that_change_swap_or_are_added(base):
                 "function:s.f()": base.get("function:s.f()").model_copy(update={"name": "zz"})}
     for obj in replaced.values():
         obj.__dict__.pop("key", None)  # (model_copy keeps the cached key; the renames module forgets it)
-    revised = base.revised(replaced, [Schema(name="new")])
+    added = [Schema(name="new"), Schema(name="a"), Schema(name="zzz")]
+    revised = base.revised(replaced, iter(added))
+    by_hand = sorted([replaced.get(o.key, o) for o in base.objects] + added, key=lambda o: o.key)
+    assert list(revised.objects) == by_hand
     assert revised.get("table:s.a").name == "a" and revised.get("table:s.a") is replaced[b.key]
     assert "function:s.f()" not in revised.by_key and revised.get("function:s.zz()") is not None
     _same_lookups(revised)
