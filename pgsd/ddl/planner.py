@@ -41,7 +41,7 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     """
     opts = options or PlanOptions()
     if cache is None or not cache.fits(cs, opts):
-        cache = PlanCache(cs, opts)
+        cache = PlanCache(cs, opts, one_plan=True)
     state = Actions(cs=cs, ctx=cache.ctx, rend=cache.rend, cache=cache)
     changes = [c for c in cs.changes if not c.same_meaning and not c.is_rename_only]
     left_out: tuple[str, ...] = ()
