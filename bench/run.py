@@ -119,6 +119,7 @@ class Sample:
     wall: float
     cpu: float
     rss_mb: float
+    """Peak RSS in MiB (GNU time's KiB / 1024), whatever the name says."""
     server_cpu: float | None
     rc: int
     timed_out: bool = False
@@ -556,7 +557,7 @@ class SizeRun:
                     s.round = r
                     ok = s.rc in OK_CODES.get(t, (0,)) and not s.timed_out
                     log(f"N={n} run {r} {LABELS[t]}: {s.wall:.2f}s wall, {s.cpu:.2f}s cpu, "
-                        f"{s.rss_mb:.0f} MB, server {s.server_cpu if s.server_cpu is None else round(s.server_cpu, 2)}s"
+                        f"{s.rss_mb:.0f} MiB, server {s.server_cpu if s.server_cpu is None else round(s.server_cpu, 2)}s"
                         f", rc={s.rc}{' TIMEOUT' if s.timed_out else ''}")
                     if not ok:
                         res.stderr_tail = tail(err)
@@ -636,7 +637,7 @@ class SizeRun:
             shown = "--source VARIANT --target BASE" if "--source" in cmd else " ".join(cmd[2:4])
             self.result.first_screen = (f"`tui_latency.py {shown}`: "
                                         + ("; ".join(keep) or "no first-screen line in its output")
-                                        + f" (the whole script: {s.wall:.1f} s wall, {s.rss_mb:.0f} MB peak)")
+                                        + f" (the whole script: {s.wall:.1f} s wall, {s.rss_mb:.0f} MiB peak)")
 
     def profile(self, base: str, variant: str) -> None:
         log(f"N={self.n}: profiling pgsd diff (one thread, pyinstrument)")
@@ -843,7 +844,9 @@ FLOOR_RATIO = 1.25
 PEER_FACTOR = 4.0
 """Issue 25: every peer at least 4x slower than pgsd diff."""
 MEMORY_MB = 500
-"""Issue 25: peak memory under 500 MB at 20,000 tables."""
+"""Issue 25: peak memory under 500 MB at 20,000 tables. RSS is measured in KiB (GNU time's %M)
+and shown in MiB; the goal is judged in both readings of "MB": MiB (KiB / 1024) and
+decimal megabytes (10^6 bytes, 476.8 MiB), so a skeptic's reading is never the one hidden."""
 
 
 def goals(results: list[SizeResult], scales: list[ScaleResult]) -> list[tuple[str, str, str]]:
@@ -908,15 +911,18 @@ def goals(results: list[SizeResult], scales: list[ScaleResult]) -> list[tuple[st
             else:
                 out.append((goal, "not measured", f"needs pgsd diff at 2000 and {large} (--sizes)"))
         r = by_n.get(20000)
-        goal = f"{short}: peak memory under {MEMORY_MB} MB at 20,000 tables"
+        goal = f"{short}: peak memory under {MEMORY_MB} MB at 20,000 tables (MiB, and decimal MB)"
         worst = [(t, r.tools[t].max("rss_mb")) for t in ("diff", "snapshot") if t in r.tools] if r else []
         worst = [(t, v) for t, v in worst if v is not None]
         if not worst:
             out.append((goal, "not measured", "20000 not in --sizes, or pgsd did not run"))
         else:
-            peak = max(v for _, v in worst)
-            out.append((goal, "met" if peak < MEMORY_MB else "NOT met",
-                        ", ".join(f"pgsd {t}: {v:.0f} MB (max of runs)" for t, v in worst)))
+            peak = max(v for _, v in worst)  # MiB
+            decimal_mb = peak * 1024 * 1024 / 1e6
+            verdict = ("met" if decimal_mb < MEMORY_MB else
+                       "met in MiB, NOT met in decimal MB" if peak < MEMORY_MB else "NOT met")
+            out.append((goal, verdict, ", ".join(f"pgsd {t}: {v:.0f} MiB = {v * 1.048576:.0f} MB (max of runs)"
+                                                 for t, v in worst)))
     return out
 
 
@@ -946,7 +952,7 @@ def render(results: list[SizeResult], meta: dict, scales: list[ScaleResult] | No
         add("")
         add(f"Base database: {objs}.")
         add("")
-        add("| tool | wall s | CPU s (client) | server CPU s | peak RSS MB | runs | status |")
+        add("| tool | wall s | CPU s (client) | server CPU s | peak RSS MiB | runs | status |")
         add("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for t in TOOLS:
             tr = r.tools.get(t)

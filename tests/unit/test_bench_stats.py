@@ -90,7 +90,12 @@ def test_memory_goal_uses_the_worst_run_at_20000(bench):
     big.tools["snapshot"] = bench.ToolResult(tool="snapshot", samples=_samples(bench, [10.0, 10.0]))
     big.tools["snapshot"].samples[1].rss_mb = 520.0
     verdict, evidence = _goal(bench, [big], "PostgreSQL 18.6: peak memory under 500 MB")
-    assert verdict == "NOT met" and "snapshot: 520 MB" in evidence
+    assert verdict == "NOT met" and "snapshot: 520 MiB = 545 MB" in evidence
+    big.tools["snapshot"].samples[1].rss_mb = 470.0  # 480 MiB is 503 MB: only one reading of "MB" holds
+    verdict, evidence = _goal(bench, [big], "PostgreSQL 18.6: peak memory under 500 MB")
+    assert verdict == "met in MiB, NOT met in decimal MB" and "diff: 480 MiB = 503 MB" in evidence
+    big.tools["diff"].samples[0].rss_mb = 476.0
+    assert _goal(bench, [big], "PostgreSQL 18.6: peak memory under 500 MB")[0] == "met"
 
 
 def test_pg_delta_gets_the_socket_directory_percent_encoded_in_the_host(bench):
