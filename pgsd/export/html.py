@@ -98,6 +98,7 @@ def render_html(
         parts.append(f"<dt>Textual only</dt><dd>{review.same_meaning} definitions spelled differently</dd>")
     parts.append("</dl></header><main>")
     parts.extend(_counts(review))
+    parts.extend(_renames(review))
     parts.extend(_hazards(review))
     parts.append('<section id="coverage"><h2>Coverage</h2><ul>')
     parts.extend(f"<li>{e(n)}</li>" for n in review.notes)
@@ -121,6 +122,19 @@ def _counts(review: Review) -> list[str]:
     return ['<section id="counts"><h2>Differences</h2><table class="counts">',
             "<thead><tr><th>kind</th><th>added</th><th>removed</th><th>changed</th></tr></thead><tbody>",
             *rows, "</tbody></table></section>"]
+
+
+def _renames(review: Review) -> list[str]:
+    out: list[str] = []
+    if review.renames:
+        out += [f'<section id="renames"><h2>Renamed by the plan ({len(review.renames)})</h2><ul>',
+                *(f"<li>{html.escape(line)}</li>" for line in review.renames), "</ul></section>"]
+    if review.rename_candidates:
+        out += [f'<section id="rename-candidates"><h2>Possible renames, not taken ({len(review.rename_candidates)})'
+                "</h2><p>The plan removes and adds these objects. Decide with <code>--rename OLD=NEW</code>, or "
+                "<code>--renames auto</code> for the exact ones.</p><ul>",
+                *(f"<li>{html.escape(line)}</li>" for line in review.rename_candidates), "</ul></section>"]
+    return out
 
 
 def _hazards(review: Review) -> list[str]:
@@ -160,9 +174,12 @@ def _object(o: ObjectSection) -> str:
         body.append(f'<h4>DDL</h4><pre class="sql">{highlight_sql(o.ddl)}</pre>')
     elif o.status == "changed":
         body.append("<p><em>No statement of its own (planned with another object).</em></p>")
+    renamed = f' <span class="renamed">renamed from <code>{e(o.renamed_from)}</code></span>' if o.renamed_from else ""
+    if o.labels_renamed:
+        renamed += f' <span class="renamed">labels renamed: {e(o.labels_renamed)}</span>'
     return (f'<details class="object {e(o.status)}" data-search="{e(o.search_text)}">'
             f'<summary><span class="status">{e(o.status)}</span> <span class="kind">{e(o.kind.replace("_", " "))}'
-            f"</span> <code>{e(o.name)}</code>{hazards}</summary>{''.join(body)}</details>")
+            f"</span> <code>{e(o.name)}</code>{renamed}{hazards}</summary>{''.join(body)}</details>")
 
 
 _CSS = """
@@ -191,7 +208,7 @@ details.object { border: 1px solid var(--line); border-radius: 6px; margin: .4re
 details.object > summary { cursor: pointer; }
 .status { display: inline-block; min-width: 4.5rem; font-weight: 600; }
 .added .status { color: #1a7f37; } .removed .status { color: var(--bad); } .changed .status { color: var(--warn); }
-.kind { color: var(--muted); }
+.kind { color: var(--muted); } .renamed { color: var(--muted); font-size: .9rem; }
 .hz { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 1rem; padding: 0 .4rem; font-size: .8rem; }
 tr.hz-data-loss td:nth-child(2), tr.hz-fails-if-rows td:nth-child(2) { color: var(--bad); font-weight: 600; }
 tr.hz-table-rewrite td:nth-child(2) { color: var(--warn); font-weight: 600; }

@@ -113,6 +113,16 @@ def _head(review: Review, *, generated_at: str, pgsd_version: str) -> list[str]:
         for kind, c in review.counts.items():
             lines.append(f"| {md_text(kind.replace('_', ' '))} | {c['added']} | {c['removed']} | {c['changed']} |")
         lines.append("")
+    if review.renames:
+        lines += [f"### Renamed by the plan ({len(review.renames)})", ""]
+        lines += [f"- {md_text(line)}" for line in review.renames]
+        lines.append("")
+    if review.rename_candidates:
+        lines += [f"### Possible renames, not taken ({len(review.rename_candidates)})", "",
+                  "The plan removes and adds these objects. Decide with `--rename OLD=NEW`, or `--renames auto` "
+                  "for the exact ones.", ""]
+        lines += [f"- {md_text(line)}" for line in review.rename_candidates]
+        lines.append("")
     if review.hazards:
         lines += [f"### Hazards ({len(review.hazards)})", "",
                   "| statement | hazard | table | rows | size | why |", "| --- | --- | --- | ---: | ---: | --- |"]
@@ -130,8 +140,13 @@ def _head(review: Review, *, generated_at: str, pgsd_version: str) -> list[str]:
 def _object(o: ObjectSection) -> str:
     mark = _MARK.get(o.status, "")
     hazards = f" — {html_text(', '.join(o.hazards))}" if o.hazards else ""
+    status = html_text(o.status)
+    if o.renamed_from:
+        status += f", renamed from <code>{html_text(o.renamed_from)}</code>"
+    if o.labels_renamed:
+        status += f", labels renamed: {html_text(o.labels_renamed)}"
     summary = (f"<summary><code>{mark}</code> {html_text(o.kind.replace('_', ' '))} "
-               f"<code>{html_text(o.name)}</code> ({html_text(o.status)}){hazards}</summary>")
+               f"<code>{html_text(o.name)}</code> ({status}){hazards}</summary>")
     parts = []
     if o.diff:
         parts.append(fenced(o.diff, "diff"))

@@ -115,6 +115,16 @@ def totals_line(changes: ChangeSet) -> str:
     return ", ".join(parts) + f"; {changes.identical} identical"
 
 
+def rename_lines(changes: ChangeSet) -> list[str]:
+    """``table s.customer -> s.client``: each decided rename, in the order the plan runs them."""
+    return [one_line(f"{r.label} {r.before_name} -> {r.after_name}") for r in changes.renames]
+
+
+def candidate_lines(changes: ChangeSet) -> list[str]:
+    """``table s.audit_log -> s.audit: 2 of 3 columns alike``: each rename not taken, its reason, whether exact."""
+    return [one_line(c.describe() + (" (exact)" if c.exact else "")) for c in changes.rename_candidates]
+
+
 def _side_notes(changes: ChangeSet, *, count_warnings: bool = False) -> list[str]:
     """Coverage and permission warnings of both sides, one line each; or, with ``count_warnings``
     (the summary, printed where `pgsd diff` has already said each warning on stderr), their number."""
@@ -169,6 +179,12 @@ def render_sql(
             parts.append(f"{plural(len(plan.withheld), 'statement')} withheld (listed below)")
         header.append(f"partial:    this script does not make the target match: {', '.join(parts)}")
         header.extend(f"  left out: {key}" for key in plan.left_out)
+    header.extend(f"renamed:    {line}" for line in rename_lines(changes))
+    candidates = candidate_lines(changes)
+    if candidates:
+        header.append(f"not renamed: {plural(len(candidates), 'rename candidate')}, each planned below as a "
+                      "removal and an addition (decide with --rename or --renames auto):")
+        header.extend(f"  {line}" for line in candidates)
     textual = _same_meaning_count(changes)
     if textual:
         header.append(
@@ -232,6 +248,8 @@ def render_summary(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] |
             )
     else:
         lines.append(f"no differences ({changes.identical} identical)")
+    lines.extend(f"renamed: {line}" for line in rename_lines(changes))
+    lines.extend(f"not renamed (removed and added): {line}" for line in candidate_lines(changes))
     textual = _same_meaning_count(changes)
     if textual:
         lines.append(f"textual only: {plural(textual, 'definition')} spelled differently, same meaning (no statement)")

@@ -22,9 +22,21 @@ from pgsd.ddl.plan import Plan, Statement
 from pgsd.ddl.render import renderers
 from pgsd.ddl.sizes import format_bytes, format_rows
 from pgsd.diff.changes import Change, ChangeSet, Status
-from pgsd.export.render import coverage_line, describe_side, difference_counts, one_line, plural, totals_line
+from pgsd.diff.renames import LABEL_KIND, label_parts
+from pgsd.export.render import (
+    candidate_lines,
+    coverage_line,
+    describe_side,
+    difference_counts,
+    one_line,
+    plural,
+    rename_lines,
+    totals_line,
+)
 from pgsd.model.objects import DbObject
 from pgsd.model.snapshot import Snapshot
+
+LABEL_PREFIX = LABEL_KIND + ":"
 
 
 @dataclass(frozen=True)
@@ -53,11 +65,17 @@ class ObjectSection:
     diff: str
     """Unified diff of its definition, target (---) to source (+++)."""
     ddl: str
+    renamed_from: str = ""
+    """The name it has in the target when the plan renames it (``s.customer``), else ''."""
+    labels_renamed: str = ""
+    """An enum's renamed labels (``ok -> fine, sad -> down``), else ''."""
 
     @property
     def search_text(self) -> str:
         """What the HTML filter box matches against."""
-        return " ".join((self.kind, self.name, self.status, *self.hazards)).lower()
+        renamed = ("renamed", self.renamed_from, self.labels_renamed) if self.renamed_from or self.labels_renamed \
+            else ()
+        return " ".join((self.kind, self.name, self.status, *renamed, *self.hazards)).lower()
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,10 @@ class Review:
     script: str
     withheld: int = 0
     same_meaning: int = 0
+    renames: tuple[str, ...] = ()
+    """``table s.customer -> s.client``: the renames the plan makes, in its order."""
+    rename_candidates: tuple[str, ...] = ()
+    """Renames not taken, with their reasons: the plan removes and adds those objects."""
 
 
 def build_review(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] | None = None) -> Review:
@@ -100,6 +122,8 @@ def build_review(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] | N
         script=plan.to_sql(),
         withheld=len(plan.withheld),
         same_meaning=sum(1 for c in changes.changes if c.same_meaning),
+        renames=tuple(rename_lines(changes)),
+        rename_candidates=tuple(candidate_lines(changes)),
     )
 
 
@@ -127,10 +151,12 @@ def _hazard_rows(plan: Plan, target: Snapshot) -> list[HazardRow]:
 def _sections(changes: ChangeSet, plan: Plan) -> list[ObjectSection]:
     by_key: dict[str, list[Statement]] = defaultdict(list)
     for s in plan.statements:
-        by_key[s.key].append(s)
+        # a renamed enum label's statement is keyed by the label; its change is the enum's
+        by_key[label_parts(s.key)[0] if s.key.startswith(LABEL_PREFIX) else s.key].append(s)
     rend = renderers()
     target_ctx = RenderContext(source=changes.target, target=changes.target)
     source_ctx = RenderContext(source=changes.source, target=changes.source)
+    old_names = {r.after: r.before_name for r in changes.renames}
     out: list[ObjectSection] = []
     for c in changes.changes:
         if c.same_meaning:
@@ -147,6 +173,8 @@ def _sections(changes: ChangeSet, plan: Plan) -> list[ObjectSection]:
             hazards=tuple(sorted({h.type.label for s in statements for h in s.hazards})),
             diff=_definition_diff(c, before, after, rend, target_ctx, source_ctx),
             ddl="\n".join(s.sql.rstrip().rstrip(";") + ";" for s in statements),
+            renamed_from=one_line(old_names.get(c.key, c.renamed_from or "")) if c.renamed_from is not None else "",
+            labels_renamed=one_line(", ".join(f"{old} -> {new}" for old, new in c.renamed_labels)),
         ))
     return out
 

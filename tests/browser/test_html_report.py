@@ -118,3 +118,19 @@ def test_demo_report_in_headless_chromium(demo_report, tmp_path):
     data = png.read_bytes()
     assert shot.returncode == 0 and data.startswith(b"\x89PNG"), shot.stderr[-2000:]
     assert struct.unpack(">II", data[16:24]) == (1200, 1500)
+
+
+def test_renamed_objects_in_headless_chromium(tmp_path):
+    """Renames (one from a hostile name) as the browser builds them: the name stays text, and
+    ``#filter=renamed`` keeps exactly the objects the plan renames."""
+    from tests.unit.test_reports_renames import _render_all  # noqa: PLC0415 - the same report as the unit test's
+
+    path = tmp_path / "renames.html"
+    path.write_text(_render_all()["html"])
+    profile = tmp_path / "profile"
+    dom = dump(profile, path.as_uri())
+    assert dom.scripts == 1 and dom.title.startswith("pgsd schema review")
+    renamed = dump(profile, path.as_uri() + "#filter=renamed")
+    visible = [o.get("data-search") or "" for o in renamed.objects if "hidden" not in o]
+    assert sorted(v.split(" ", 2)[1] for v in visible) == ["s.client", "s.mood"], visible
+    assert renamed.shown == f"2 of {len(dom.objects)} shown"
