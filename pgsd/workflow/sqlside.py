@@ -11,9 +11,10 @@
   one by one: each file whole (one implicit transaction: all or nothing); a file that
   fails is run again statement by statement. A statement failing because something it
   needs is defined later (an undefined table, column, function, type or schema) is
-  retried after the rest, for a bounded number of rounds; a statement needing a role
-  the shadow server lacks creates it (NOLOGIN) with ``create_roles``, else the missing
-  roles are named. Whatever still fails is one ``SqlLoadFailed`` listing every statement
+  retried after the rest, for a bounded number of rounds. Roles the statements name
+  (``sqlroles``) that the shadow server lacks are named before anything runs, or created
+  first (NOLOGIN) with ``create_roles``; one found only by a failing statement is
+  handled the same way then. Whatever still fails is one ``SqlLoadFailed`` listing every statement
   with file:line and PostgreSQL's error. psql meta-commands are never run: ``\\i`` and
   ``\\connect`` (which would change what is loaded) are errors, the others warnings.
 """
@@ -36,6 +37,7 @@ from pgsd import errors
 from pgsd.connect import ConnectionSpec
 from pgsd.workflow.scratch_copy import batch_statements
 from pgsd.workflow.sides import SQL_SUFFIX, DatabaseSide, ShadowChoice, SqlSide
+from pgsd.workflow.sqlroles import roles_named
 from pgsd.workflow.sqlsplit import Piece, split_sql
 
 if TYPE_CHECKING:
@@ -63,7 +65,11 @@ RETRY_SQLSTATES = frozenset({
     "3F000",  # invalid_schema_name
 })
 
-_ROLE_MISSING = re.compile(r'role "((?:[^"]|"")+)" does not exist')
+_ROLE_MISSING = re.compile(r'role "(.*)" does not exist')
+"""PostgreSQL's message; the name inside is as written, its quotes not doubled (``role "a"b" does not exist``)."""
+
+FAILURES_SHOWN = 50
+"""Statements named one by one when a load fails; the rest are counted."""
 _INCLUDES = ("\\i", "\\ir", "\\include", "\\include_relative", "\\c", "\\connect")
 
 LoadProgress = Callable[[int, int], None]
@@ -258,6 +264,7 @@ def load_sql(
         raise SqlLoadFailed(f"cannot connect to {where}: {_first_line(e)}") from None
     with conn:
         _session_defaults(conn)
+        loader.prepare_roles(conn, split, where)
         for batch in _batches(split, min(BATCH_STATEMENTS, batch_statements(conn))):
             if len(batch) > 1 and loader.load_batch(conn, batch):
                 continue
@@ -300,6 +307,22 @@ class _Loader:
             )
         self.total = sum(len(s) for _, s in split)
         return split
+
+    def prepare_roles(self, conn: psycopg.Connection, split: list[tuple[SqlFile, list[Piece]]], where: str) -> None:
+        """Roles the statements name (``sqlroles``) that the server lacks: named at once, before
+        anything runs, or created (``create_roles``) so that the batches load whole."""
+        referred, _created = roles_named(piece.text for _, statements in split for piece in statements)
+        if not referred:
+            return
+        rows = conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (sorted(referred),)).fetchall()
+        missing = referred - {str(row[0]) for row in rows}
+        self.missing_roles |= missing
+        if missing and not self.create_roles:
+            self.raise_failures(where)
+        for role in sorted(missing):
+            error = _create_role(conn, role, self.result)
+            if error is not None:
+                raise SqlLoadFailed(f"{error} on {where}")
 
     def _check_cancel(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -377,8 +400,10 @@ class _Loader:
             )
         if self.failed:
             self.failed.sort(key=lambda p: (p.label, p.piece.line))
-            lines = [f"{p.where}: {p.error}" for p in self.failed]
+            lines = [f"{p.where}: {p.error}" for p in self.failed[:FAILURES_SHOWN]]
             n = len(self.failed)
+            if n > FAILURES_SHOWN:
+                lines.append(f"and {n - FAILURES_SHOWN} more")
             raise SqlLoadFailed(
                 f"{n} statement{'s' if n != 1 else ''} did not load into {where}:\n  " + "\n  ".join(lines)
             )
@@ -438,20 +463,29 @@ def _retry(p: _Pending, create_roles: bool, missing_roles: set[str], conn: psyco
     m = _ROLE_MISSING.search(p.error) if p.sqlstate == "42704" else None
     if m is None:
         return True
-    role = m.group(1).replace('""', '"')
+    role = m.group(1)
     missing_roles.add(role)
     if not create_roles:
         return False
-    if role not in result.roles_created:
-        try:
-            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
-        except psycopg.errors.DuplicateObject:
-            pass  # made meanwhile by a concurrent load on the same server
-        except psycopg.Error as e:
-            p.error = f"cannot create role {role}: {_first_line(e)}"
-            return False
-        result.roles_created.append(role)
+    error = _create_role(conn, role, result)
+    if error is not None:
+        p.error = error
+        return False
     return True
+
+
+def _create_role(conn: psycopg.Connection, role: str, result: LoadResult) -> str | None:
+    """Create ``role`` (NOLOGIN) once; the error, as one line, when the server refuses."""
+    if role in result.roles_created:
+        return None
+    try:
+        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+    except psycopg.errors.DuplicateObject:
+        pass  # made meanwhile by a concurrent load on the same server
+    except psycopg.Error as e:
+        return f"cannot create role {role}: {_first_line(e)}"
+    result.roles_created.append(role)
+    return None
 
 
 def _first_line(e: BaseException) -> str:

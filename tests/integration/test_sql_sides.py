@@ -218,3 +218,35 @@ def test_a_warning_when_another_major_version_parsed_the_sql(tmp_path: Path, pg_
     warning = (f"warning: the source SQL was parsed by PostgreSQL {shadow_major}, the target is PostgreSQL 15: "
                "give --shadow DSN of a PostgreSQL 15 server for an exact match")
     assert (warning in err) == (shadow_major != 15)
+
+
+def test_every_missing_role_is_named_at_once_and_created_first(tmp_path: Path, pg_server: PgServer,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Roles read from the statements: a grant to two missing roles names both (running it names
+    only the first), hostile names included; one only a DO block names is still found by running it."""
+    tag = uuid.uuid4().hex[:8]
+    owner, reader, odd, hidden = f"own_{tag}", f"read_{tag}", f'Odd "{tag}"\n\\! x', f'hid"den_{tag}'
+    quoted_odd = '"' + odd.replace('"', '""') + '"'
+    quoted_hidden = hidden.replace('"', '""').replace("'", "''")
+    files = {f"t{i}.sql": f"CREATE TABLE t{i} (a int);\nALTER TABLE t{i} OWNER TO {owner};\n"
+                          f"GRANT SELECT ON t{i} TO {reader}, {quoted_odd};\n" for i in range(30)}
+    files["z.sql"] = f"DO $$ BEGIN EXECUTE 'GRANT SELECT ON t0 TO \"{quoted_hidden}\"'; END $$;\n"
+    schema = _write(tmp_path, files)
+    try:
+        assert main(["snapshot", str(schema), "--shadow", pg_server.admin_dsn]) == 2
+        err = capsys.readouterr().err
+        assert "roles that do not exist on server " in err and "--create-roles" in err
+        for role in (owner, reader, odd.replace("\n", " ")):
+            assert role in err.replace("\n", " "), role
+        assert "Traceback" not in err
+        assert main(["snapshot", str(schema), "--shadow", pg_server.admin_dsn, "--create-roles"]) == 0
+        out, err = capsys.readouterr()
+        with psycopg.connect(pg_server.admin_dsn) as conn:
+            made = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE NOT rolcanlogin AND "
+                                               "rolname = ANY(%s)", ([owner, reader, odd, hidden],))}
+        assert made == {owner, reader, odd, hidden}
+        assert f"{reader}=r" in out and f"{owner}" in out
+    finally:
+        for role in (owner, reader, odd, hidden):
+            with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+                conn.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
