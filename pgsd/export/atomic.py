@@ -68,8 +68,14 @@ def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str], *, for
         _temp_files.add(tmp)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except BaseException:
+        except OSError:
             _temp_files.discard(tmp)  # nothing was created
+            raise
+        except BaseException:
+            # a stop signal raised between the open and the assignment: the file may exist
+            # (O_EXCL made it ours) and must not outlive the process
+            _unlink_quietly(tmp)
+            _temp_files.discard(tmp)
             raise
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

@@ -93,6 +93,25 @@ def test_ctrl_c_mid_write_removes_the_temp_file(tmp_path: Path, monkeypatch: pyt
     assert leftovers(tmp_path) == []
 
 
+def test_a_stop_right_after_the_temp_file_is_created_removes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The signal lands after ``os.open`` made the file and before its descriptor is kept (the
+    moment a user's Ctrl-C meets when they press it as the write starts): nothing is left."""
+    path = tmp_path / "m.sql"
+    path.write_text("old\n")
+    real_open = os.open
+
+    def open_then_stop(name, flags, mode=0o777):  # noqa: ANN001
+        os.close(real_open(name, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", open_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(path, "new\n", force=True)
+    monkeypatch.undo()
+    assert path.read_text() == "old\n"
+    assert leftovers(tmp_path) == []
+
+
 def test_file_systems_without_hard_links_still_refuse_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def unsupported(*args, **kwargs):
         raise OSError(errno.EPERM, os.strerror(errno.EPERM))
