@@ -19,6 +19,8 @@ class HazardType(StrEnum):
     UNTRACKED_DEPENDENCIES = "untracked_dependencies"
     FAILS_IF_ROWS = "fails_if_rows"
     """The statement fails when the table holds rows (or, for SET NOT NULL, rows with nulls)."""
+    FIRES_TRIGGERS = "fires_triggers"
+    """Rows the plan moves (between partitions, through a holding table) fire the tables' triggers."""
 
     @property
     def label(self) -> str:

@@ -12,6 +12,12 @@ and the rows inserted through the parent: a row lands where the new bounds put i
 whichever partition held it before. One partition of the parent (the first by name) does
 this for all of them, since every detach must come before any attach.
 
+Rows moved between partitions are deleted, truncated and inserted as any rows are: the
+triggers of the tables they leave and land in fire for them (an audit trigger records a
+delete and an insert). Those statements carry the ``fires-triggers`` hazard naming the
+triggers. A table made anew gets its triggers only after its rows are back
+(``after_rows_restored``), so nothing fires there.
+
 Both refuse up front, with the table named, where PostgreSQL would stop the script half-way:
 a partition that another table's foreign key references cannot be detached while it has rows
 referenced, so such a bound change is not planned.
@@ -22,7 +28,7 @@ from __future__ import annotations
 import re
 
 from pgsd.ddl.context import RenderContext
-from pgsd.ddl.plan import HazardType, Statement
+from pgsd.ddl.plan import Hazard, HazardType, Statement
 from pgsd.ddl.render.base import hazard, stmt
 from pgsd.ddl.render.columns import kept_sequences
 from pgsd.ddl.steps import Edge, Step, must_run
@@ -52,6 +58,53 @@ def moves_rows(old: DbObject | None, new: DbObject | None, ctx: RenderContext) -
     if not isinstance(old, Table) or not isinstance(new, Table) or old.partition_of:
         return False
     return not new.is_partitioned or bool(tree(ctx.source, new))
+
+
+_TRIGGER_EVENTS = re.compile(r"(?:BEFORE|AFTER|INSTEAD OF)\s(.*?)\sON\s", re.DOTALL)
+TRIGGERS_NAMED = 5
+"""Triggers a fires-triggers hazard names; the rest are counted."""
+
+
+def _fires(trigger: Trigger, event: str, *, row_only: bool) -> bool:
+    """Whether ``trigger`` (enabled for ordinary sessions) fires on ``event`` (INSERT, DELETE, TRUNCATE)."""
+    if trigger.enabled not in ("O", "A") or trigger.is_constraint:
+        return False
+    named = f"TRIGGER {quote_ident(trigger.name)} "
+    at = trigger.definition.find(named)
+    rest = trigger.definition[at + len(named):] if at >= 0 else ""
+    events = _TRIGGER_EVENTS.match(rest)
+    if events is None or not re.search(rf"\b{event}\b", events.group(1)):
+        return False
+    return not row_only or " FOR EACH ROW " in rest
+
+
+def _triggers_fired(ctx: RenderContext, named: Table, event: str, *, routed: list[Table] | None = None) -> list[Hazard]:
+    """The fires-triggers hazard of a statement that moves rows by ``event`` in the table it
+    names; none when nothing fires.
+
+    The named table's triggers fire; of its ancestors and of the partitions its rows are
+    routed to (``routed``), only row triggers do (an ancestor's are cloned onto each
+    partition; statement triggers fire for the named table alone). A table's triggers are
+    the target's when it has the table (they exist when the rows move), else the source's
+    (a new partition gets them as it is created)."""
+    fired: dict[str, str] = {}
+    seen: set[str] = set()
+    for start in (named, *(routed or ())):
+        current: Table | None = start
+        while current is not None and current.key not in seen:
+            seen.add(current.key)
+            snap = ctx.target if ctx.in_target(current.key) is not None else ctx.source
+            for trg in snap.children().get(current.key, ()):
+                if isinstance(trg, Trigger) and _fires(trg, event, row_only=current is not named):
+                    fired[trg.key] = trg.display_name
+            parent = snap.get(f"table:{current.partition_of}") if current.partition_of else None
+            current = parent if isinstance(parent, Table) else None
+    if not fired:
+        return []
+    names = sorted(fired.values())
+    shown = ", ".join(names[:TRIGGERS_NAMED]) + (f" and {len(names) - TRIGGERS_NAMED} more"
+                                                  if len(names) > TRIGGERS_NAMED else "")
+    return [hazard(HazardType.FIRES_TRIGGERS, f"the rows it moves fire {event} triggers: {shown}")]
 
 
 def _columns(snap: Snapshot, table: Table) -> list[Column]:
@@ -272,10 +325,12 @@ def rows_to_default(old: Table, ctx: RenderContext) -> list[Statement]:
         stmt(f"CREATE TABLE {hold} AS WITH moved AS (DELETE FROM {old.qualified_name} RETURNING {names})"
              f" SELECT {names} FROM moved", old, "drop",
              hazard(HazardType.TABLE_REWRITE, f"moves the rows of {old.qualified_name} aside: the parent's default"
-                                              " partition takes them")),
+                                              " partition takes them"),
+             *_triggers_fired(ctx, old, "DELETE")),
         stmt(f"DROP TABLE {old.qualified_name}", old, "drop"),
         _insert(parent, cols, cols, hold, (), hazard(HazardType.FAILS_IF_ROWS, f"a row of {old.qualified_name}"
-                                                     f" that no partition of {parent.qualified_name} takes stops the plan")),
+                                                     f" that no partition of {parent.qualified_name} takes stops the plan"),
+                *_triggers_fired(ctx, parent, "INSERT", routed=tree(ctx.source, parent))),
         stmt(f"DROP TABLE {hold}", old, "drop"),
     ]
 
@@ -342,22 +397,25 @@ def rebound_statements(old: Table, ctx: RenderContext) -> list[Statement]:
         out.append(stmt(f"CREATE TABLE {hold_name(t)} AS SELECT {names} FROM {t.qualified_name}", t, "alter",
                         hazard(HazardType.TABLE_REWRITE, f"copies the rows of {t.qualified_name} aside: they move to the"
                                                          " partitions the new bounds give them")))
-        out.append(stmt(f"TRUNCATE {t.qualified_name}", t, "alter"))
+        out.append(stmt(f"TRUNCATE {t.qualified_name}", t, "alter", *_triggers_fired(ctx, t, "TRUNCATE")))
     for t, s in moving:
         out.append(stmt(f"ALTER TABLE {parent_name} ATTACH PARTITION {t.qualified_name} {s.partition_bound or 'DEFAULT'}",
                         t, "alter", requires=(f"table:{parent_name}",)))
     if _last_new_direct(ctx, parent) is None:
-        out.extend(_inserts(parent, held, cols, ()))
+        out.extend(_inserts(ctx, parent, held, cols, ()))
     return out
 
 
-def _inserts(parent: Table, held: list[Table], cols: list[Column], requires: tuple[str, ...]) -> list[Statement]:
+def _inserts(ctx: RenderContext, parent: Table, held: list[Table], cols: list[Column],
+             requires: tuple[str, ...]) -> list[Statement]:
     out: list[Statement] = []
+    fired = _triggers_fired(ctx, parent, "INSERT", routed=tree(ctx.source, parent))
     for t in held:
         if cols:
             out.append(_insert(parent, cols, cols, hold_name(t), requires,
                                hazard(HazardType.FAILS_IF_ROWS, f"a row of {t.qualified_name} that no partition of"
-                                                                f" {parent.qualified_name} takes stops the plan")))
+                                                                f" {parent.qualified_name} takes stops the plan"),
+                               *fired))
         out.append(stmt(f"DROP TABLE {hold_name(t)}", t, "alter"))
     return out
 
@@ -373,7 +431,7 @@ def rebound_inserts(new: Table, ctx: RenderContext) -> list[Statement]:
     if not held:
         return []
     others = tuple(p.key for p in _new_partitions(ctx, parent) if p.key != new.key)
-    return _inserts(parent, held, _held_columns(ctx, parent), others)
+    return _inserts(ctx, parent, held, _held_columns(ctx, parent), others)
 
 
 def _first_new_direct(ctx: RenderContext, parent: Table) -> Table | None:
@@ -397,7 +455,8 @@ def default_rows_aside(new: Table, ctx: RenderContext) -> list[Statement]:
     return [stmt(f"CREATE TABLE {hold_name(default)} AS WITH moved AS (DELETE FROM {default.qualified_name}"
                  f" RETURNING {cols}) SELECT {cols} FROM moved", default, "alter",
                  hazard(HazardType.TABLE_REWRITE, f"moves the rows of the default partition {default.qualified_name}"
-                                                  " aside: the new partitions may take some of them"))]
+                                                  " aside: the new partitions may take some of them"),
+                 *_triggers_fired(ctx, default, "DELETE"))]
 
 
 def new_partition_edges(new: Table, ctx: RenderContext) -> list[Edge]:

@@ -65,3 +65,66 @@ def test_bounds_are_not_moved_under_a_foreign_key():
     source = snap(parted(), part("m1", "FOR VALUES FROM (0) TO (5)"), *other)
     with pytest.raises(PlanError, match=r"public\.m.*public\.r\.r_fk"):
         plan(source, target)
+
+
+def _hazards(source, target) -> dict[str, set[str]]:
+    """First line of each statement -> the messages of its fires-triggers hazards."""
+    from pgsd.ddl.plan import HazardType  # noqa: PLC0415
+
+    return {s.sql.splitlines()[0]: {h.message for h in s.hazards if h.type is HazardType.FIRES_TRIGGERS}
+            for s in build_plan(diff_snapshots(source=source, target=target)).statements}
+
+
+def _trigger(table: str, name: str, timing_events: str, *, row: bool = True, enabled: str = "O"):
+    from pgsd.model.names import quote_ident  # noqa: PLC0415
+    from pgsd.model.objects import Trigger  # noqa: PLC0415
+
+    each = "ROW" if row else "STATEMENT"
+    return Trigger(schema_name="public", table=table, name=name, enabled=enabled,
+                   definition=f"CREATE TRIGGER {quote_ident(name)} {timing_events} ON public.{table} FOR EACH {each} "
+                              "EXECUTE FUNCTION public.audit()")
+
+
+def test_moved_rows_name_the_triggers_they_fire():
+    """New bounds move rows: the truncate, and the insert back through the parent, say which
+    triggers fire (the parent's, cloned onto its partitions, and a partition's own row trigger;
+    not a partition's statement trigger, which an insert through the parent does not fire);
+    disabled, replica-only and update-only triggers and a name that looks like an event are left out."""
+    triggers = (_trigger("m", "audit_rows", "AFTER INSERT OR DELETE"),
+                _trigger("m", "on_update", "AFTER UPDATE"),
+                _trigger("m", "off", "AFTER INSERT", enabled="D"),
+                _trigger("m", "replica_only", "AFTER INSERT", enabled="R"),
+                _trigger("m2", "INSERT ON m2 ", "BEFORE TRUNCATE", row=False),
+                _trigger("m1", "m1_own", "BEFORE INSERT"),
+                _trigger("m1", "m1_statement", "AFTER INSERT", row=False))
+    target = snap(parted(), col("m", "id"), part("m1", "FOR VALUES FROM (0) TO (10)"),
+                  part("m2", "FOR VALUES FROM (10) TO (20)"), *triggers)
+    source = snap(parted(), col("m", "id"), part("m1", "FOR VALUES FROM (0) TO (5)"),
+                  part("m2", "FOR VALUES FROM (5) TO (20)"), *triggers)
+    hazards = _hazards(source, target)
+    inserts = [h for line, h in hazards.items() if line.startswith("INSERT INTO public.m ")]
+    assert inserts and all(h == {"the rows it moves fire INSERT triggers: public.m.audit_rows, public.m1.m1_own"}
+                           for h in inserts)
+    assert hazards["TRUNCATE public.m2"] == {'the rows it moves fire TRUNCATE triggers: public.m2."INSERT ON m2 "'}
+    assert hazards["TRUNCATE public.m1"] == set()  # the parent's row triggers do not fire on TRUNCATE
+
+
+def test_rows_given_to_the_default_partition_name_the_delete_and_insert_triggers():
+    triggers = (_trigger("m", "audit_rows", "AFTER INSERT OR DELETE"),
+                _trigger("m", "per_statement", "AFTER DELETE", row=False))
+    target = snap(parted(), col("m", "id"), part("m1", "FOR VALUES FROM (0) TO (10)"), part("md", "DEFAULT"),
+                  *triggers)
+    source = snap(parted(), col("m", "id"), part("md", "DEFAULT"), *triggers)
+    hazards = _hazards(source, target)
+    delete = next(h for line, h in hazards.items() if line.startswith("CREATE TABLE public.m1__pgsd_rows AS WITH"))
+    # deleting from the partition fires the parent's row trigger (cloned), not its statement trigger
+    assert delete == {"the rows it moves fire DELETE triggers: public.m.audit_rows"}
+    insert = next(h for line, h in hazards.items() if line.startswith("INSERT INTO public.m "))
+    assert insert == {"the rows it moves fire INSERT triggers: public.m.audit_rows"}
+
+
+def test_a_table_made_anew_fires_nothing():
+    trg = _trigger("m", "audit_rows", "AFTER INSERT")
+    lines = _hazards(snap(parted(), part("m1", "FOR VALUES FROM (0) TO (10)"), col("m", "id"), trg),
+                     snap(Table(schema_name="public", name="m"), col("m", "id"), trg))
+    assert all(not h for h in lines.values())  # its triggers are made after its rows are back
