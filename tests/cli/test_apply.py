@@ -140,7 +140,7 @@ def test_two_applies_at_once_do_not_both_run(pgsd, pair, tmp_path):  # noqa: F81
         blocker.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE")
         first = subprocess.Popen([sys.executable, "-m", "pgsd", "apply", source, target, "--lock-timeout", "30s"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                                 env=pgsd.env, stdin=subprocess.DEVNULL)
+                                 env=pgsd.env, stdin=subprocess.DEVNULL, preexec_fn=_default_signals)
         try:
             # the first apply holds the apply lock once it waits for the table lock
             with psycopg.connect(target, autocommit=True) as watch:
@@ -278,6 +278,16 @@ def test_production_profile_needs_confirmation(pgsd, pair):  # noqa: F811
     assert "[production]" not in pgsd("profiles", "list").stdout
 
 
+def _default_signals() -> None:
+    """In the child: the stop signals at their defaults. pgsd keeps a signal it was started with
+    ignored (nohup), and the test run's worker may have SIGINT ignored: seen in /proc as
+    SigIgn 0x1001007 (SIGHUP, SIGINT, SIGQUIT) during a whole-suite run with -n 2."""
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
 def test_a_stop_while_waiting_for_a_lock_reports_what_was_committed(pgsd, pair, tmp_path, stop):  # noqa: F811
     """Ctrl-C (130) or SIGTERM (143): the report says what was committed (nothing), no traceback."""
@@ -290,7 +300,7 @@ def test_a_stop_while_waiting_for_a_lock_reports_what_was_committed(pgsd, pair, 
         blocker.execute("LOCK TABLE shop.orders IN ACCESS EXCLUSIVE MODE")
         proc = subprocess.Popen([sys.executable, "-m", "pgsd", "apply", source, target, "--lock-timeout", "60s"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                                env=pgsd.env, stdin=subprocess.DEVNULL)
+                                env=pgsd.env, stdin=subprocess.DEVNULL, preexec_fn=_default_signals)
         try:
             with psycopg.connect(target, autocommit=True) as watch:
                 waiting, deadline = 0, time.monotonic() + 60
