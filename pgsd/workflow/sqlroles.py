@@ -32,7 +32,7 @@ _HEAD = re.compile(
 )
 """Statements that may name a role; the others are not tokenized at all."""
 
-_OWNER_TO = re.compile(r"\bOWNER\s+TO\b|\bPOLICY\b|\bDEFAULT\s+PRIVILEGES\b|\bUSER\s+MAPPING\b", re.IGNORECASE)
+_ALTER_NAMING_A_ROLE = re.compile(r"\bOWNER\s+TO\b|\bPOLICY\b|\bDEFAULT\s+PRIVILEGES\b|\bUSER\s+MAPPING\b", re.IGNORECASE)
 """An ALTER naming a role has one of these (most ALTERs of a schema file do not)."""
 
 _NOT_ROLES = frozenset({"public", "current_user", "session_user", "current_role", "user"})
@@ -48,7 +48,7 @@ def roles_named(statements: Iterable[str]) -> tuple[set[str], set[str]]:
         if head is None:
             continue
         word = head.group(1).split(None, 1)[0].upper()
-        if word == "ALTER" and not _OWNER_TO.search(text):
+        if word == "ALTER" and not _ALTER_NAMING_A_ROLE.search(text):
             continue
         words = [t for t in tokens(text) if t.kind not in ("space", "comment")]
         if word == "CREATE" and _word(words, 1) in ("role", "user", "group") and _word(words, 2) != "mapping":
