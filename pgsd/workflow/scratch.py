@@ -23,7 +23,9 @@ relations created in one transaction.
 ``scratch_server(place)`` starts (or joins) the server once; its ``database(purpose)``
 makes a uniquely named database ``pgsd_scratch_<purpose>_<random>`` and drops it on
 every way out of the block: return, exception, Ctrl-C, and SIGTERM (turned into
-SystemExit while the block runs in the main thread, when nobody else handles it).
+SystemExit while the block runs in the main thread, when nobody else handles it). On a
+throwaway cluster the databases go with the cluster, which is stopped and removed the
+same ways.
 ``scratch_database(place, purpose=...)`` is both in one.
 """
 
@@ -144,8 +146,11 @@ class ScratchServer:
     """A started (or joined) server where throwaway databases are made; see ``scratch_server``."""
 
     def __init__(self, place: ScratchPlace, admin: ConnectionSpec, where: str, version_num: int,
-                 warnings: list[str]) -> None:
+                 warnings: list[str], *, disposable: bool = False) -> None:
         self.place = place
+        self.disposable = disposable
+        """True for a throwaway cluster pgsd started: removed whole afterwards, so its databases are not dropped
+        one by one (dropping the 2,000-table copy of ``--verify`` took 0.2-0.3 s of the 0.45 s teardown)."""
         self.admin = admin
         self.where = where
         self.version_num = version_num
@@ -157,7 +162,8 @@ class ScratchServer:
 
     @contextmanager
     def database(self, purpose: str) -> Iterator[ScratchDatabase]:
-        """A fresh, empty database, dropped when the block ends however it ends."""
+        """A fresh, empty database, dropped when the block ends however it ends (on a ``disposable``
+        server, removed with the whole cluster when the server's own block ends)."""
         name = f"pgsd_scratch_{_slug(purpose)}_{secrets.token_hex(5)}"
         with _sigterm_as_exit():
             self._execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(name)),
@@ -166,7 +172,8 @@ class ScratchServer:
                 yield ScratchDatabase(spec=self.admin.with_changes(dbname=name), version_num=self.version_num,
                                       where=self.where, warnings=list(self.warnings))
             finally:
-                self.drop(name)
+                if not self.disposable:
+                    self.drop(name)
 
     def drop(self, name: str) -> None:
         """Drop database ``name`` (its sessions ended first). Retried once if interrupted by Ctrl-C."""
@@ -356,7 +363,8 @@ def _throwaway_cluster(place: ScratchPlace, *, run_as: list[str] | None = None, 
         version_num = _version_num(admin, f"{label} {place.major or ''}".strip())
         where = (f"local PostgreSQL {_version_text(version_num)} binaries" if label == "local PostgreSQL"
                  else f"{label} {_version_text(version_num)}")
-        yield ScratchServer(place, admin, where, version_num, _major_warning(place.major, version_num, where))
+        yield ScratchServer(place, admin, where, version_num, _major_warning(place.major, version_num, where),
+                            disposable=True)
     finally:
         try:
             if started:
