@@ -280,8 +280,10 @@ def test_production_profile_needs_confirmation(pgsd, pair):  # noqa: F811
 
 def _default_signals() -> None:
     """In the child: the stop signals at their defaults. pgsd keeps a signal it was started with
-    ignored (nohup), and the test run's worker may have SIGINT ignored: seen in /proc as
-    SigIgn 0x1001007 (SIGHUP, SIGINT, SIGQUIT) during a whole-suite run with -n 2."""
+    ignored (nohup), and so may the test run: pytest started as ``nohup ... &`` from a
+    non-interactive shell has SIGHUP (nohup) and SIGINT and SIGQUIT (a background job)
+    ignored, and its workers and their children inherit that (seen in /proc as SigIgn
+    0x1001007 with Python's own SIGPIPE and SIGXFSZ)."""
     import signal
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
