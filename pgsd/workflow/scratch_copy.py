@@ -53,18 +53,22 @@ a quiet machine the build took 5.6-6.0 s on two connections against 5.1-7.8 s on
 (2,000 tables, tmpfs, alternating): two backends creating relations wait on each other
 for the same catalog pages and indexes. Cloning the built database (``CREATE DATABASE ... TEMPLATE``, to read
 the copy while the plan runs on the clone) costs 2.8-3.2 s of server CPU with either
-strategy, more than the read it would overlap. Server settings and statement shapes, measured on
-2026-12-03 (the 23,507-statement build on a throwaway cluster of the embedded binaries,
-tmpfs, quiet machine, alternating): ``wal_level=minimal`` made it slower (7.7 s of
+strategy, more than the read it would overlap.
+
+Server settings and statement shapes, measured on 2026-12-03 (the 23,507-statement
+build on a throwaway cluster of the embedded binaries, tmpfs, quiet machine,
+alternating): ``wal_level=minimal`` made it slower (7.7 s of
 server CPU against 6.1-6.8 s: new relations are WAL-logged whole or synced at commit),
 also with larger ``shared_buffers``, ``wal_buffers`` and ``max_wal_size`` (7.2-7.3 s);
 ``max_parallel_maintenance_workers=0`` (no parallel-build planning per index) changed
 nothing (median 7.3 s against 6.9 s over 7 rounds each); and primary key, unique and
 check constraints written inside ``CREATE TABLE`` instead of ``ALTER TABLE ... ADD
-CONSTRAINT`` were no cheaper (1,000 tables: 1.34-1.42 s against 1.17-1.31 s). Not done, on purpose: skipping the read of
-the built copy. The copy equals the target only when pgsd reproduces it exactly, and an
-object the plan rewrites could hide a difference there; that read is what makes the
-verdict say which objects are not reproduced, so it stays.
+CONSTRAINT`` were no cheaper (1,000 tables: 1.34-1.42 s against 1.17-1.31 s).
+
+Not done, on purpose: skipping the read of the built copy. The copy equals the target
+only when pgsd reproduces it exactly, and an object the plan rewrites could hide a
+difference there; that read is what makes the verdict say which objects are not
+reproduced, so it stays.
 """
 
 from __future__ import annotations
