@@ -146,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
         raise errors.PgsdError("pgsd apply takes SOURCE and TARGET (or --plan FILE and TARGET)")
     if args.plan is not None and len(texts) not in (1, 2):
         raise errors.PgsdError("pgsd apply --plan FILE takes TARGET, or SOURCE and TARGET")
-    if args.plan is not None and len(texts) == 1 and (args.verify or args.verify_rows):
+    if args.plan is not None and len(texts) == 1 and (args.verify or args.verify_rows or args.verify_whole):
         raise errors.PgsdError("--verify needs the source: pgsd apply --plan FILE SOURCE TARGET --verify")
     if args.retries < 0:
         raise errors.PgsdError("--retries must be 0 or more")
@@ -210,7 +210,7 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
         assert plan_file is not None
         return _converged_as_recorded(plan_file, snap_target, target, loaded.filters, args, drifted=drifted)
     if snap_source is not None and not verify(args, the_plan, snap_source, snap_target, target, options,
-                                              session.settings.lock_timeout):
+                                              session.settings.lock_timeout, from_file=plan_file is not None):
         output.note("pgsd: nothing was applied")
         return EXIT_VERIFY_FAILED
     production = target.saved is not None and target.saved.production and not args.production_ok

@@ -109,7 +109,8 @@ def add_verify_options(p: argparse.ArgumentParser) -> None:
     v = p.add_argument_group(
         "verification",
         "--verify tries the plan on a throwaway database holding the target's schema (built by pgsd's own "
-        "plan from an empty database), exactly as pgsd apply runs it, and compares the result with the "
+        "plan from an empty database): the part of it the plan can reach, or all of it with --verify-whole. "
+        "It runs the plan there exactly as pgsd apply does, and compares the result with the "
         f"source. A failed verification exits {EXIT_VERIFY_FAILED}.",
     )
     v.add_argument("--verify", action="store_true", help="prove the plan on a scratch copy of the target's schema")
@@ -119,12 +120,19 @@ def add_verify_options(p: argparse.ArgumentParser) -> None:
     v.add_argument("--verify-rows", metavar="N", type=int, default=0,
                    help="copy up to N rows per table from the target into the scratch database first "
                         "(default 0: rows never leave the target unless asked)")
+    v.add_argument("--verify-whole", action="store_true",
+                   help="copy all of the target's schema into the scratch database, not only the part the plan "
+                        "can reach (slower; also shows that pgsd reproduces every object)")
 
 
 def verify(args: argparse.Namespace, the_plan: Plan, source: Snapshot, target: Snapshot, target_side: object,
-           diff_options: DiffOptions, lock_timeout: str | None = None) -> bool:
-    """Run --verify when asked: the result on stderr; whether the plan is verified (True when not asked)."""
-    if not (getattr(args, "verify", False) or getattr(args, "verify_rows", 0)):
+           diff_options: DiffOptions, lock_timeout: str | None = None, *, from_file: bool = False) -> bool:
+    """Run --verify when asked: the result on stderr; whether the plan is verified (True when not asked).
+
+    A plan read from a file (``from_file``) is tried on a copy of the whole target: its
+    statements may have been edited, so what they say they act on is not taken at its word.
+    """
+    if not (getattr(args, "verify", False) or getattr(args, "verify_rows", 0) or getattr(args, "verify_whole", False)):
         return True
     if args.verify_rows < 0:
         raise PgsdError("--verify-rows must be 0 or more")
@@ -140,11 +148,13 @@ def verify(args: argparse.Namespace, the_plan: Plan, source: Snapshot, target: S
         raise PgsdError("--verify-rows needs TARGET to be a live database")
     settings = ApplySettings(lock_timeout=lock_timeout or the_plan.lock_timeout or "5s",
                              statement_timeout=getattr(args, "apply_statement_timeout", None) or "15min")
+    whole = ("asked with --verify-whole" if args.verify_whole
+             else "the plan was read from a file, and may have been edited" if from_file else "")
     display = output.Progress()
     try:
         result = verify_plan(the_plan, source, target, scratch=args.scratch or getattr(args, "shadow", None),
                              diff_options=diff_options, settings=settings, target_spec=spec,
-                             rows=args.verify_rows, note=lambda text: display("pgsd", text, 0, 0))
+                             rows=args.verify_rows, whole=whole, note=lambda text: display("pgsd", text, 0, 0))
     finally:
         display.clear()
     for line in result.lines():

@@ -403,6 +403,10 @@ class Snapshot(BaseModel):
         self.__dict__.update(by_key=by_key, by_kind=dict(by_kind), children_by_parent=_as_tuples(children))
         return self
 
+    def limited_to(self, keys: Collection[str]) -> Snapshot:
+        """A copy with only the objects whose key is in ``keys`` (user mappings follow their server) and their edges."""
+        return _limited(self, keys if isinstance(keys, set) else set(keys))
+
     def get(self, key: str) -> DbObject | None:
         return self.by_key.get(key)
 

@@ -6,7 +6,9 @@ local binaries of the target's major version, or the embedded PostgreSQL) and:
 1. builds the target's schema there with pgsd's own plan from that fresh database to the
    target snapshot, and reads it back: what still differs is listed as *not reproduced*
    (pgsd's limits, shown rather than hidden), as are the kinds pgsd does not model
-   (the target's ``not_compared``);
+   (the target's ``not_compared``). The copy holds the part of the target the plan can
+   reach (``workflow.verify_scope``; the comparisons are limited to it the same way), or
+   all of it;
 2. with ``rows`` > 0, copies up to that many rows per table from the target
    (``COPY ... TO STDOUT`` / ``FROM STDIN``, triggers and foreign keys off on the scratch
    side with ``session_replication_role = replica``), so that a new ``NOT NULL``, a
@@ -43,6 +45,7 @@ from pgsd.workflow.apply import ApplyReport, ApplySession, ApplySettings, Statem
 from pgsd.workflow.read import read_side
 from pgsd.workflow.scratch import choose_place, scratch_database
 from pgsd.workflow.scratch_copy import analyze_catalogs
+from pgsd.workflow.verify_scope import Reach, plan_reach
 
 VerifyNote = Callable[[str], None]
 """note(text): what verification is doing, one line at a time (for a progress line)."""
@@ -64,6 +67,12 @@ class VerifyResult:
     build_failure: ApplyReport | None = None
     failure: ApplyReport | None = None
     rows_copied: int = 0
+    copied_objects: int | None = None
+    """How many of the target's objects the copy held, when it held the part the plan reaches
+    (``workflow.verify_scope``); None when it held all of them."""
+    target_objects: int = 0
+    whole_because: str = ""
+    """Why the copy held all of the target (empty when it held a part)."""
     roles_created: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -95,6 +104,11 @@ class VerifyResult:
     def lines(self) -> list[str]:
         """The verdict first, then the details (what differs, what pgsd cannot reproduce)."""
         out = [self.verdict(), f"  scratch database: {self.where} ({self.seconds:.1f}s)"]
+        if self.copied_objects is not None:
+            out.append(f"  the copy held the {self.copied_objects:,} of the target's {self.target_objects:,} objects "
+                       "the plan can reach (--verify-whole copies them all)")
+        elif self.whole_because:
+            out.append(f"  the copy held all of the target's {self.target_objects:,} objects: {self.whole_because}")
         out.extend(f"  warning: {w}" for w in self.warnings)
         if self.rows_copied:
             out.append(f"  rows copied from the target: {self.rows_copied}")
@@ -134,13 +148,16 @@ def verify_plan(
     settings: ApplySettings | None = None,
     target_spec: ConnectionSpec | None = None,
     rows: int = 0,
+    whole: str = "",
     note: VerifyNote | None = None,
 ) -> VerifyResult:
     """Try ``plan`` (made from ``source`` and ``target``) on a scratch copy of the target's schema.
 
     ``scratch``: a server DSN where pgsd may create and drop a database (else local
     binaries of the target's major version, else the embedded PostgreSQL). ``target_spec``:
-    the live target (its roles, and the rows ``rows`` > 0 asks for).
+    the live target (its roles, and the rows ``rows`` > 0 asks for). The copy holds the part
+    of the target the plan can reach (``workflow.verify_scope``), or all of it when ``whole``
+    says why (asked for; a plan read from a file, which may have been edited).
     """
     say = note or (lambda text: None)
     started = time.perf_counter()
@@ -150,15 +167,25 @@ def verify_plan(
                                  statement_timeout=run_settings.statement_timeout, retries=0)
     major = target.server.version_num // 10000 if target.server else None
     place = choose_place(dsn=scratch, major=major)
+    if rows > 0 and not whole:
+        whole = "rows make the target's triggers and functions run, and what they use is recorded nowhere"
+    reach = Reach(None, whole) if whole else plan_reach(plan, source, target,
+                                                        (c.key for c in compare(source, target, options).changes))
+    copied, expected = target, source
+    if reach.keys is not None:
+        copied = target.limited_to(reach.keys)
+        expected = source.limited_to(reach.keys | {key for key in source.by_key if key not in target.by_key})
     say(f"verify: starting a scratch database ({place.describe()})")
     with scratch_database(place, purpose="verify") as db:
         result = VerifyResult(where=db.where, statements=len(plan.statements), warnings=list(db.warnings),
-                              not_compared=dict(target.not_compared))
+                              not_compared=dict(target.not_compared), target_objects=len(target.objects),
+                              copied_objects=None if reach.keys is None else len(copied.objects),
+                              whole_because=reach.because)
         if target_spec is not None and place.kind != "server":
             result.roles_created = _copy_roles(target_spec, db.spec)
         # 1. the target's schema, built by pgsd's own plan
         fresh = read_side(db.spec.conninfo(), "target", filters=target.filters)
-        build = build_plan(compare(target, fresh, options),
+        build = build_plan(compare(copied, fresh, options),
                            PlanOptions(owners=options.owners, extension_versions=options.extension_versions))
         say(f"verify: building the target's schema ({len(build.statements)} statements)")
         try:
@@ -170,14 +197,14 @@ def verify_plan(
         analyze_catalogs(db.spec)  # (speed: see workflow.scratch_copy)
         say("verify: reading the scratch database back")
         built = read_side(db.spec.conninfo(), "target", filters=target.filters)
-        unreproduced = compare(target, built, options)
+        unreproduced = compare(copied, built, options)
         result.unreproduced = _differences(unreproduced)
         # 2. rows
         if rows > 0:
             if target_spec is None:
                 raise errors.PgsdError("--verify-rows needs the target to be a live database")
             say(f"verify: copying up to {rows} rows per table from the target")
-            result.rows_copied = _copy_rows(target_spec, db.spec, target, rows)
+            result.rows_copied = _copy_rows(target_spec, db.spec, copied, rows)
         # 3. the plan, as pgsd apply runs it
         say(f"verify: running the plan ({len(plan.statements)} statements)")
         try:
@@ -190,7 +217,7 @@ def verify_plan(
         say("verify: reading the scratch database again")
         after = read_side(db.spec.conninfo(), "target", filters=target.filters)
         skip = {c.key for c in unreproduced.changes}
-        left = compare(source, after, options)
+        left = compare(expected, after, options)
         result.left = [f"{c.status.value} {c.key}" for c in left.changes if not c.same_meaning and c.key not in skip]
     result.seconds = time.perf_counter() - started
     return result

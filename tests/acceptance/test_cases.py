@@ -51,15 +51,20 @@ def _xfail_reason(case: str, direction: str) -> str | None:
     return text
 
 
-@pytest.mark.parametrize("direction", ["forward", "backward"])
-@pytest.mark.parametrize("case", _cases())
-def test_case(pg_server, case, direction):
+def case_sides(case: str, direction: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """(source SQL, target SQL, rename decisions) of ``case`` in ``direction`` (backward swaps them)."""
     source = (CASES / case / "source.sql").read_text()
     target = (CASES / case / "target.sql").read_text()
     renames = _renames(case)
     if direction == "backward":
-        source, target = target, source
-        renames = tuple((new, old) for old, new in renames)
+        return target, source, tuple((new, old) for old, new in renames)
+    return source, target, renames
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+@pytest.mark.parametrize("case", _cases())
+def test_case(pg_server, case, direction):
+    source, target, renames = case_sides(case, direction)
     reason = _xfail_reason(case, direction)
     if reason is None:
         assert_converges(pg_server, source_sql=source, target_sql=target, renames=renames)

@@ -7,6 +7,7 @@ afterwards; the target is never changed by a verification.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -104,3 +105,58 @@ def test_apply_verify_then_applies(pgsd, pg_server, pair):  # noqa: F811
     r = pgsd("apply", source, target, "--verify", "--scratch", pg_server.admin_dsn)
     assert r.returncode == 0, r.stderr
     assert "pgsd: verified" in r.stderr and r.stdout.startswith("converged")
+
+
+# A plan reaching a small part of the target: the copy holds that part only (workflow.verify_scope).
+UNRELATED = "".join(f"CREATE TABLE shop.unrelated_{i} (id int PRIMARY KEY, v text);\n" for i in range(12))
+REACH_TARGET = """
+CREATE SCHEMA shop;
+CREATE TABLE shop.customers (id int PRIMARY KEY, name varchar(40));
+CREATE TABLE shop.orders (id int PRIMARY KEY, customer_id int REFERENCES shop.customers);
+CREATE VIEW shop.names AS SELECT id, name FROM shop.customers;
+""" + UNRELATED
+REACH_SOURCE = REACH_TARGET.replace("name varchar(40)", "name varchar(80)")
+
+
+@pytest.fixture
+def wide_pair(pg_server, new_db) -> tuple[str, str]:
+    source, target = new_db(), new_db()
+    pg_server.execute(source, REACH_SOURCE)
+    pg_server.execute(target, REACH_TARGET)
+    return source, target
+
+
+def test_the_copy_holds_the_part_of_the_target_the_plan_reaches(pgsd, pg_server, wide_pair):  # noqa: F811
+    source, target = wide_pair
+    r = pgsd("diff", source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert r.returncode == 1 and "pgsd: verified: the plan's" in r.stderr, r.stderr
+    # the customers (with the view pgsd drops and recreates around the type change) and what
+    # they need; not the twelve unrelated tables
+    held = re.search(r"the copy held the (\d+) of the target's (\d+) objects the plan can reach", r.stderr)
+    assert held is not None, r.stderr
+    assert int(held.group(1)) < int(held.group(2)) - 12 * 3
+    whole = pgsd("diff", source, target, "--verify-whole", "--scratch", pg_server.admin_dsn)
+    assert whole.returncode == 1 and "pgsd: verified: the plan's" in whole.stderr, whole.stderr
+    assert f"the copy held all of the target's {held.group(2)} objects: asked with --verify-whole" in whole.stderr
+    assert _scratch_databases(pg_server) == []
+
+
+def test_a_plan_from_a_file_is_tried_on_the_whole_target(pgsd, pg_server, wide_pair, tmp_path: Path):  # noqa: F811
+    """Statements of a file may have been edited (here: a CASCADE that takes the orders' foreign key
+    along, outside what the statement's key says): only a copy of the whole target shows it."""
+    source, target = wide_pair
+    path = _write_plan(pgsd, source, target, tmp_path)
+    doc = json.loads(path.read_text())
+    statements = doc["plan"]["statements"]
+    i = next(i for i, s in enumerate(statements) if s["sql"].startswith("ALTER TABLE shop.customers ALTER COLUMN"))
+    statements[i:i + 1] = [
+        {**statements[i], "sql": "ALTER TABLE shop.customers DROP CONSTRAINT customers_pkey CASCADE"},
+        statements[i],
+        {**statements[i], "sql": "ALTER TABLE shop.customers ADD PRIMARY KEY (id)"},
+    ]
+    path.write_text(json.dumps(doc))
+    r = pgsd("apply", "--plan", str(path), source, target, "--verify", "--scratch", pg_server.admin_dsn)
+    assert r.returncode == 6, r.stderr
+    assert "the plan was read from a file, and may have been edited" in r.stderr
+    assert "still different: added constraint:shop.orders.orders_customer_id_fkey" in r.stderr
+    assert _scratch_databases(pg_server) == []

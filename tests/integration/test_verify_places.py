@@ -36,3 +36,25 @@ def test_verify_on_a_server_pgsd_starts_creates_the_roles_grants_need(pg_server,
             pg_server.execute(dsn, f"DROP OWNED BY {role}")
         with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_a_dependent_the_plan_does_not_name_is_in_the_copy(pg_server, db_pair) -> None:  # noqa: ANN001
+    """The copy holds what depends on the objects a plan changes: a plan that forgot the view on a
+    column whose type it changes fails in the proof, as it would on the target."""
+    src, tgt = db_pair
+    unrelated = "".join(f"CREATE TABLE unrelated_{i} (id int PRIMARY KEY, v text);" for i in range(12))
+    pg_server.execute(tgt, "CREATE TABLE t (id int PRIMARY KEY, v varchar(10)); CREATE VIEW v AS SELECT v FROM t;"
+                      + unrelated)
+    pg_server.execute(src, "CREATE TABLE t (id int PRIMARY KEY, v varchar(20)); CREATE VIEW v AS SELECT v FROM t;"
+                      + unrelated)
+    loaded = read_sides({"source": parse_side(src), "target": parse_side(tgt)})
+    source, target = loaded.snapshots["source"], loaded.snapshots["target"]
+    plan = build_plan(diff_snapshots(source=source, target=target))
+    assert any(s.key == "view:public.v" for s in plan.statements)  # pgsd drops and recreates the view
+    whole = verify_plan(plan, source, target, scratch=pg_server.admin_dsn)
+    assert whole.verified, whole.lines()
+    assert whole.copied_objects is not None and whole.copied_objects < whole.target_objects
+    forgetful = plan.model_copy(update={"statements": tuple(s for s in plan.statements if s.key != "view:public.v")})
+    result = verify_plan(forgetful, source, target, scratch=pg_server.admin_dsn)
+    assert result.failure is not None, result.lines()
+    assert "cannot alter type of a column used by a view or rule" in (result.failure.error or ""), result.lines()
