@@ -4,7 +4,9 @@
 scratch database to the target snapshot, reads it back (what pgsd cannot reproduce is
 listed, not hidden), runs the user's plan, and reads the result. Every performance trick
 of that path lives here, with what it was measured to save; none of them changes what is
-built, read or compared.
+built, read or compared. *What* the copy holds (the part of the target the plan reaches,
+or all of it) is decided in ``workflow.verify_scope``; the figures below are of the whole
+target, as ``--verify-whole`` builds it.
 
 Measured at 2,000 tables (the generated pair of ``bench/gen_schema.py``: 23,507 build
 statements), PostgreSQL 18 on the shared 2-core development machine, 2026-12-02; server
