@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from pgsd.diff.normalize import same_meaning
 from pgsd.model.kinds import kind_of
 from pgsd.model.objects import DbObject
-from pgsd.model.snapshot import Snapshot
+from pgsd.model.snapshot import Snapshot, unmatched
 
 if TYPE_CHECKING:
     from pgsd.diff.renames import Rename
@@ -213,12 +213,10 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
     changes: list[Change] = []
     across = _major(source) != _major(target)
     # Objects both sides read identically are one shared object (catalog.shared_builds): one
-    # comprehension finds the few keys that need a closer look, at near C speed.
-    tget = tgt.get
-    closer = [(key, new) for key, new in src.items() if tget(key) is not new]
+    # walk finds the few keys that need a closer look.
+    closer = unmatched(src, tgt)
     identical = len(src) - len(closer)
-    for key, new in closer:
-        old = tget(key)
+    for key, new, old in closer:
         if old is None:
             if not _skipped_kind(new, opts):
                 changes.append(Change.one_sided(key, new.kind, Status.ADDED))
@@ -236,8 +234,9 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
                                       fields=tuple(fields), same_meaning=textual))
             else:
                 identical += 1
-    for key in [key for key in tgt if key not in src]:  # (keys() - keys() would copy every key into a set)
-        old = tgt[key]
+    for key, old, new in unmatched(tgt, src):  # (keys() - keys() would copy every key into a set)
+        if new is not None:
+            continue
         if not _skipped_kind(old, opts):
             changes.append(Change.one_sided(key, old.kind, Status.REMOVED))
     changes.sort(key=_change_key)

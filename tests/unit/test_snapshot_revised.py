@@ -7,7 +7,7 @@ import pytest
 
 from pgsd.diff.renames import Rename, rename_target
 from pgsd.model.objects import Column, Function, Schema, Table, View
-from pgsd.model.snapshot import Dependency, KeyIndex, Snapshot
+from pgsd.model.snapshot import Dependency, KeyIndex, Snapshot, SortedKeys, unmatched
 
 
 def _snap(*objects, deps=()) -> Snapshot:
@@ -82,8 +82,29 @@ def test_keys_that_change_swap_or_are_added(base):
 def test_a_snapshot_without_built_indexes_builds_its_own():
     snap = _snap(Schema(name="s"), *_table("s", "a", "id"))
     revised = snap.revised({"schema:s": Schema(name="s", comment="c")})
-    assert type(revised.by_key) is dict
+    assert type(revised.by_key) is SortedKeys
     _same_lookups(revised)
+
+
+def test_a_snapshot_in_key_order_looks_keys_up_by_bisection():
+    snap = _snap(Schema(name="s"), *_table("s", "a", "id", "x"), *_table("s", "b", "id"))
+    assert type(snap.by_key) is SortedKeys
+    _same_lookups(snap)
+    for odd in (None, 1, ("schema:s",), b"schema:s"):  # what a dict answers for keys of other types
+        assert snap.by_key.get(odd) is None and odd not in snap.by_key  # type: ignore[comparison-overlap]
+    assert list(snap.by_key.values()) == list(snap.objects)
+    assert SortedKeys.of(()) == {}
+
+
+def test_objects_out_of_key_order_get_a_dict():
+    """A snapshot built by hand (a test, a file written by something else) may not be sorted:
+    bisection would then miss keys, so the index is an ordinary dict."""
+    objects = (*_table("s", "b", "id"), Schema(name="s"), *_table("s", "a", "id"))
+    snap = Snapshot(objects=objects)
+    assert type(snap.by_key) is dict
+    assert all(snap.by_key[o.key] is o for o in objects)
+    duplicated = (Schema(name="s"), Schema(name="s", comment="c"))
+    assert type(SortedKeys.of(duplicated)) is dict  # keys must strictly increase
 
 
 def test_renamed_targets_answer_as_snapshots_built_afresh(base):
@@ -102,3 +123,19 @@ def test_renamed_targets_answer_as_snapshots_built_afresh(base):
                           source=_snap(Schema(name="w"), *_table("w", "c\nd", "id")))
     assert moved.target.get('table:w."c\nd"') is not None
     _same_lookups(moved.target)
+
+
+
+def test_unmatched_walks_two_sorted_indexes_as_lookups_would():
+    shared = [Schema(name="s"), *_table("s", "a", "id")]
+    source = _snap(*shared, *_table("s", "b", "id"), Schema(name="t", comment="new"))
+    target = _snap(*shared, *_table("s", "c", "id"), Schema(name="t"))
+    assert type(source.by_key) is SortedKeys and type(target.by_key) is SortedKeys
+    walked = unmatched(source.by_key, target.by_key)
+    looked_up = unmatched(dict(source.by_key), dict(target.by_key))  # the other path: a lookup per key
+    assert walked == looked_up
+    assert [(k, other is None) for k, _, other in walked] == [
+        ("column:s.b.id", True), ("schema:t", False), ("table:s.b", True)]
+    assert [k for k, _, other in unmatched(target.by_key, source.by_key) if other is None] == [
+        "column:s.c.id", "table:s.c"]
+    assert unmatched(source.by_key, source.by_key) == []
