@@ -262,14 +262,13 @@ class SortedKeys(Mapping[str, DbObject]):
     that order), so a lookup needs no hash table of its own: the keys in a list beside the
     objects find one by bisection. At 20,000 tables a side holds 487,555 objects, and its
     dict of them cost 14.7 MiB (the keys themselves are the objects', shared); the list
-    costs 3.7. Both sides' indexes are alive from the
-    end of reading to the end of planning, and the run's peak memory is at the end of
-    reading. Peak RSS of ``pgsd diff`` on gen_schema's 20,000-table pair (PostgreSQL 18,
-    2026-12-03, KiB from ``/usr/bin/time``, 4 rounds interleaved with the code before, in
-    each of three sets): 472,176-482,744 against 488,268-494,800 before, once 490,364
-    (the peak moves with which side finishes reading first); this index alone
-    482,700-486,056, the rest from ``through_column_types`` no longer deduplicating the
-    edges through a dict. A lookup is a Python call and about 20 string comparisons
+    costs 3.7. Both sides' indexes are alive from the end of reading to the end of
+    planning, and the run's peak memory is at the end of reading. Peak RSS of ``pgsd
+    diff`` on gen_schema's 20,000-table pair (PostgreSQL 18, 2026-12-03, KiB from
+    ``/usr/bin/time``, 4 rounds interleaved with the code before, in each of three sets):
+    472,176-482,744 against 488,268-494,800 before, once 490,364 (the peak moves with
+    which side finishes reading first); this index alone 482,700-486,056, the rest from
+    ``through_column_types`` no longer deduplicating the edges through a dict. A lookup is a Python call and about 20 string comparisons
     instead of one hash probe, a fraction of a microsecond; iterating the items walks
     the two sequences at C speed, and ``unmatched`` walks two indexes side by side. At
     2,000 tables ``pgsd diff`` costs the same CPU (1.95 s against 1.97, median of 8
