@@ -90,8 +90,9 @@ def plan_reach(plan: Plan, source: Snapshot, target: Snapshot, differing: Iterab
     """The keys of the target's objects the copy must hold for ``plan`` (see the module's docstring).
 
     ``differing``: the keys of every object that differs between ``source`` and ``target``.
-    A plan may be a file edited by hand: what it should change is what differs, whatever
-    its statements say.
+    What the plan should change is what differs, whatever its statements say: an object
+    whose statement is missing (a planner's mistake) is in the copy all the same, and the
+    comparison after the plan shows it unchanged.
     """
     changed: set[str] = set(differing)
     named: set[str] = set()
