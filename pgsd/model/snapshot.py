@@ -268,11 +268,11 @@ class SortedKeys(Mapping[str, DbObject]):
     ``/usr/bin/time``, 4 rounds interleaved with the code before, in each of three sets):
     472,176-482,744 against 488,268-494,800 before, once 490,364 (the peak moves with
     which side finishes reading first); this index alone 482,700-486,056, the rest from
-    ``through_column_types`` no longer deduplicating the edges through a dict. A lookup is a Python call and about 20 string comparisons
-    instead of one hash probe, a fraction of a microsecond; iterating the items walks
-    the two sequences at C speed, and ``unmatched`` walks two indexes side by side. At
-    2,000 tables ``pgsd diff`` costs the same CPU (1.95 s against 1.97, median of 8
-    interleaved runs).
+    ``through_column_types`` no longer deduplicating the edges through a dict. A lookup
+    is a Python call and about 20 string comparisons instead of one hash probe, a
+    fraction of a microsecond; iterating the items walks the two sequences at C speed,
+    and ``unmatched`` walks two indexes side by side. At 2,000 tables ``pgsd diff``
+    costs the same CPU (1.95 s against 1.97, median of 8 interleaved runs).
     """
 
     __slots__ = ("_keys", "_objects")

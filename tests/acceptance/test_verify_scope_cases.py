@@ -53,11 +53,12 @@ def test_the_part_gives_the_verdict_of_the_whole(pg_server, new_db, monkeypatch,
         return
 
     # the first statement that is not about a comment or a grant: a change whose loss shows
-    kept = next((i for i, s in enumerate(plan.statements) if not s.sql.startswith(("COMMENT", "GRANT", "REVOKE"))), 0)
-    broken = plan.model_copy(update={"statements": plan.statements[:kept] + plan.statements[kept + 1:]})
+    left_out = next((i for i, s in enumerate(plan.statements)
+                     if not s.sql.startswith(("COMMENT", "GRANT", "REVOKE"))), 0)
+    broken = plan.model_copy(update={"statements": plan.statements[:left_out] + plan.statements[left_out + 1:]})
     on_part = verify_plan(broken, source, target, scratch=pg_server.admin_dsn)
     on_whole = verify_plan(broken, source, target, scratch=pg_server.admin_dsn, whole="the test compares")
     assert on_part.verified == on_whole.verified, (
-        f"without statement {kept + 1} ({plan.statements[kept].sql[:80]}):\n"
+        f"without statement {left_out + 1} ({plan.statements[left_out].sql[:80]}):\n"
         f"part:  {on_part.lines()}\nwhole: {on_whole.lines()}"
     )

@@ -21,12 +21,16 @@ from tests.cli.test_cli import pgsd  # noqa: F401 - the fixture
 pytestmark = pytest.mark.xdist_group("verify-on-the-test-server")
 
 
+def _databases_from(pg_server, new_db, source_sql: str, target_sql: str) -> tuple[str, str]:
+    source, target = new_db(), new_db()
+    pg_server.execute(source, source_sql)
+    pg_server.execute(target, target_sql)
+    return source, target
+
+
 @pytest.fixture
 def pair(pg_server, new_db) -> tuple[str, str]:
-    source, target = new_db(), new_db()
-    pg_server.execute(source, SOURCE_SQL)
-    pg_server.execute(target, TARGET_SQL)
-    return source, target
+    return _databases_from(pg_server, new_db, SOURCE_SQL, TARGET_SQL)
 
 
 def _scratch_databases(pg_server) -> list[str]:
@@ -120,10 +124,7 @@ REACH_SOURCE = REACH_TARGET.replace("name varchar(40)", "name varchar(80)")
 
 @pytest.fixture
 def wide_pair(pg_server, new_db) -> tuple[str, str]:
-    source, target = new_db(), new_db()
-    pg_server.execute(source, REACH_SOURCE)
-    pg_server.execute(target, REACH_TARGET)
-    return source, target
+    return _databases_from(pg_server, new_db, REACH_SOURCE, REACH_TARGET)
 
 
 def test_the_copy_holds_the_part_of_the_target_the_plan_reaches(pgsd, pg_server, wide_pair):  # noqa: F811

@@ -51,9 +51,9 @@ def test_a_dependent_the_plan_does_not_name_is_in_the_copy(pg_server, db_pair) -
     source, target = loaded.snapshots["source"], loaded.snapshots["target"]
     plan = build_plan(diff_snapshots(source=source, target=target))
     assert any(s.key == "view:public.v" for s in plan.statements)  # pgsd drops and recreates the view
-    whole = verify_plan(plan, source, target, scratch=pg_server.admin_dsn)
-    assert whole.verified, whole.lines()
-    assert whole.copied_objects is not None and whole.copied_objects < whole.target_objects
+    proved = verify_plan(plan, source, target, scratch=pg_server.admin_dsn)
+    assert proved.verified, proved.lines()
+    assert proved.copied_objects is not None and proved.copied_objects < proved.target_objects
     forgetful = plan.model_copy(update={"statements": tuple(s for s in plan.statements if s.key != "view:public.v")})
     result = verify_plan(forgetful, source, target, scratch=pg_server.admin_dsn)
     assert result.failure is not None, result.lines()

@@ -125,7 +125,6 @@ def test_renamed_targets_answer_as_snapshots_built_afresh(base):
     _same_lookups(moved.target)
 
 
-
 def test_unmatched_walks_two_sorted_indexes_as_lookups_would():
     shared = [Schema(name="s"), *_table("s", "a", "id")]
     source = _snap(*shared, *_table("s", "b", "id"), Schema(name="t", comment="new"))
