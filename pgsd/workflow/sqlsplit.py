@@ -10,7 +10,6 @@ line), never part of a statement.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -35,10 +34,13 @@ class Piece:
 
 def split_sql(text: str) -> tuple[list[Piece], list[Piece]]:
     """(statements, meta-commands) of ``text``, each with the line it starts on."""
-    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    counted = [0, 1]  # a position, and the line it is on: positions mostly come in increasing order
 
     def line_of(pos: int) -> int:
-        return bisect.bisect_right(newlines, pos - 1) + 1
+        since, line = counted if pos >= counted[0] else (0, 1)
+        line += text.count("\n", since, pos)
+        counted[:] = pos, line
+        return line
 
     statements: list[Piece] = []
     meta: list[Piece] = []
