@@ -17,9 +17,10 @@ the CLI and the app cannot disagree about the same inputs:
 6. a profile's server version is remembered for the connections list.
 
 SQL sides (``SqlSide``: files, a directory, a git revision) are loaded, in the caller's
-thread, into throwaway shadow databases on one scratch server (``workflow.scratch``;
-``shadow`` says which server and whether missing roles may be created), then read in
-step 4 exactly like the live databases, and dropped however reading ends.
+thread while the live databases are read, into throwaway shadow databases on one
+scratch server (``workflow.scratch``; ``shadow`` says which server and whether missing
+roles may be created), then read in step 4 exactly like the live databases, and dropped
+however reading ends.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class CancelToken:
     @property
     def cancelled(self) -> bool:
         return self._event.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether it is cancelled within ``timeout`` seconds."""
+        return self._event.wait(timeout)
 
     def _attach(self, ins: Inspection) -> None:
         with self._lock:
@@ -232,20 +237,18 @@ def read_sides(
     if cancel is not None and cancel.cancelled:
         raise errors.Cancelled("reading was cancelled")
     with contextlib.ExitStack() as shadows:
-        origins: dict[str, str] = {}
-        to_read = dict(ready)
-        if sql_sides:
+
+        def load_sql(token: CancelToken) -> dict[str, tuple[DatabaseSide, str]]:
             from pgsd.workflow.sqlside import load_sql_sides
 
-            loaded_sql = load_sql_sides(sql_sides, shadows, shadow=shadow, progress=progress, cancel=cancel)
-            for role, (db_side, origin, sql_notes) in loaded_sql.items():
-                to_read[role] = db_side
-                origins[role] = origin
+            loaded_sql = load_sql_sides(sql_sides, shadows, shadow=shadow, progress=progress, cancel=token)
+            for _db_side, _origin, sql_notes in loaded_sql.values():
                 notes.extend(sql_notes)
-        if to_read:
-            snapshots.update(_read_databases(to_read, scope, settings, progress, cancel, grace))
-    for role, origin in origins.items():
-        snapshots[role] = snapshots[role].model_copy(update={"origin": origin}).build_indexes()
+            return {role: (db_side, origin) for role, (db_side, origin, _notes) in loaded_sql.items()}
+
+        if ready or sql_sides:
+            later = LaterSides(len(sql_sides), load_sql) if sql_sides else None
+            snapshots.update(_read_databases(ready, scope, settings, progress, cancel, grace, later=later))
     if sql_sides:
         from pgsd.workflow.sqlside import version_notes
 
@@ -276,7 +279,10 @@ def _read_database(
     progress: SideProgress | None,
     cancel: CancelToken,
     shared_builds: SharedBuilds | None,
+    origin: str | None = None,
 ) -> Snapshot:
+    """One database read into a snapshot; ``origin`` names where it came from when that is not
+    the database itself (a SQL side's shadow)."""
     if cancel.cancelled:
         raise errors.Cancelled(f"reading {side.describe()} was cancelled")
     with SidePool(side.spec, role, settings) as pool:
@@ -285,11 +291,23 @@ def _read_database(
         report = None
         if progress is not None:
             report = lambda step, done, total: progress(role, step, done, total)  # noqa: E731
-        snapshot = ins.run(report).build_indexes()
+        snapshot = ins.run(report)
+        if origin is not None:
+            snapshot = snapshot.model_copy(update={"origin": origin})
+        snapshot.build_indexes()
         if role == "target":
             # what the planner asks of the target, built while the source may still be read
             snapshot.dependents  # noqa: B018 - a cached property, computed for its side effect
         return snapshot
+
+
+@dataclass(frozen=True)
+class LaterSides:
+    """Database sides that exist only once ``make`` has run (SQL sides: their shadow databases,
+    loaded in the caller's thread, each with the origin its snapshot names); ``count`` of them."""
+
+    count: int
+    make: Callable[[CancelToken], dict[str, tuple[DatabaseSide, str]]]
 
 
 def _read_databases(
@@ -299,8 +317,16 @@ def _read_databases(
     progress: SideProgress | None,
     cancel: CancelToken | None,
     grace: float,
+    *,
+    later: LaterSides | None = None,
 ) -> dict[str, Snapshot]:
     """Read every live side at once, each in its own thread; the first error wins.
+
+    ``later`` sides are made in this (the caller's) thread while the others are read,
+    then read the same way: a SQL side's load (3-4 s at 2,000 tables, mostly the shadow
+    server's own work) no longer waits for, nor delays, the reading of a live side. A
+    side that fails meanwhile cancels the making, which stops at its next batch, and its
+    error is the one raised.
 
     After Ctrl-C or an error only the sides already reading the catalog are waited for (their
     server query is cancelled and their pool closed, within ``grace`` seconds). A side
@@ -310,9 +336,10 @@ def _read_databases(
     """
     token = cancel or CancelToken()
     reading: set[str] = set()
-    # Objects both live sides read identically are built once (see catalog.shared_builds). Only
+    # Objects both sides read identically are built once (see catalog.shared_builds). Only
     # for two or more sides: alone, a side would fill it with objects nobody takes.
-    shared_builds = SharedBuilds(sides=len(sides)) if len(sides) > 1 else None
+    count = len(sides) + (later.count if later is not None else 0)
+    shared_builds = SharedBuilds(sides=count) if count > 1 else None
 
     def report(role: str, step: str, done: int, total: int) -> None:
         reading.add(role)  # the first report comes once the side is connected
@@ -321,24 +348,34 @@ def _read_databases(
 
     finished: queue.Queue[tuple[str, Snapshot | None, BaseException | None]] = queue.Queue()
 
-    def work(role: str, side: DatabaseSide) -> None:
+    def work(role: str, side: DatabaseSide, origin: str | None) -> None:
         try:
             snap = _read_database(side, role, filters=filters, settings=settings, progress=report,
-                                  cancel=token, shared_builds=shared_builds)
+                                  cancel=token, shared_builds=shared_builds, origin=origin)
         except BaseException as e:  # noqa: BLE001 - handed to the main thread
             finished.put((role, None, e))
+            token.cancel()  # the other sides, and a ``later`` side still being made, stop
         else:
             finished.put((role, snap, None))
 
-    threads = [
-        threading.Thread(target=work, args=(role, side), name=f"pgsd-{role}", daemon=True)
-        for role, side in sides.items()
-    ]
-    for t in threads:
-        t.start()
+    threads: dict[str, threading.Thread] = {}
+
+    def start(these: dict[str, tuple[DatabaseSide, str | None]]) -> None:
+        for role, (side, origin) in these.items():
+            threads[role] = threading.Thread(target=work, args=(role, side, origin), name=f"pgsd-{role}",
+                                             daemon=True)
+            threads[role].start()
+
     results: dict[str, Snapshot] = {}
     try:
-        for _ in threads:
+        start({role: (side, None) for role, side in sides.items()})
+        if later is not None:
+            try:
+                start(dict(later.make(token)))
+            except errors.Cancelled:
+                _raise_failed_side(finished)  # a side's failure cancelled the making: that failure is the error
+                raise
+        for _ in range(len(threads)):
             role, snap, error = _wait_for(finished)
             if error is not None:
                 raise error
@@ -347,11 +384,22 @@ def _read_databases(
     except BaseException:
         token.cancel()  # Ctrl-C or the first error: stop the other side's server queries
         deadline = time.monotonic() + grace
-        for role, t in zip(sides, threads, strict=True):
+        for role, t in threads.items():
             if role in reading:
                 t.join(max(0.0, deadline - time.monotonic()))
         raise
     return results
+
+
+def _raise_failed_side(finished: queue.Queue) -> None:
+    """Raise the error of a side that has already failed, if one has."""
+    while True:
+        try:
+            _role, _snap, error = finished.get_nowait()
+        except queue.Empty:
+            return
+        if error is not None:
+            raise error
 
 
 def _wait_for(finished: queue.Queue):  # noqa: ANN202

@@ -7,6 +7,7 @@ embedded demo server; test_scratch.py covers that one.
 from __future__ import annotations
 
 import subprocess
+import threading
 import uuid
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from pgsd import errors
 from pgsd.cli.main import main
 from pgsd.workflow import compare, read_sides
+from pgsd.workflow.read import CancelToken
 from pgsd.workflow.scratch import choose_place, find_bindir, scratch_database
 from pgsd.workflow.sides import ShadowChoice, SqlSide, parse_side
 from pgsd.workflow.sqlside import SqlLoadFailed
@@ -250,3 +252,46 @@ def test_every_missing_role_is_named_at_once_and_created_first(tmp_path: Path, p
         for role in (owner, reader, odd, hidden):
             with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
                 conn.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
+
+
+def test_a_database_side_is_read_while_the_sql_side_loads(tmp_path: Path, pg_server: PgServer, new_db) -> None:
+    schema = _write(tmp_path / "schema", {"t.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"})
+    dsn = new_db()
+    pg_server.execute(dsn, "CREATE TABLE t (id int PRIMARY KEY);")
+    target_reading = threading.Event()
+    waited_for_target: list[bool] = []
+
+    def progress(role: str, step: str, done: int, total: int) -> None:
+        if role == "target":
+            target_reading.set()
+        elif step == "loading SQL" and done == total:
+            # the load's last report, still in the load: the target must be reading by now without its help
+            waited_for_target.append(target_reading.wait(timeout=30))
+
+    loaded = read_sides({"source": parse_side(str(schema)), "target": parse_side(dsn)}, progress=progress,
+                        shadow=ShadowChoice(dsn=pg_server.admin_dsn))
+    assert waited_for_target == [True]
+    assert compare(loaded.snapshots["source"], loaded.snapshots["target"]).is_empty
+
+
+def test_a_database_side_that_fails_stops_the_load_with_its_own_error(tmp_path: Path, pg_server: PgServer,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pgsd.workflow.sqlside.BATCH_STATEMENTS", 10)  # the load checks for a cancel between batches
+    schema = _write(tmp_path / "schema", {f"{i:03d}.sql": f"CREATE TABLE t{i} (id int);\n" for i in range(60)})
+    missing = pg_server.dsn(f"pgsd_missing_{uuid.uuid4().hex[:8]}")
+    cancel = CancelToken()
+    loaded: list[int] = []
+
+    def progress(role: str, step: str, done: int, total: int) -> None:
+        if role == "source" and step == "loading SQL":
+            loaded.append(done)
+            cancel.wait(timeout=30)  # the load goes on only once the failing target has cancelled the reading
+
+    before = _scratch_dbs(pg_server)
+    with pytest.raises(errors.PgsdError) as failure:
+        read_sides({"source": parse_side(str(schema)), "target": parse_side(missing)}, progress=progress,
+                   cancel=cancel, shadow=ShadowChoice(dsn=pg_server.admin_dsn))
+    assert "pgsd_missing_" in str(failure.value)
+    assert not isinstance(failure.value, errors.Cancelled)
+    assert 60 not in loaded  # stopped at its next check, before its last statement
+    assert _scratch_dbs(pg_server) == before
