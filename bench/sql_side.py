@@ -6,14 +6,19 @@ Usage::
     python bench/sql_side.py --tables 2000 [--runs 3] [--dsn DSN] [--workdir DIR]
 
 Builds a database from ``gen_schema.py --tables N`` and a copy of it, writes the
-database with ``pgsd dump`` (by-object layout), then times, ``--runs`` times each:
+database with ``pgsd dump`` (by-object layout), then times, in ``--runs`` rounds that each
+run every command once:
 
 * ``pgsd diff BASE COPY``: two databases (the reference);
-* ``pgsd diff DUMPDIR BASE --shadow ADMIN --create-roles``: the directory loaded into a
-  shadow database on the same server, then read and compared.
+* ``pgsd diff DUMPDIR BASE --create-roles``: the directory loaded where a user's goes by
+  default (a throwaway cluster pgsd starts), then read and compared;
+* ``pgsd diff DUMPDIR BASE --shadow ADMIN --create-roles``: the same with the shadow
+  database on the benchmark's server;
+* with ``--baseline REV``, the default one of an earlier commit (its ``pgsd`` package from
+  ``git archive``, as ``verify.py`` does), for a before/after under the same load.
 
-Both must exit 0 (nothing differs: the dump's round trip). It prints the medians and
-their ratio; the goal is at most about 3x. It also times loading the dumped directory
+All must exit 0 (nothing differs: the dump's round trip). It prints the medians and
+their ratio to the reference; the goal is at most about 3x. It also times loading the dumped directory
 alone (``workflow.sqlside.load_sql`` into a fresh database, in this process: the part of
 the SQL side's diff that a database side does not have), and checks the one-file layout
 (``pgsd dump --layout single``, then ``pgsd diff schema.sql BASE`` exits 0). The server is the embedded PostgreSQL 18
@@ -23,6 +28,7 @@ the SQL side's diff that a database side does not have), and checks the one-file
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -33,11 +39,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from pgserver import external, start_embedded  # noqa: E402
+from verify import baseline_tree  # noqa: E402
 
 
-def timed(cmd: list[str], timeout: float) -> float:
+def timed(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env)
     elapsed = time.perf_counter() - started
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} ... exited {r.returncode}:\n{r.stderr[-2000:]}{r.stdout[-2000:]}")
@@ -68,6 +75,8 @@ def main() -> None:
     p.add_argument("--dsn", help="a superuser DSN of an existing server (default: the embedded PostgreSQL 18)")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/pgsd-bench-sql"))
     p.add_argument("--timeout", type=float, default=1800)
+    p.add_argument("--baseline", metavar="REV",
+                   help="also time pgsd diff DUMPDIR database of this git revision, in the same rounds")
     args = p.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     server = external(args.dsn) if args.dsn else start_embedded(args.workdir)
@@ -95,12 +104,28 @@ def main() -> None:
     t_single_diff = timed([*pgsd, "diff", str(single / "schema.sql"), server.dsn(base), *shadow], args.timeout)
     loads = [load_once(server, dump) for _ in range(args.runs)]
 
-    db_db = [timed([*pgsd, "diff", server.dsn(base), server.dsn(copy)], args.timeout) for _ in range(args.runs)]
-    sql_db = [timed([*pgsd, "diff", str(dump), server.dsn(base), *shadow], args.timeout) for _ in range(args.runs)]
-    a, b = statistics.median(db_db), statistics.median(sql_db)
-    print(f"tables: {args.tables}; dump: {files} files in {t_dump:.1f}s")
-    print(f"pgsd diff database database: median {a:.2f}s of {args.runs}")
-    print(f"pgsd diff DUMPDIR database:  median {b:.2f}s of {args.runs} ({b / a:.1f}x; goal: about 3x at most)")
+    tree = baseline_tree(args.baseline) if args.baseline else None
+    times: dict[str, list[float]] = {}
+    commands = {
+        "pgsd diff database database": ([*pgsd, "diff", server.dsn(base), server.dsn(copy)], None),
+        "pgsd diff DUMPDIR database (default: a throwaway cluster)":
+            ([*pgsd, "diff", str(dump), server.dsn(base), "--create-roles"], None),
+        "pgsd diff DUMPDIR database --shadow (the same server)":
+            ([*pgsd, "diff", str(dump), server.dsn(base), *shadow], None),
+    }
+    if tree is not None:
+        commands[f"baseline {args.baseline}: pgsd diff DUMPDIR database (default)"] = (
+            [*pgsd, "diff", str(dump), server.dsn(base), "--create-roles"],
+            {**os.environ, "PYTHONPATH": str(tree)})
+    for _ in range(args.runs):  # each round runs every command once: they share the machine's load
+        for label, (cmd, env) in commands.items():
+            times.setdefault(label, []).append(timed(cmd, args.timeout, env=env))
+    reference = statistics.median(times["pgsd diff database database"])
+    print(f"tables: {args.tables}; dump: {files} files in {t_dump:.1f}s; {args.runs} interleaved rounds, medians")
+    for label, runs in times.items():
+        m = statistics.median(runs)
+        ratio = "" if m == reference else f" ({m / reference:.1f}x; goal: about 3x at most)"
+        print(f"  {label}: {m:.2f}s{ratio}  [runs {' '.join(f'{t:.2f}' for t in runs)}]")
     print(f"  of which loading the directory into a fresh database: median {statistics.median(loads):.2f}s")
     print(f"one file: pgsd dump --layout single {t_single:.1f}s; pgsd diff schema.sql database {t_single_diff:.2f}s "
           "(no differences)")
