@@ -238,10 +238,16 @@ def read_sides(
         raise errors.Cancelled("reading was cancelled")
     with contextlib.ExitStack() as shadows:
 
-        def load_sql(token: CancelToken) -> dict[str, tuple[DatabaseSide, str]]:
+        def load_sql(token: CancelToken, loading: Callable[[], None]) -> dict[str, tuple[DatabaseSide, str]]:
             from pgsd.workflow.sqlside import load_sql_sides
 
-            loaded_sql = load_sql_sides(sql_sides, shadows, shadow=shadow, progress=progress, cancel=token)
+            def report(role: str, step: str, done: int, total: int) -> None:
+                if step == "loading SQL":
+                    loading()
+                if progress is not None:
+                    progress(role, step, done, total)
+
+            loaded_sql = load_sql_sides(sql_sides, shadows, shadow=shadow, progress=report, cancel=token)
             for _db_side, _origin, sql_notes in loaded_sql.values():
                 notes.extend(sql_notes)
             return {role: (db_side, origin) for role, (db_side, origin, _notes) in loaded_sql.items()}
@@ -280,13 +286,15 @@ def _read_database(
     cancel: CancelToken,
     shared_builds: SharedBuilds | None,
     origin: str | None = None,
+    alone: bool = True,
 ) -> Snapshot:
     """One database read into a snapshot; ``origin`` names where it came from when that is not
-    the database itself (a SQL side's shadow)."""
+    the database itself (a SQL side's shadow). A side read ``alone`` (no other side reading
+    meanwhile) reads its catalog on two sessions (``Inspection``)."""
     if cancel.cancelled:
         raise errors.Cancelled(f"reading {side.describe()} was cancelled")
     with SidePool(side.spec, role, settings) as pool:
-        ins = Inspection(pool, filters, shared_builds, sessions=2 if shared_builds is None else 1)
+        ins = Inspection(pool, filters, shared_builds, sessions=2 if alone else 1)
         cancel._attach(ins)
         report = None
         if progress is not None:
@@ -304,10 +312,11 @@ def _read_database(
 @dataclass(frozen=True)
 class LaterSides:
     """Database sides that exist only once ``make`` has run (SQL sides: their shadow databases,
-    loaded in the caller's thread, each with the origin its snapshot names); ``count`` of them."""
+    loaded in the caller's thread, each with the origin its snapshot names); ``count`` of them.
+    ``make`` calls its second argument once it waits on its server (the load has begun)."""
 
     count: int
-    make: Callable[[CancelToken], dict[str, tuple[DatabaseSide, str]]]
+    make: Callable[[CancelToken, Callable[[], None]], dict[str, tuple[DatabaseSide, str]]]
 
 
 def _read_databases(
@@ -324,8 +333,11 @@ def _read_databases(
 
     ``later`` sides are made in this (the caller's) thread while the others are read,
     then read the same way: a SQL side's load (3-4 s at 2,000 tables, mostly the shadow
-    server's own work) no longer waits for, nor delays, the reading of a live side. A
-    side that fails meanwhile cancels the making, which stops at its next batch, and its
+    server's own work) no longer waits for, nor delays, the reading of a live side. The
+    others start once the load has begun, not before: splitting the files (while the
+    scratch server starts) is Python work on the load's path, and a side read then would
+    take the interpreter from it (the reads have the whole load to finish in). A side
+    that fails meanwhile cancels the making, which stops at its next batch, and its
     error is the one raised.
 
     After Ctrl-C or an error only the sides already reading the catalog are waited for (their
@@ -348,10 +360,10 @@ def _read_databases(
 
     finished: queue.Queue[tuple[str, Snapshot | None, BaseException | None]] = queue.Queue()
 
-    def work(role: str, side: DatabaseSide, origin: str | None) -> None:
+    def work(role: str, side: DatabaseSide, origin: str | None, alone: bool) -> None:
         try:
             snap = _read_database(side, role, filters=filters, settings=settings, progress=report,
-                                  cancel=token, shared_builds=shared_builds, origin=origin)
+                                  cancel=token, shared_builds=shared_builds, origin=origin, alone=alone)
         except BaseException as e:  # noqa: BLE001 - handed to the main thread
             finished.put((role, None, e))
             token.cancel()  # the other sides, and a ``later`` side still being made, stop
@@ -360,21 +372,32 @@ def _read_databases(
 
     threads: dict[str, threading.Thread] = {}
 
-    def start(these: dict[str, tuple[DatabaseSide, str | None]]) -> None:
+    def start(these: Mapping[str, tuple[DatabaseSide, str | None]], *, others_busy: bool) -> None:
+        # a side read alone reads on two sessions: also a shadow when the live side finished during the load
+        alone = len(these) == 1 and not others_busy and not any(t.is_alive() for t in threads.values())
         for role, (side, origin) in these.items():
-            threads[role] = threading.Thread(target=work, args=(role, side, origin), name=f"pgsd-{role}",
+            threads[role] = threading.Thread(target=work, args=(role, side, origin, alone), name=f"pgsd-{role}",
                                              daemon=True)
             threads[role].start()
 
     results: dict[str, Snapshot] = {}
     try:
-        start({role: (side, None) for role, side in sides.items()})
+        now = {role: (side, None) for role, side in sides.items()}
+
+        def start_now() -> None:
+            if now:
+                start(now, others_busy=later is not None)  # a load runs meanwhile, or has run
+                now.clear()
+
         if later is not None:
             try:
-                start(dict(later.make(token)))
+                made = later.make(token, start_now)
             except errors.Cancelled:
                 _raise_failed_side(finished)  # a side's failure cancelled the making: that failure is the error
                 raise
+            start_now()
+            start(made, others_busy=False)
+        start_now()
         for _ in range(len(threads)):
             role, snap, error = _wait_for(finished)
             if error is not None:
