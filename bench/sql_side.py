@@ -42,9 +42,9 @@ from pgserver import external, start_embedded  # noqa: E402
 from verify import baseline_tree  # noqa: E402
 
 
-def timed(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> float:
+def timed(cmd: list[str], timeout: float, env: dict[str, str] | None = None, cwd: str | None = None) -> float:
     started = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env, cwd=cwd)
     elapsed = time.perf_counter() - started
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} ... exited {r.returncode}:\n{r.stderr[-2000:]}{r.stdout[-2000:]}")
@@ -106,20 +106,20 @@ def main() -> None:
 
     tree = baseline_tree(args.baseline) if args.baseline else None
     times: dict[str, list[float]] = {}
-    commands = {
-        "pgsd diff database database": ([*pgsd, "diff", server.dsn(base), server.dsn(copy)], None),
+    commands: dict[str, tuple[list[str], dict[str, str] | None, str | None]] = {
+        "pgsd diff database database": ([*pgsd, "diff", server.dsn(base), server.dsn(copy)], None, None),
         "pgsd diff DUMPDIR database (default: a throwaway cluster)":
-            ([*pgsd, "diff", str(dump), server.dsn(base), "--create-roles"], None),
+            ([*pgsd, "diff", str(dump), server.dsn(base), "--create-roles"], None, None),
         "pgsd diff DUMPDIR database --shadow (the same server)":
-            ([*pgsd, "diff", str(dump), server.dsn(base), *shadow], None),
+            ([*pgsd, "diff", str(dump), server.dsn(base), *shadow], None, None),
     }
-    if tree is not None:
+    if tree is not None:  # run from the tree: python -m puts the working directory before PYTHONPATH
         commands[f"baseline {args.baseline}: pgsd diff DUMPDIR database (default)"] = (
             [*pgsd, "diff", str(dump), server.dsn(base), "--create-roles"],
-            {**os.environ, "PYTHONPATH": str(tree)})
+            {**os.environ, "PYTHONPATH": str(tree)}, str(tree))
     for _ in range(args.runs):  # each round runs every command once: they share the machine's load
-        for label, (cmd, env) in commands.items():
-            times.setdefault(label, []).append(timed(cmd, args.timeout, env=env))
+        for label, (cmd, env, cwd) in commands.items():
+            times.setdefault(label, []).append(timed(cmd, args.timeout, env=env, cwd=cwd))
     reference = statistics.median(times["pgsd diff database database"])
     print(f"tables: {args.tables}; dump: {files} files in {t_dump:.1f}s; {args.runs} interleaved rounds, medians")
     for label, runs in times.items():
