@@ -363,7 +363,7 @@ class _Loader:
         pieces = [piece for _, statements in batch for piece in statements]
         try:
             with conn.transaction():
-                conn.execute("\n;\n".join(piece.text for piece in pieces))  # one simple query
+                conn.execute(_joined(pieces))  # one simple query
         except psycopg.Error:
             return False
         self.result.statements += len(pieces)
@@ -434,7 +434,16 @@ class _Loader:
 
 def _batches(split: list[tuple[SqlFile, list[Piece]]], size: int) -> list[list[tuple[SqlFile, list[Piece]]]]:
     """Consecutive files in batches of about ``size`` statements; a file with a
-    transaction control statement (or none at all) is a batch of its own."""
+    transaction control statement (or none at all) is a batch of its own.
+
+    A file of more than ``size`` statements (``pgsd dump --layout single`` of 2,000
+    tables: 23,507) is cut into parts of ``size``, each a batch of its own that runs as
+    the file would (its text being the part's statements): run whole, it held a lock on
+    every relation it created and filled the lock table of a server with default
+    settings ("out of shared memory"), after which every statement ran on its own: 24 s
+    instead of about 10 on such a server. A part that fails runs statement by statement,
+    as a whole file that fails does.
+    """
     out: list[list[tuple[SqlFile, list[Piece]]]] = []
     current: list[tuple[SqlFile, list[Piece]]] = []
     count = 0
@@ -446,11 +455,21 @@ def _batches(split: list[tuple[SqlFile, list[Piece]]], size: int) -> list[list[t
         if alone:
             out.append([(f, statements)])
             continue
+        if len(statements) > size:
+            for start in range(0, len(statements), size):
+                part = statements[start:start + size]
+                out.append([(SqlFile(f.label, _joined(part)), part)])
+            continue
         current.append((f, statements))
         count += len(statements)
     if current:
         out.append(current)
     return out
+
+
+def _joined(pieces: list[Piece]) -> str:
+    """Statements as one simple query."""
+    return "\n;\n".join(piece.text for piece in pieces)
 
 
 def _session_defaults(conn: psycopg.Connection) -> None:

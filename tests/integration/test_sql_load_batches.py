@@ -51,3 +51,22 @@ def test_a_failing_batch_loads_file_by_file(pg_server: PgServer, new_db) -> None
     assert _tables(dsn) == {"a", "c", "d", "e"}
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("SELECT to_regclass('b') IS NOT NULL").fetchone() == (True,)
+
+
+def test_a_file_larger_than_a_batch_loads_in_parts(pg_server: PgServer, new_db,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # one file of 300 statements, batches of 50: whole, it would hold every lock in one transaction
+    monkeypatch.setattr("pgsd.workflow.sqlside.BATCH_STATEMENTS", 50)
+    dsn = new_db()
+    text = "".join(f"CREATE TABLE t{i} (id int);\n" for i in range(299)) + "CREATE TABLE t0 (id int);\n"
+    with pytest.raises(SqlLoadFailed) as failed:
+        load_sql([SqlFile("one.sql", text)], ConnectionSpec.parse(dsn))
+    assert 'one.sql:300: relation "t0" already exists' in str(failed.value)  # the last part, statement by statement
+    assert "1 statement did not load" in str(failed.value)
+    assert _tables(dsn) == {f"t{i}" for i in range(299)}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        (transactions,) = conn.execute(
+            "SELECT count(DISTINCT xmin::text) FROM pg_class "
+            "WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'").fetchone()
+    # 5 parts of 50 in a transaction each; the last part failed and ran statement by statement (49 tables)
+    assert transactions == 5 + 49, transactions
