@@ -91,6 +91,17 @@ def test_include_meta_commands_are_refused_and_others_reported(tmp_path: Path, p
     assert "one.sql:1: psql meta-command \\set is not run" in capsys.readouterr().err
 
 
+def test_a_refused_meta_command_is_the_error_even_when_the_shadow_server_cannot_start(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the files are split while the server starts: the user's file is still the error they see
+    one = _write(tmp_path, {"one.sql": "CREATE TABLE a (x int);\n\\i two.sql\n"})
+    nowhere = f"postgresql://pgsd@/postgres?host={tmp_path / 'no-socket-here'}&connect_timeout=2"
+    assert main(["snapshot", str(one / "one.sql"), "--shadow", nowhere]) == 2
+    err = capsys.readouterr().err
+    assert "one.sql:2: psql meta-command \\i is not run" in err
+    assert "Traceback" not in err
+
+
 def test_missing_roles_are_named_and_created_only_when_asked(tmp_path: Path, pg_server: PgServer,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     role = f"pgsd_reader_{uuid.uuid4().hex[:8]}"
