@@ -6,10 +6,13 @@ embedded demo server; test_scratch.py covers that one.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -32,13 +35,29 @@ def _write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def _scratch_dbs(pg_server: PgServer) -> set[str]:
-    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
-        return {r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'pgsd_scratch_%'")}
+@pytest.fixture
+def left_behind(monkeypatch: pytest.MonkeyPatch) -> Callable[[PgServer], set[str]]:
+    """The throwaway databases this test made that are still on the server.
+
+    Tests on other workers make theirs on the same server at the same moment, so a list
+    of all of them taken before and after can differ without any leak: this test's
+    names carry a mark of their own instead of pgsd's random suffix.
+    """
+    mark = f"t{uuid.uuid4().hex[:8]}"
+    made = itertools.count()
+    monkeypatch.setattr("pgsd.workflow.scratch.secrets",
+                        SimpleNamespace(token_hex=lambda _nbytes=None: f"{mark}_{next(made)}"))
+
+    def still_there(pg_server: PgServer) -> set[str]:
+        with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+            return {r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                               (f"pgsd_scratch_%{mark}%",))}
+
+    return still_there
 
 
 def test_directory_loads_out_of_order_and_matches_the_database(tmp_path: Path, pg_server: PgServer,
-                                                                new_db) -> None:
+                                                                new_db, left_behind) -> None:
     # lexical order: the view (a/) before its table (b/), a function before its schema
     schema = _write(tmp_path / "schema", {
         "a/view.sql": "CREATE VIEW shop.v AS SELECT id, shop.twice(id) AS t FROM shop.orders;\n",
@@ -52,23 +71,22 @@ def test_directory_loads_out_of_order_and_matches_the_database(tmp_path: Path, p
     pg_server.execute(dsn, "CREATE SCHEMA shop; CREATE TABLE shop.orders (id int PRIMARY KEY, note text DEFAULT 'a;b');"
                       "CREATE FUNCTION shop.twice(x int) RETURNS int LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT x * 2; END;"
                       "CREATE VIEW shop.v AS SELECT id, shop.twice(id) AS t FROM shop.orders;")
-    before = _scratch_dbs(pg_server)
     loaded = read_sides({"source": parse_side(str(schema)), "target": parse_side(dsn)},
                         shadow=ShadowChoice(dsn=pg_server.admin_dsn))
     src = loaded.snapshots["source"]
     assert src.origin.startswith(f"SQL directory {schema}, parsed by shadow server ")
     assert src.get("view:shop.v") is not None
     assert compare(src, loaded.snapshots["target"]).is_empty
-    assert _scratch_dbs(pg_server) == before  # the shadow database is gone
+    assert left_behind(pg_server) == set()  # the shadow database is gone
 
 
 def test_statements_that_never_load_are_listed_with_file_and_line(tmp_path: Path, pg_server: PgServer,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+                                                                 capsys: pytest.CaptureFixture[str],
+                                                                 left_behind) -> None:
     schema = _write(tmp_path / "s", {
         "1.sql": "CREATE TABLE ok (a int);\n\nCREATE VIEW v AS SELECT * FROM missing;\n",
         "2.sql": "CREATE TABLE ok2 (a int);\nCREATE TABLE bad (a nosuchtype);\nCREATE TABEL typo (a int);\n",
     })
-    before = _scratch_dbs(pg_server)
     code = main(["snapshot", str(schema), "--shadow", pg_server.admin_dsn])
     err = capsys.readouterr().err
     assert code == 2
@@ -77,7 +95,7 @@ def test_statements_that_never_load_are_listed_with_file_and_line(tmp_path: Path
     assert f"{schema}/2.sql:2: type \"nosuchtype\" does not exist" in err
     assert f"{schema}/2.sql:3: syntax error at or near \"TABEL\"" in err
     assert "Traceback" not in err
-    assert _scratch_dbs(pg_server) == before
+    assert left_behind(pg_server) == set()
 
 
 def test_include_meta_commands_are_refused_and_others_reported(tmp_path: Path, pg_server: PgServer,
@@ -265,12 +283,14 @@ def test_every_missing_role_is_named_at_once_and_created_first(tmp_path: Path, p
                 conn.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
 
 
-def test_a_database_side_is_read_while_the_sql_side_loads(tmp_path: Path, pg_server: PgServer, new_db) -> None:
+def test_a_database_side_is_read_while_the_sql_side_loads(tmp_path: Path, pg_server: PgServer, new_db,
+                                                          left_behind) -> None:
     schema = _write(tmp_path / "schema", {"t.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"})
     dsn = new_db()
     pg_server.execute(dsn, "CREATE TABLE t (id int PRIMARY KEY);")
     target_reading = threading.Event()
     waited_for_target: list[bool] = []
+    shadows: set[str] = set()
 
     def progress(role: str, step: str, done: int, total: int) -> None:
         if role == "target":
@@ -278,15 +298,19 @@ def test_a_database_side_is_read_while_the_sql_side_loads(tmp_path: Path, pg_ser
         elif step == "loading SQL" and done == total:
             # the load's last report, still in the load: the target must be reading by now without its help
             waited_for_target.append(target_reading.wait(timeout=30))
+            shadows.update(left_behind(pg_server))
 
     loaded = read_sides({"source": parse_side(str(schema)), "target": parse_side(dsn)}, progress=progress,
                         shadow=ShadowChoice(dsn=pg_server.admin_dsn))
     assert waited_for_target == [True]
     assert compare(loaded.snapshots["source"], loaded.snapshots["target"]).is_empty
+    assert len(shadows) == 1  # the shadow database, seen while it was loading
+    assert left_behind(pg_server) == set()  # and gone
 
 
 def test_a_database_side_that_fails_stops_the_load_with_its_own_error(tmp_path: Path, pg_server: PgServer,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     left_behind) -> None:
     monkeypatch.setattr("pgsd.workflow.sqlside.BATCH_STATEMENTS", 10)  # the load checks for a cancel between batches
     schema = _write(tmp_path / "schema", {f"{i:03d}.sql": f"CREATE TABLE t{i} (id int);\n" for i in range(60)})
     missing = pg_server.dsn(f"pgsd_missing_{uuid.uuid4().hex[:8]}")
@@ -298,11 +322,10 @@ def test_a_database_side_that_fails_stops_the_load_with_its_own_error(tmp_path: 
             loaded.append(done)
             cancel.wait(timeout=30)  # the load goes on only once the failing target has cancelled the reading
 
-    before = _scratch_dbs(pg_server)
     with pytest.raises(errors.PgsdError) as failure:
         read_sides({"source": parse_side(str(schema)), "target": parse_side(missing)}, progress=progress,
                    cancel=cancel, shadow=ShadowChoice(dsn=pg_server.admin_dsn))
     assert "pgsd_missing_" in str(failure.value)
     assert not isinstance(failure.value, errors.Cancelled)
     assert 60 not in loaded  # stopped at its next check, before its last statement
-    assert _scratch_dbs(pg_server) == before
+    assert left_behind(pg_server) == set()
