@@ -197,6 +197,13 @@ def _pgsd_backend(pg_server, dbname: str, *, waiting: bool, deadline: float, pro
             time.sleep(0.02)
 
 
+def _pgsd_backends(pg_server, dbname: str) -> list[int]:
+    """The pids of every pgsd server process in ``dbname`` now."""
+    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+        return [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = 'pgsd' "
+                                           "AND datname = %s", (dbname,))]
+
+
 def test_a_backend_that_dies_mid_read_gives_one_line(pg_server, new_db, pgsd):
     """No "discarding closed connection" line from psycopg_pool: the user sees pgsd's line only."""
     db = new_db()
@@ -222,18 +229,22 @@ def test_a_server_that_stops_answering_is_given_up_on(pg_server, new_db, pgsd):
         blocker.execute("LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE")
         # a statement timeout long enough that the freeze surely comes first
         proc = pgsd.start("snapshot", db, "--statement-timeout", "5", "--read-lock-timeout", "60")
-        pid = None
+        stopped: list[int] = []
         try:
-            pid = _pgsd_backend(pg_server, dbname, waiting=True, deadline=time.monotonic() + 60, proc=proc)
-            try:
-                os.kill(pid, signal.SIGSTOP)  # frozen: not even its statement timeout can fire
-            except PermissionError:
-                pytest.skip("the server's processes belong to another user (PGSD_TEST_DSN): cannot freeze one")
+            _pgsd_backend(pg_server, dbname, waiting=True, deadline=time.monotonic() + 60, proc=proc)
+            # every pgsd session of the database frozen: a side read alone has two, and the other one,
+            # waiting for the lock too, would otherwise end with its own statement timeout first
+            for pid in _pgsd_backends(pg_server, dbname):
+                try:
+                    os.kill(pid, signal.SIGSTOP)  # frozen: not even its statement timeout can fire
+                except PermissionError:
+                    pytest.skip("the server's processes belong to another user (PGSD_TEST_DSN): cannot freeze one")
+                stopped.append(pid)
             frozen = time.monotonic()
             out, err = proc.communicate(timeout=60)
             elapsed = time.monotonic() - frozen
         finally:
-            if pid is not None:
+            for pid in stopped:
                 try:
                     os.kill(pid, signal.SIGCONT)
                 except (PermissionError, ProcessLookupError):
