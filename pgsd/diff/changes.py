@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from pgsd.diff.normalize import same_meaning
 from pgsd.model.kinds import kind_of
 from pgsd.model.objects import DbObject
-from pgsd.model.snapshot import Snapshot, unmatched
+from pgsd.model.snapshot import Snapshot, only_in, unmatched
 
 if TYPE_CHECKING:
     from pgsd.diff.renames import Rename
@@ -234,9 +234,7 @@ def diff_snapshots(*, source: Snapshot, target: Snapshot, options: DiffOptions |
                                       fields=tuple(fields), same_meaning=textual))
             else:
                 identical += 1
-    for key, old, new in unmatched(tgt, src):  # (keys() - keys() would copy every key into a set)
-        if new is not None:
-            continue
+    for key, old in only_in(tgt, src):  # (keys() - keys() would copy every key into a set)
         if not _skipped_kind(old, opts):
             changes.append(Change.one_sided(key, old.kind, Status.REMOVED))
     changes.sort(key=_change_key)

@@ -33,7 +33,7 @@ from pgsd.diff.renames import LABEL_KIND, Rename, label_key, label_parts, names_
 from pgsd.model.kinds import KIND_LABELS
 from pgsd.model.names import quote_ident, split_dotted
 from pgsd.model.objects import Column, Constraint, DbObject, EnumType, Function, Index
-from pgsd.model.snapshot import Snapshot, unmatched
+from pgsd.model.snapshot import Snapshot, only_in
 
 DETECTION_PASSES: tuple[tuple[str, ...], ...] = (
     ("schema",),
@@ -108,8 +108,8 @@ def find_rename_candidates(*, source: Snapshot, target: Snapshot, options: DiffO
     found: list[RenameCandidate] = []
     in_source, in_target = source.by_key, target.by_key
     # one pass over the keys; each pass narrows it
-    removed0 = [k for k, _, other in unmatched(in_target, in_source) if other is None]
-    added0 = [k for k, _, other in unmatched(in_source, in_target) if other is None]
+    removed0 = [k for k, _ in only_in(in_target, in_source)]
+    added0 = [k for k, _ in only_in(in_source, in_target)]
     for kinds in DETECTION_PASSES:
         done = rename_target(target, assumed, source=source) if assumed else None
         cur = done.target if done is not None else target

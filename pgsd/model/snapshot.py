@@ -350,6 +350,11 @@ def unmatched(these: Mapping[str, DbObject], others: Mapping[str, DbObject]) -> 
     return out
 
 
+def only_in(these: Mapping[str, DbObject], others: Mapping[str, DbObject]) -> list[tuple[str, DbObject]]:
+    """``(key, object)`` for each key of ``these`` that ``others`` does not have, in key order (``unmatched``'s walk)."""
+    return [(key, obj) for key, obj, other in unmatched(these, others) if other is None]
+
+
 class _SortedItems(ItemsView[str, DbObject]):
     _mapping: SortedKeys
 

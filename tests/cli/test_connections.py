@@ -184,24 +184,22 @@ def test_no_connection_slots_left_says_what_it_means(pg_server, new_db, pgsd, ro
 
 def _pgsd_backend(pg_server, dbname: str, *, waiting: bool, deadline: float, proc: subprocess.Popen) -> int:
     """The pid of pgsd's server process in ``dbname`` (waiting for a lock, if asked), once it exists."""
+    while True:
+        pids = _pgsd_backends(pg_server, dbname, waiting=waiting)
+        if pids:
+            return pids[0]
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "pgsd never got to wait for the lock"
+        time.sleep(0.02)
+
+
+def _pgsd_backends(pg_server, dbname: str, *, waiting: bool = False) -> list[int]:
+    """The pids of pgsd's server processes in ``dbname`` now (those waiting for a lock, if asked)."""
     query = "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgsd' AND datname = %s"
     if waiting:
         query += " AND wait_event_type = 'Lock'"
     with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
-        while True:
-            row = conn.execute(query, (dbname,)).fetchone()
-            if row:
-                return row[0]
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "pgsd never got to wait for the lock"
-            time.sleep(0.02)
-
-
-def _pgsd_backends(pg_server, dbname: str) -> list[int]:
-    """The pids of every pgsd server process in ``dbname`` now."""
-    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
-        return [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = 'pgsd' "
-                                           "AND datname = %s", (dbname,))]
+        return [r[0] for r in conn.execute(query, (dbname,))]
 
 
 def test_a_backend_that_dies_mid_read_gives_one_line(pg_server, new_db, pgsd):
