@@ -193,6 +193,7 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     snap_target = loaded.snapshots["target"]
     snap_source = loaded.snapshots.get("source")
     drifted = False
+    compared_target = None  # a plan file's comparison is not at hand: its left-out keys are read on the target
     if plan_file is not None:
         the_plan = plan_file.plan
         drifted = _check_fingerprints(plan_file, snap_target, snap_source, target, force=args.force)
@@ -200,6 +201,7 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
         assert snap_source is not None
         replayed = compare_with_decisions(source=snap_source, target=snap_target, request=request)
         changes = replayed.changes
+        compared_target = changes.target
         the_plan = plan(changes, request.plan_options(), replayed.selected)
         report_decisions(changes)
         output.note(f"pgsd: {totals_line(changes)}")
@@ -210,7 +212,8 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
         assert plan_file is not None
         return _converged_as_recorded(plan_file, snap_target, target, loaded.filters, args, drifted=drifted)
     if snap_source is not None and not verify(args, the_plan, snap_source, snap_target, target, options,
-                                              session.settings.lock_timeout, from_file=plan_file is not None):
+                                              session.settings.lock_timeout, from_file=plan_file is not None,
+                                              compared_target=compared_target):
         output.note("pgsd: nothing was applied")
         return EXIT_VERIFY_FAILED
     production = target.saved is not None and target.saved.production and not args.production_ok

@@ -126,8 +126,12 @@ def add_verify_options(p: argparse.ArgumentParser) -> None:
 
 
 def verify(args: argparse.Namespace, the_plan: Plan, source: Snapshot, target: Snapshot, target_side: object,
-           diff_options: DiffOptions, lock_timeout: str | None = None, *, from_file: bool = False) -> bool:
+           diff_options: DiffOptions, lock_timeout: str | None = None, *, from_file: bool = False,
+           compared_target: Snapshot | None = None) -> bool:
     """Run --verify when asked: the result on stderr; whether the plan is verified (True when not asked).
+
+    ``compared_target``: the target as the comparison saw it (renames applied), which the
+    plan's left-out changes must leave as it is (``workflow.verify``).
 
     A plan read from a file (``from_file``) is tried on a copy of the whole target: its
     statements may have been edited, so what they say they act on is not taken at its word.
@@ -154,7 +158,8 @@ def verify(args: argparse.Namespace, the_plan: Plan, source: Snapshot, target: S
     try:
         result = verify_plan(the_plan, source, target, scratch=args.scratch or getattr(args, "shadow", None),
                              diff_options=diff_options, settings=settings, target_spec=spec,
-                             rows=args.verify_rows, whole=whole, note=lambda text: display("pgsd", text, 0, 0))
+                             rows=args.verify_rows, whole=whole, note=lambda text: display("pgsd", text, 0, 0),
+                             compared_target=compared_target)
     finally:
         display.clear()
     for line in result.lines():
@@ -285,7 +290,8 @@ def _run(args: argparse.Namespace) -> int:
         output.note(f"diff: {len(changes.changes)} changes, {changes.identical} identical in {t1 - t0:.3f}s")
         output.note(f"plan: {len(the_plan.statements)} statements in {t2 - t1:.3f}s")
         output.note(f"total: {time.perf_counter() - started:.3f}s")
-    verified = verify(args, the_plan, source, target, loaded.loaded.sides.get("target"), request.diff_options())
+    verified = verify(args, the_plan, source, target, loaded.loaded.sides.get("target"), request.diff_options(),
+                      compared_target=changes.target)
     emit(text, args)
     gated = gate(args, the_plan, loaded.snapshots)
     if not verified:

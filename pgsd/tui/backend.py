@@ -50,8 +50,10 @@ class Backend(Protocol):
     def definitions(self, snapshot: Snapshot) -> DefinitionSource:
         """What shows an object's SQL definition on one side (cheap: rendering is lazy)."""
 
-    def verify(self, plan: Plan, source: Snapshot, target: Snapshot, target_side: Side) -> Any:
-        """``workflow.verify.verify_plan`` of the plan: a ``VerifyResult``."""
+    def verify(self, plan: Plan, source: Snapshot, target: Snapshot, target_side: Side,
+               compared_target: Snapshot | None = None) -> Any:
+        """``workflow.verify.verify_plan`` of the plan: a ``VerifyResult`` (``compared_target``: the
+        comparison's target, renames applied, which the changes left out must leave as it is)."""
 
     def apply(self, target_side: Side, plan: Plan, target: Snapshot, progress: Callable[[Any], object]) -> Any:
         """``workflow.apply.apply_to_side``: an ``ApplyReport``; raises ``StatementFailed`` with one."""
@@ -137,7 +139,8 @@ class LiveBackend:
     scratch: str | None = None
     """Where --verify's scratch database is made (a server DSN), or None for pgsd's default place."""
 
-    def verify(self, plan: Plan, source: Snapshot, target: Snapshot, target_side: Side) -> Any:
+    def verify(self, plan: Plan, source: Snapshot, target: Snapshot, target_side: Side,
+               compared_target: Snapshot | None = None) -> Any:
         from pgsd.workflow import DatabaseSide
         from pgsd.workflow.verify import verify_plan
 
@@ -145,7 +148,8 @@ class LiveBackend:
             target_side = target_side.with_password_from(refuse_prompt)
         spec = target_side.spec if isinstance(target_side, DatabaseSide) else None
         return verify_plan(plan, source, target, scratch=self.scratch or self.request.shadow.dsn,
-                           diff_options=self.request.diff_options(), target_spec=spec)
+                           diff_options=self.request.diff_options(), target_spec=spec,
+                           compared_target=compared_target)
 
     def apply(self, target_side: Side, plan: Plan, target: Snapshot, progress: Callable[[Any], object]) -> Any:
         from pgsd.model.fingerprint import side_fingerprint

@@ -18,6 +18,13 @@ local binaries of the target's major version, or the embedded PostgreSQL) and:
 4. reads the scratch database again and compares it with the source: *verified* when
    nothing is left, else the failing statement or the objects still different.
 
+A partial plan is judged by what it was made for: the changes a selection or a decisions
+file left out (``Plan.left_out``) must leave their objects as the comparison saw them in
+the target (any that the plan changed anyway are listed, as a note), and what ``--safe``
+withheld (``Plan.withheld``) is not expected to have happened; neither reads as *still
+different*. Their objects' children go with them (a withheld ``DROP TABLE`` keeps the
+table's columns).
+
 On throwaway servers pgsd started (local binaries, embedded) the roles the target's server
 has are created first (NOLOGIN), so grants and owners can be reproduced; on a ``--scratch``
 server nothing but the scratch database is created.
@@ -75,6 +82,15 @@ class VerifyResult:
     """Why the copy held all of the target (empty when it held a part)."""
     roles_created: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    left_out: int = 0
+    """How many changes the plan left out (a selection, a decisions file)."""
+    left_out_checked: int = 0
+    """How many of them the copy held, to be checked (see ``_changed_though_left_out``)."""
+    withheld: int = 0
+    """How many statements ``--safe`` withheld."""
+    changed_though_left_out: list[str] = field(default_factory=list)
+    """Left-out changes whose object the plan changed all the same ("status key", from the
+    target as the comparison saw it to the scratch database after the plan)."""
     seconds: float = 0.0
 
     @property
@@ -99,7 +115,15 @@ class VerifyResult:
         if self.left:
             return f"verification failed: the plan ran, but {len(self.left)} object(s) still differ from the source"
         return (f"verified: the plan's {self.statements} statements ran on a copy of the target's schema "
-                f"and left nothing to change")
+                f"and left nothing to change{self._but()}")
+
+    def _but(self) -> str:
+        parts = []
+        if self.left_out:
+            parts.append(f"the {self.left_out} change(s) left out of the plan")
+        if self.withheld:
+            parts.append(f"what the {self.withheld} statement(s) withheld by --safe would change")
+        return f" but {' and '.join(parts)}" if parts else ""
 
     def lines(self) -> list[str]:
         """The verdict first, then the details (what differs, what pgsd cannot reproduce)."""
@@ -117,6 +141,13 @@ class VerifyResult:
         out.extend(f"  still different: {item}" for item in self.left[:50])
         if len(self.left) > 50:
             out.append(f"  ... and {len(self.left) - 50} more")
+        if self.left_out and self.build_failure is None and self.failure is None:
+            kept = self.left_out_checked - len({item.split(" ", 1)[1] for item in self.changed_though_left_out})
+            unchecked = self.left_out - self.left_out_checked
+            out.append(f"  {kept} of the {self.left_out} change(s) left out of the plan stayed as in the target"
+                       + (f" ({unchecked} not in the copy, not checked)" if unchecked else ""))
+        out.extend(f"  note: left out, but the plan changed it all the same: {item}"
+                   for item in self.changed_though_left_out[:20])
         if self.unreproduced:
             out.append(f"  not reproduced in the scratch database ({len(self.unreproduced)}; the verdict "
                        "does not cover them): " + ", ".join(self.unreproduced[:20])
@@ -150,6 +181,7 @@ def verify_plan(
     rows: int = 0,
     whole: str = "",
     note: VerifyNote | None = None,
+    compared_target: Snapshot | None = None,
 ) -> VerifyResult:
     """Try ``plan`` (made from ``source`` and ``target``) on a scratch copy of the target's schema.
 
@@ -158,6 +190,9 @@ def verify_plan(
     the live target (its roles, and the rows ``rows`` > 0 asks for). The copy holds the part
     of the target the plan can reach (``workflow.verify_scope``), or all of it when ``whole``
     says why (asked for; a plan read from a file, which may have been edited).
+    ``compared_target``: the target as the comparison saw it (``ChangeSet.target``: decided
+    renames applied), what the plan's left-out changes must leave as it is; ``target`` when
+    nothing was renamed.
     """
     say = note or (lambda text: None)
     started = time.perf_counter()
@@ -218,9 +253,44 @@ def verify_plan(
         after = read_side(db.spec.conninfo(), "target", filters=target.filters)
         skip = {c.key for c in unreproduced.changes}
         left = compare(expected, after, options)
-        result.left = [f"{c.status.value} {c.key}" for c in left.changes if not c.same_meaning and c.key not in skip]
+        not_run = set(plan.left_out) | {s.key for s in plan.withheld}
+        result.left_out, result.withheld = len(plan.left_out), len(plan.withheld)
+        result.left = [f"{c.status.value} {c.key}" for c in left.changes
+                       if not c.same_meaning and c.key not in skip and not _under(c.key, not_run, expected, after)]
+        if plan.left_out:
+            result.left_out_checked, result.changed_though_left_out = _changed_though_left_out(
+                plan.left_out, compared_target or target, after, copied, skip, options)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _under(key: str, keys: set[str], *snapshots: Snapshot) -> bool:
+    """Whether ``key`` or an object it belongs to (its table, its table's table) is in ``keys``."""
+    seen: set[str] = set()
+    current: str | None = key
+    while current is not None and current not in seen:
+        if current in keys:
+            return True
+        seen.add(current)
+        obj = next((o for o in (s.get(current) for s in snapshots) if o is not None), None)
+        current = obj.parent_key if obj is not None else None
+    return False
+
+
+def _changed_though_left_out(left_out: tuple[str, ...], compared: Snapshot, after: Snapshot, copied: Snapshot,
+                             skip: set[str], options: DiffOptions) -> tuple[int, list[str]]:
+    """How many left-out changes were checked, and those whose object is not, after the plan,
+    as the comparison saw it in the target.
+
+    Only objects the copy could hold are asked about: one the target has but the copy left
+    out (outside the part the plan reaches, under its name before a rename), or one pgsd
+    could not reproduce there, is not there to be compared.
+    """
+    keys = {key for key in left_out if key not in skip and (key in copied.by_key or key not in compared.by_key)}
+    if not keys:
+        return 0, []
+    differ = compare(compared.limited_to(keys), after.limited_to(keys), options)
+    return len(keys), [f"{c.status.value} {c.key}" for c in differ.changes if not c.same_meaning]
 
 
 def _run(spec: ConnectionSpec, plan: Plan, settings: ApplySettings, *, batched: bool = False) -> None:

@@ -161,3 +161,70 @@ def test_a_plan_from_a_file_is_tried_on_the_whole_target(pgsd, pg_server, wide_p
     assert "the plan was read from a file, and may have been edited" in r.stderr
     assert "still different: added constraint:shop.orders.orders_customer_id_fkey" in r.stderr
     assert _scratch_databases(pg_server) == []
+
+
+# A partial plan: changes left out (a decisions file, the app's selection) or withheld by --safe.
+PARTIAL_TARGET = """
+CREATE SCHEMA shop;
+CREATE TABLE shop.orders (id int PRIMARY KEY, total numeric(12,2), legacy text);
+CREATE TABLE shop.archive (id int PRIMARY KEY);
+INSERT INTO shop.orders VALUES (1, 10, 'x');
+"""
+PARTIAL_SOURCE = """
+CREATE SCHEMA shop;
+CREATE TABLE shop.orders (id int PRIMARY KEY, total numeric(12,2), note text);
+CREATE TABLE shop.customers (id int PRIMARY KEY, name text);
+"""
+
+
+@pytest.fixture
+def partial_pair(pg_server, new_db) -> tuple[str, str]:
+    return _databases_from(pg_server, new_db, PARTIAL_SOURCE, PARTIAL_TARGET)
+
+
+def test_changes_left_out_are_not_reported_as_still_different(pgsd, pg_server, partial_pair, tmp_path: Path):  # noqa: F811
+    source, target = partial_pair
+    decisions = tmp_path / "decisions.toml"
+    decisions.write_text('version = 1\n[[leave_out]]\nkey = "table:shop.customers"\n')
+    r = pgsd("diff", source, target, "--decisions", str(decisions), "--verify", "--scratch", pg_server.admin_dsn)
+    assert "CREATE TABLE shop.customers" not in r.stdout and "ADD COLUMN note" in r.stdout, r.stdout
+    assert r.returncode == 1, r.stderr
+    assert "pgsd: verified: the plan's" in r.stderr, r.stderr
+    assert "still different" not in r.stderr
+    # the table and its column and primary key: the planner counts each
+    assert "4 of the 4 change(s) left out of the plan stayed as in the target" in r.stderr, r.stderr
+    assert _scratch_databases(pg_server) == []
+
+
+def test_statements_withheld_by_safe_are_not_reported_as_still_different(pgsd, pg_server, partial_pair):  # noqa: F811
+    source, target = partial_pair
+    r = pgsd("diff", source, target, "--safe", "--verify", "--scratch", pg_server.admin_dsn)
+    assert re.search(r"^DROP TABLE shop\.archive", r.stdout, re.M) is None, r.stdout  # listed as withheld only
+    assert "--   DROP TABLE shop.archive" in r.stdout and "CREATE TABLE shop.customers" in r.stdout, r.stdout
+    assert r.returncode == 1, r.stderr
+    assert "pgsd: verified: the plan's" in r.stderr, r.stderr
+    assert "still different" not in r.stderr
+    assert re.search(r"withheld by --safe", r.stderr), r.stderr
+
+
+VIEW_TARGET = """
+CREATE TABLE t (a int);
+CREATE VIEW v AS SELECT a FROM t;
+"""
+VIEW_SOURCE = """
+CREATE TABLE t (a bigint);
+CREATE VIEW v AS SELECT a, 1 AS one FROM t;
+"""
+
+
+def test_a_left_out_change_the_plan_makes_all_the_same_is_named(pgsd, pg_server, new_db, tmp_path: Path):  # noqa: F811
+    """The view's new column is left out, but the column type change drops the view, and the
+    planner recreates it as the source has it: the verification says so rather than hide it."""
+    source, target = _databases_from(pg_server, new_db, VIEW_SOURCE, VIEW_TARGET)
+    decisions = tmp_path / "decisions.toml"
+    decisions.write_text('version = 1\n[[leave_out]]\nkey = "view:public.v"\n')
+    r = pgsd("diff", source, target, "--decisions", str(decisions), "--verify", "--scratch", pg_server.admin_dsn)
+    assert "1 AS one" in r.stdout, r.stdout  # the plan's own recreation
+    assert r.returncode == 1 and "pgsd: verified: the plan's" in r.stderr, r.stderr
+    assert "0 of the 1 change(s) left out of the plan stayed as in the target" in r.stderr, r.stderr
+    assert "note: left out, but the plan changed it all the same: changed view:public.v" in r.stderr, r.stderr

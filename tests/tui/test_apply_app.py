@@ -12,6 +12,7 @@ from pgsd.tui.app import PgsdApp
 from pgsd.tui.backend import LiveBackend
 from pgsd.tui.screens.apply import ApplyModal
 from pgsd.tui.screens.compare import CompareScreen
+from pgsd.tui.widgets.object_tree import ObjectTree
 from pgsd.workflow import DatabaseSide, parse_side
 from tests.tui.conftest import notifications, settle
 from tests.tui.test_real_db import SIZE, setup_pair
@@ -64,6 +65,31 @@ async def test_verify_then_apply_with_the_database_name_typed(pg_server, db_pair
         # closed: the comparison was read again, and nothing is left
         assert app.screen is screen
         assert screen.changes is not None and screen.changes.is_empty, [c.key for c in screen.changes.changes]
+
+
+async def test_verify_of_a_partial_selection_judges_what_was_selected(pg_server, db_pair) -> None:  # noqa: ANN001
+    """A change left out (space on the table) is not "still different": it must stay as in the target."""
+    src, tgt = setup_pair(pg_server, db_pair)
+    app = PgsdApp(parse_side(src), parse_side(tgt), backend=LiveBackend(scratch=pg_server.admin_dsn))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen), notifications(app)
+        screen.query_one(ObjectTree).select_key("table:shop.legacy_carts")
+        await pilot.press("space")
+        await settle(pilot)
+        assert "table:shop.legacy_carts" in screen.excluded
+        assert screen.plan is not None and "table:shop.legacy_carts" in screen.plan.left_out
+        assert not any("legacy_carts" in s.sql for s in screen.plan.statements)
+
+        await pilot.press("v")
+        await settle(pilot)
+        result = screen.last_verify  # type: ignore[attr-defined]
+        assert result.verified, result.lines()
+        assert not result.left and not result.changed_though_left_out, result.lines()
+        kept = f"{result.left_out} of the {result.left_out} change(s) left out of the plan stayed as in the target"
+        assert any(kept in line for line in result.lines()), result.lines()
+        assert _exists(tgt, "shop.legacy_carts")
 
 
 async def test_production_profile_needs_the_name_even_without_data_loss(pg_server, db_pair) -> None:  # noqa: ANN001

@@ -89,13 +89,16 @@ def start_verify(screen: CompareScreen) -> None:
     if plan is None or screen.source_snap is None or screen.target_snap is None:
         return
     screen.notify(f"Trying {len(plan.statements)} statement(s) on a scratch copy of the target…", title="Verify")
-    screen.run_worker(lambda: _verify(screen, plan, screen.source_snap, screen.target_snap, screen.target_side),
+    compared = screen.changes.target if screen.changes is not None else None
+    screen.run_worker(lambda: _verify(screen, plan, screen.source_snap, screen.target_snap, screen.target_side,
+                                      compared),
                       thread=True, exit_on_error=False, group="verify", description="Verifying the plan")
 
 
-def _verify(screen: CompareScreen, plan: Plan, source: Snapshot, target: Snapshot, side: Side) -> None:
+def _verify(screen: CompareScreen, plan: Plan, source: Snapshot, target: Snapshot, side: Side,
+            compared: Snapshot | None) -> None:
     try:
-        result = screen.backend.verify(plan, source, target, side)
+        result = screen.backend.verify(plan, source, target, side, compared)
     except errors.PgsdError as e:
         screen.app.call_from_thread(screen.notify, str(e), title="Verification not done", severity="error",
                                     markup=False)
