@@ -51,6 +51,9 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
         changes = [c for c in changes if c.key in wanted]
     classify(state, changes)
     propagate(state)
+    made_anyway = _made_all_the_same(state, left_out)
+    if made_anyway:
+        left_out = tuple(k for k in left_out if k not in made_anyway)
     kept: list[Statement]
     withheld: list[Statement] = []
     if opts.safe:
@@ -62,6 +65,10 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
     kept = enum_additions_inside(kept, state, server_version(state.ctx))
     if cs.rename_steps:  # decided renames run first: everything above reads the target as they leave it
         kept = rename_statements(cs.rename_steps, state.ctx, state.rend) + kept
+    if made_anyway:
+        listed = ", ".join(made_anyway[:5]) + (f" and {len(made_anyway) - 5} more" if len(made_anyway) > 5 else "")
+        notes.append(f"{len(made_anyway)} change(s) not selected are made all the same: the plan drops and "
+                     f"recreates their objects around the selected ones, as the source has them ({listed})")
     if withheld:
         needing = sum(1 for s in withheld if s.reason.startswith("needs the withheld"))
         notes.append(f"safe mode withheld {len(withheld)} statement(s): {len(withheld) - needing} would lose data"
@@ -75,6 +82,15 @@ def build_plan(cs: ChangeSet, options: PlanOptions | None = None, *, selected: s
         lock_timeout=opts.lock_timeout,
         notes=tuple(notes),
     )
+
+
+def _made_all_the_same(state: Actions, left_out: tuple[str, ...]) -> list[str]:
+    """The left-out changes the plan makes anyway: an object dropped around a selected change
+    (a view over a column whose type changes) is recreated as the source has it, and one the
+    source lacks is not recreated. Such a change is in the plan, not left out of it."""
+    source = state.cs.source
+    return [key for key in left_out
+            if key in state.create or (state.gone(key) and source.get(key) is None)]
 
 
 def _render(state: Actions) -> dict[tuple[str, str], Action]:

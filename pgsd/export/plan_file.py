@@ -96,6 +96,7 @@ def parse_plan_json(data: bytes | str, *, name: str = "plan file") -> PlanFile:
         plan = Plan(
             statements=tuple(_statement(s, i, name) for i, s in enumerate(statements, 1)),
             withheld=tuple(_statement(s, i, name) for i, s in enumerate(plan_doc.get("withheld") or [], 1)),
+            left_out=tuple(str(k) for k in plan_doc.get("left_out") or ()),  # absent from older pgsd's files
             transaction=_field(plan_doc, "transaction", bool, name, where="plan"),
             lock_timeout=plan_doc.get("lock_timeout") if isinstance(plan_doc.get("lock_timeout"), str) else None,
             notes=tuple(str(n) for n in plan_doc.get("notes") or ()),

@@ -312,6 +312,7 @@ def render_json(
             "hazards": {t.value: n for t, n in sorted(plan.hazard_counts().items(), key=lambda kv: kv[0].value)},
             "statements": [_statement_json(s) for s in plan.statements],
             "withheld": [_statement_json(s) for s in plan.withheld],
+            "left_out": list(plan.left_out),
             "notes": list(plan.notes),
             "sql": plan.to_sql(),
         },

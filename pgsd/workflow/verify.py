@@ -44,7 +44,7 @@ from pgsd.connect import ConnectionSpec, SidePool
 from pgsd.ddl.context import PlanOptions
 from pgsd.ddl.plan import Plan
 from pgsd.ddl.planner import build_plan
-from pgsd.diff.changes import ChangeSet, DiffOptions, diff_snapshots
+from pgsd.diff.changes import ChangeSet, DiffOptions, Status, diff_snapshots
 from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import Column, Table
 from pgsd.model.snapshot import Snapshot
@@ -89,8 +89,8 @@ class VerifyResult:
     withheld: int = 0
     """How many statements ``--safe`` withheld."""
     changed_though_left_out: list[str] = field(default_factory=list)
-    """Left-out changes whose object the plan changed all the same ("status key", from the
-    target as the comparison saw it to the scratch database after the plan)."""
+    """Left-out changes whose object the plan changed all the same ("created key", "dropped
+    key" or "changed key")."""
     seconds: float = 0.0
 
     @property
@@ -290,7 +290,12 @@ def _changed_though_left_out(left_out: tuple[str, ...], compared: Snapshot, afte
     if not keys:
         return 0, []
     differ = compare(compared.limited_to(keys), after.limited_to(keys), options)
-    return len(keys), [f"{c.status.value} {c.key}" for c in differ.changes if not c.same_meaning]
+    return len(keys), [f"{_DONE_ANYWAY[c.status]} {c.key}" for c in differ.changes if not c.same_meaning]
+
+
+_DONE_ANYWAY = {Status.ADDED: "dropped", Status.REMOVED: "created", Status.CHANGED: "changed"}
+"""What the plan did to a left-out object, from the status of the comparison of the target as
+seen (as the source) with the scratch database after the plan (as the target)."""
 
 
 def _run(spec: ConnectionSpec, plan: Plan, settings: ApplySettings, *, batched: bool = False) -> None:

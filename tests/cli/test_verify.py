@@ -217,14 +217,36 @@ CREATE VIEW v AS SELECT a, 1 AS one FROM t;
 """
 
 
-def test_a_left_out_change_the_plan_makes_all_the_same_is_named(pgsd, pg_server, new_db, tmp_path: Path):  # noqa: F811
-    """The view's new column is left out, but the column type change drops the view, and the
-    planner recreates it as the source has it: the verification says so rather than hide it."""
+def test_a_change_not_selected_that_the_plan_makes_all_the_same_is_not_called_left_out(
+        pgsd, pg_server, new_db, tmp_path: Path):  # noqa: F811
+    """The view's new column is not selected, but the column type change drops the view, and the
+    planner recreates it as the source has it: the script says so instead of listing it as left out."""
     source, target = _databases_from(pg_server, new_db, VIEW_SOURCE, VIEW_TARGET)
     decisions = tmp_path / "decisions.toml"
     decisions.write_text('version = 1\n[[leave_out]]\nkey = "view:public.v"\n')
     r = pgsd("diff", source, target, "--decisions", str(decisions), "--verify", "--scratch", pg_server.admin_dsn)
     assert "1 AS one" in r.stdout, r.stdout  # the plan's own recreation
+    assert "left out: view:public.v" not in r.stdout and "-- partial:" not in r.stdout, r.stdout
+    assert "1 change(s) not selected are made all the same" in r.stdout and "(view:public.v)" in r.stdout, r.stdout
     assert r.returncode == 1 and "pgsd: verified: the plan's" in r.stderr, r.stderr
-    assert "0 of the 1 change(s) left out of the plan stayed as in the target" in r.stderr, r.stderr
-    assert "note: left out, but the plan changed it all the same: changed view:public.v" in r.stderr, r.stderr
+    assert "left out" not in r.stderr, r.stderr
+
+
+def test_a_plan_file_that_makes_a_left_out_change_is_named(pgsd, pg_server, partial_pair, tmp_path: Path):  # noqa: F811
+    """A plan whose statements were edited to make a change it lists as left out: the verification
+    names the change (a note; the result is what the statements say)."""
+    source, target = partial_pair
+    decisions = tmp_path / "decisions.toml"
+    decisions.write_text('version = 1\n[[leave_out]]\nkey = "table:shop.customers"\n')
+    path = _write_plan(pgsd, source, target, tmp_path, "--decisions", str(decisions))
+    doc = json.loads(path.read_text())
+    assert "table:shop.customers" in doc["plan"]["left_out"]
+    first = doc["plan"]["statements"][0]
+    doc["plan"]["statements"].append({**first, "sql": "CREATE TABLE shop.customers (id int PRIMARY KEY, name text)",
+                                      "key": "table:shop.customers"})
+    path.write_text(json.dumps(doc))
+    r = pgsd("apply", "--plan", str(path), source, target, "--verify", "--scratch", pg_server.admin_dsn,
+             "--allow-data-loss")
+    assert "note: left out, but the plan changed it all the same: created table:shop.customers" in r.stderr, r.stderr
+    assert "0 of the 4 change(s) left out of the plan stayed as in the target" in r.stderr, r.stderr
+    assert _scratch_databases(pg_server) == []
