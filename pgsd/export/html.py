@@ -94,6 +94,8 @@ def render_html(
     ]
     if review.withheld:
         parts.append(f"<dt>Withheld</dt><dd>{review.withheld} statements (--safe: they would lose data)</dd>")
+    if review.left_out:
+        parts.append(f"<dt>Left out</dt><dd>{review.left_out} changes not selected: the script does not make them</dd>")
     if review.same_meaning:
         parts.append(f"<dt>Textual only</dt><dd>{review.same_meaning} definitions spelled differently</dd>")
     parts.append("</dl></header><main>")
@@ -172,11 +174,15 @@ def _object(o: ObjectSection) -> str:
         body.append(f'<h4>Definition (target → source)</h4><pre class="diff">{highlight_diff(o.diff)}</pre>')
     if o.ddl:
         body.append(f'<h4>DDL</h4><pre class="sql">{highlight_sql(o.ddl)}</pre>')
+    elif o.left_out:
+        body.append("<p><em>Left out of this plan (not selected): no statement.</em></p>")
     elif o.status == "changed":
         body.append("<p><em>No statement of its own (planned with another object).</em></p>")
     renamed = f' <span class="renamed">renamed from <code>{e(o.renamed_from)}</code></span>' if o.renamed_from else ""
     if o.labels_renamed:
         renamed += f' <span class="renamed">labels renamed: {e(o.labels_renamed)}</span>'
+    if o.left_out:
+        renamed += ' <span class="renamed">left out of the plan</span>'
     return (f'<details class="object {e(o.status)}" data-search="{e(o.search_text)}">'
             f'<summary><span class="status">{e(o.status)}</span> <span class="kind">{e(o.kind.replace("_", " "))}'
             f"</span> <code>{e(o.name)}</code>{renamed}{hazards}</summary>{''.join(body)}</details>")

@@ -104,6 +104,9 @@ def _head(review: Review, *, generated_at: str, pgsd_version: str) -> list[str]:
     if review.withheld:
         lines[-1] += "  "
         lines.append(f"**Withheld** (`--safe`, they would lose data): {review.withheld} statements")
+    if review.left_out:
+        lines[-1] += "  "
+        lines.append(f"**Left out** (not selected): {review.left_out} changes; the script does not make them")
     if review.same_meaning:
         lines[-1] += "  "
         lines.append(f"**Textual only:** {review.same_meaning} definitions spelled differently, same meaning")
@@ -145,6 +148,8 @@ def _object(o: ObjectSection) -> str:
         status += f", renamed from <code>{html_text(o.renamed_from)}</code>"
     if o.labels_renamed:
         status += f", labels renamed: {html_text(o.labels_renamed)}"
+    if o.left_out:
+        status += ", left out of the plan"
     summary = (f"<summary><code>{mark}</code> {html_text(o.kind.replace('_', ' '))} "
                f"<code>{html_text(o.name)}</code> ({status}){hazards}</summary>")
     parts = []
@@ -152,6 +157,8 @@ def _object(o: ObjectSection) -> str:
         parts.append(fenced(o.diff, "diff"))
     if o.ddl:
         parts.append(fenced(o.ddl, "sql"))
+    elif o.left_out:
+        parts.append("_Left out of this plan (not selected): no statement._")
     elif o.status == Status.CHANGED.value:
         parts.append("_No statement of its own (planned with another object)._")
     return _details(summary, "\n\n".join(parts), raw_summary=True)

@@ -69,13 +69,16 @@ class ObjectSection:
     """The name it has in the target when the plan renames it (``s.customer``), else ''."""
     labels_renamed: str = ""
     """An enum's renamed labels (``ok -> fine, sad -> down``), else ''."""
+    left_out: bool = False
+    """The change was left out of the plan (not selected): the script does not make it."""
 
     @property
     def search_text(self) -> str:
         """What the HTML filter box matches against."""
         renamed = ("renamed", self.renamed_from, self.labels_renamed) if self.renamed_from or self.labels_renamed \
             else ()
-        return " ".join((self.kind, self.name, self.status, *renamed, *self.hazards)).lower()
+        left_out = ("left out",) if self.left_out else ()
+        return " ".join((self.kind, self.name, self.status, *renamed, *left_out, *self.hazards)).lower()
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class Review:
     """Coverage ("not compared: ..."), warnings and planner notes, one line each."""
     script: str
     withheld: int = 0
+    left_out: int = 0
+    """Changes left out of the plan (not selected; a decisions file's ``leave_out``)."""
     same_meaning: int = 0
     renames: tuple[str, ...] = ()
     """``table s.customer -> s.client``: the renames the plan makes, in its order."""
@@ -121,6 +126,7 @@ def build_review(changes: ChangeSet, plan: Plan, *, files: Mapping[str, str] | N
         notes=tuple(notes),
         script=plan.to_sql(),
         withheld=len(plan.withheld),
+        left_out=len(plan.left_out),
         same_meaning=sum(1 for c in changes.changes if c.same_meaning),
         renames=tuple(rename_lines(changes)),
         rename_candidates=tuple(candidate_lines(changes)),
@@ -157,6 +163,7 @@ def _sections(changes: ChangeSet, plan: Plan) -> list[ObjectSection]:
     target_ctx = RenderContext(source=changes.target, target=changes.target)
     source_ctx = RenderContext(source=changes.source, target=changes.source)
     old_names = {r.after: r.before_name for r in changes.renames}
+    left_out = set(plan.left_out)
     out: list[ObjectSection] = []
     for c in changes.changes:
         if c.same_meaning:
@@ -175,6 +182,7 @@ def _sections(changes: ChangeSet, plan: Plan) -> list[ObjectSection]:
             ddl="\n".join(s.sql.rstrip().rstrip(";") + ";" for s in statements),
             renamed_from=one_line(old_names.get(c.key, c.renamed_from or "")) if c.renamed_from is not None else "",
             labels_renamed=one_line(", ".join(f"{old} -> {new}" for old, new in c.renamed_labels)),
+            left_out=c.key in left_out,
         ))
     return out
 

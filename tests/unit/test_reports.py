@@ -139,3 +139,23 @@ def test_sql_highlighter_escapes_and_marks_tokens():
     assert '<span class="q">&quot;a&lt;b&quot;</span>' in out
     assert '<span class="s">&#x27;&lt;/pre&gt;&#x27;</span>' in out
     assert '<span class="c">-- &lt;x&gt;</span>' in out
+
+
+def test_a_partial_plan_says_what_it_left_out():
+    """A selection that leaves out the new table (and its column): both reports say so, in the
+    summary and on the object, and the object shows no DDL."""
+    source, target = _pair()
+    changes = diff_snapshots(source=source, target=target)
+    evil_keys = {c.key for c in changes.changes if EVIL in c.key}
+    plan = build_plan(changes, selected={c.key for c in changes.changes} - evil_keys)
+    assert set(plan.left_out) == evil_keys and len(evil_keys) == 2
+    markdown = render("markdown", changes, plan, generated_at=NOW, pgsd_version="9.9.9")
+    assert "**Left out** (not selected): 2 changes; the script does not make them" in markdown
+    assert markdown.count(", left out of the plan)") == 2
+    assert markdown.count("_Left out of this plan (not selected): no statement._") == 2
+    assert "CREATE TABLE shop.events" not in markdown and "ALTER TABLE shop.events" in markdown
+    page = render("html", changes, plan, generated_at=NOW, pgsd_version="9.9.9")
+    assert "<dt>Left out</dt><dd>2 changes not selected: the script does not make them</dd>" in page
+    assert page.count('<span class="renamed">left out of the plan</span>') == 2
+    whole = render("markdown", changes, build_plan(changes), generated_at=NOW, pgsd_version="9.9.9")
+    assert "Left out" not in whole and "left out of the plan" not in whole
