@@ -47,7 +47,7 @@ from pgsd.diff.changes import ChangeSet, DiffOptions
 from pgsd.export.plan_file import PlanFile, parse_plan_json
 from pgsd.export.render import totals_line
 from pgsd.model.fingerprint import side_fingerprint
-from pgsd.model.snapshot import Filters, Snapshot
+from pgsd.model.snapshot import Filters, Snapshot, within
 from pgsd.workflow import DatabaseSide, Side, compare, compare_with_decisions, parse_side, plan, read_sides
 from pgsd.workflow.apply import (
     ApplyInterrupted,
@@ -208,7 +208,7 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     if the_plan.is_empty:
         output.note("pgsd: the plan is empty: nothing to apply")
         if snap_source is not None:
-            return _converged(snap_source, target, loaded.filters, options, args)
+            return _converged(snap_source, target, loaded.filters, options, args, the_plan)
         assert plan_file is not None
         return _converged_as_recorded(plan_file, snap_target, target, loaded.filters, args, drifted=drifted)
     if snap_source is not None and not verify(args, the_plan, snap_source, snap_target, target, options,
@@ -237,18 +237,18 @@ def _apply(args: argparse.Namespace, session: ApplySession, target: DatabaseSide
     if snap_source is None:
         assert plan_file is not None
         return _converged_as_recorded(plan_file, snap_target, target, loaded.filters, args, drifted=drifted)
-    return _converged(snap_source, target, loaded.filters, options, args)
+    return _converged(snap_source, target, loaded.filters, options, args, the_plan)
 
 
 def _converged(source: Snapshot, target: DatabaseSide, filters: Filters, options: DiffOptions,
-               args: argparse.Namespace) -> int:
+               args: argparse.Namespace, the_plan: Plan | None = None) -> int:
     """Read the target again and compare it with the source: converged, or what is left."""
     after = read_sides({"target": target}, filters=filters, settings=pool_settings(args)).snapshots["target"]
     left: ChangeSet = compare(source, after, options)
     if left.is_empty:
         output.result("converged: the target matches the source")
         return 0
-    return _left(left)
+    return _left(left, the_plan)
 
 
 def _converged_as_recorded(plan_file: PlanFile, before: Snapshot, target: DatabaseSide, filters: Filters,
@@ -274,14 +274,25 @@ def _converged_as_recorded(plan_file: PlanFile, before: Snapshot, target: Databa
         output.result("converged: the target matches the source the plan was made from "
                       "(as the plan file records it)")
         return 0
-    return _left(left)
+    return _left(left, plan_file.plan)
 
 
-def _left(left: ChangeSet) -> int:
-    output.result(f"not converged: {totals_line(left)}")
+def _left(left: ChangeSet, the_plan: Plan | None) -> int:
+    """What differs after the plan ran, each marked when the plan left it out by choice."""
+    left_out = set(the_plan.left_out) if the_plan else set()
+    withheld = {s.key for s in the_plan.withheld} if the_plan else set()
+    lines, chosen = [], 0
     for c in left.changes:
-        if not c.same_meaning:
-            output.note(f"pgsd:   {c.status.value} {c.key}")
+        if c.same_meaning:
+            continue
+        why = (" (left out of the plan)" if within(c.key, left_out, left.source, left.target)
+               else " (withheld by --safe)" if within(c.key, withheld, left.source, left.target) else "")
+        chosen += bool(why)
+        lines.append(f"pgsd:   {c.status.value} {c.key}{why}")
+    as_chosen = ", all of it left out of the plan or withheld by --safe" if lines and chosen == len(lines) else ""
+    output.result(f"not converged: {totals_line(left)}{as_chosen}")
+    for line in lines:
+        output.note(line)
     return EXIT_DIFFERENCES_LEFT
 
 

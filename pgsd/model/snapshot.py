@@ -355,6 +355,21 @@ def only_in(these: Mapping[str, DbObject], others: Mapping[str, DbObject]) -> li
     return [(key, obj) for key, obj, other in unmatched(these, others) if other is None]
 
 
+def within(key: str, keys: Collection[str], *snapshots: Snapshot) -> bool:
+    """Whether ``key``, or an object it belongs to (its table, its table's table, as the first of
+    ``snapshots`` holding each says), is in ``keys``: a change to a column of a table whose drop
+    was withheld is that drop's."""
+    seen: set[str] = set()
+    current: str | None = key
+    while current is not None and current not in seen:
+        if current in keys:
+            return True
+        seen.add(current)
+        obj = next((o for o in (s.get(current) for s in snapshots) if o is not None), None)
+        current = obj.parent_key if obj is not None else None
+    return False
+
+
 class _SortedItems(ItemsView[str, DbObject]):
     _mapping: SortedKeys
 

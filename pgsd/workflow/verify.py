@@ -47,7 +47,7 @@ from pgsd.ddl.planner import build_plan
 from pgsd.diff.changes import ChangeSet, DiffOptions, Status, diff_snapshots
 from pgsd.model.names import qualified, quote_ident
 from pgsd.model.objects import Column, Table
-from pgsd.model.snapshot import Snapshot
+from pgsd.model.snapshot import Snapshot, within
 from pgsd.workflow.apply import ApplyReport, ApplySession, ApplySettings, StatementFailed, first_line
 from pgsd.workflow.read import read_side
 from pgsd.workflow.scratch import choose_place, scratch_database
@@ -256,25 +256,12 @@ def verify_plan(
         not_run = set(plan.left_out) | {s.key for s in plan.withheld}
         result.left_out, result.withheld = len(plan.left_out), len(plan.withheld)
         result.left = [f"{c.status.value} {c.key}" for c in left.changes
-                       if not c.same_meaning and c.key not in skip and not _under(c.key, not_run, expected, after)]
+                       if not c.same_meaning and c.key not in skip and not within(c.key, not_run, expected, after)]
         if plan.left_out:
             result.left_out_checked, result.changed_though_left_out = _changed_though_left_out(
                 plan.left_out, compared_target or target, after, copied, skip, options)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _under(key: str, keys: set[str], *snapshots: Snapshot) -> bool:
-    """Whether ``key`` or an object it belongs to (its table, its table's table) is in ``keys``."""
-    seen: set[str] = set()
-    current: str | None = key
-    while current is not None and current not in seen:
-        if current in keys:
-            return True
-        seen.add(current)
-        obj = next((o for o in (s.get(current) for s in snapshots) if o is not None), None)
-        current = obj.parent_key if obj is not None else None
-    return False
 
 
 def _changed_though_left_out(left_out: tuple[str, ...], compared: Snapshot, after: Snapshot, copied: Snapshot,

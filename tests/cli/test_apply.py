@@ -102,6 +102,31 @@ def test_plan_alone_applies_without_source(pgsd, pair, tmp_path):  # noqa: F811
     assert pgsd("diff", source, target).returncode == 0
 
 
+def test_a_partial_plan_applies_and_says_what_was_left_out_by_choice(pgsd, pair, tmp_path):  # noqa: F811
+    source, target = pair
+    decisions = tmp_path / "decisions.toml"
+    decisions.write_text('version = 1\n[[leave_out]]\nkey = "table:shop.customers"\n')
+    path = _write_plan(pgsd, source, target, tmp_path, "--decisions", str(decisions))
+    r = pgsd("apply", "--plan", str(path), target)
+    assert r.returncode == 1, r.stderr  # differences are left: the ones left out
+    assert r.stdout.strip().endswith("all of it left out of the plan or withheld by --safe"), r.stdout
+    assert "pgsd:   added table:shop.customers (left out of the plan)" in r.stderr, r.stderr
+    assert "pgsd:   added column:shop.customers.id (left out of the plan)" in r.stderr, r.stderr
+    assert not _exists(target, "shop.customers") and _exists(target, "shop.orders_total_idx")
+    # the same with SOURCE read again, after one more change in the source, which is applied
+    with psycopg.connect(source, autocommit=True) as conn:
+        conn.execute("CREATE TABLE shop.late (id int)")
+    again = pgsd("apply", source, target, "--decisions", str(decisions))
+    assert again.returncode == 1, again.stderr
+    assert "pgsd:   added table:shop.customers (left out of the plan)" in again.stderr, again.stderr
+    assert again.stdout.strip().endswith("all of it left out of the plan or withheld by --safe"), again.stdout
+    assert _exists(target, "shop.late")
+    # nothing left to apply but the left-out change
+    third = pgsd("apply", source, target, "--decisions", str(decisions))
+    assert third.returncode == 1 and "nothing to apply" in third.stderr, third.stderr
+    assert third.stdout.strip().endswith("all of it left out of the plan or withheld by --safe"), third.stdout
+
+
 def test_drifted_target_is_refused_unless_forced(pgsd, pg_server, pair, tmp_path):  # noqa: F811
     source, target = pair
     path = _write_plan(pgsd, source, target, tmp_path)
