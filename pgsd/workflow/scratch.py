@@ -7,7 +7,8 @@ user chooses *where* (``choose_place``):
   databases there, so the role needs CREATEDB;
 * otherwise, when the wanted major version's binaries are installed locally
   (``/usr/lib/postgresql/<major>/bin`` or ``pg_config --bindir`` of that major), a
-  throwaway cluster: initdb in a temporary directory, started on a Unix socket in that
+  throwaway cluster: initdb in a temporary directory (a copy of initdb's first result for
+  these binaries: ``workflow.cluster_template``), started on a Unix socket in that
   directory (no TCP), stopped and removed afterwards. As root, PostgreSQL refuses to
   run, so the cluster runs as the unprivileged ``postgres`` user (as ``.ci/run`` does),
   or pgsd refuses with one line;
@@ -53,6 +54,7 @@ from psycopg import sql
 
 from pgsd import errors
 from pgsd.connect import ConnectionSpec
+from pgsd.workflow.cluster_template import INITDB_OPTIONS, forget, fresh_data_dir
 from pgsd.workflow.scratch_copy import THROWAWAY_CLUSTER_SETTINGS, fast_temp_dir
 
 
@@ -352,13 +354,27 @@ def _throwaway_cluster(place: ScratchPlace, *, run_as: list[str] | None = None, 
     try:
         if run_as:
             shutil.chown(base, user=run_as[2])  # [runuser, -u, USER, --]
-        _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                       "--encoding=UTF8", "--no-sync", "--no-instructions"], base, "initdb")
+        def initdb() -> None:
+            _run([*run_as, str(bindir / "initdb"), "-D", str(data), *INITDB_OPTIONS], base, "initdb")
+
+        template = fresh_data_dir(bindir, data, run_as, initdb)  # (speed: see workflow.cluster_template)
         port = _free_port()
         options = f"-p {port} -k {base} -c listen_addresses='' {THROWAWAY_CLUSTER_SETTINGS} {extra_settings}".strip()
+        start = [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", str(START_TIMEOUT),
+                 "-l", str(base / "log"), "-o", options, "start"]
         started = True
-        _run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", str(START_TIMEOUT),
-                       "-l", str(base / "log"), "-o", options, "start"], base, "pg_ctl start")
+        try:
+            _run(start, base, "pg_ctl start")
+        except ScratchFailed:
+            if template is None:
+                raise
+            # a kept data directory the server does not start from: forgotten, and made by initdb
+            _stop(run_as, bindir, data)
+            forget(template)
+            shutil.rmtree(data, ignore_errors=True)
+            (base / "log").unlink(missing_ok=True)
+            fresh_data_dir(bindir, data, run_as, initdb)
+            _run(start, base, "pg_ctl start")
         admin = ConnectionSpec(host=str(base), port=port, user="postgres", dbname="postgres")
         version_num = _version_num(admin, f"{label} {place.major or ''}".strip())
         where = (f"local PostgreSQL {_version_text(version_num)} binaries" if label == "local PostgreSQL"
@@ -368,10 +384,14 @@ def _throwaway_cluster(place: ScratchPlace, *, run_as: list[str] | None = None, 
     finally:
         try:
             if started:
-                subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                               capture_output=True, timeout=START_TIMEOUT, check=False)
+                _stop(run_as, bindir, data)
         finally:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def _stop(run_as: list[str], bindir: Path, data: Path) -> None:
+    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                   capture_output=True, timeout=START_TIMEOUT, check=False)
 
 
 # --------------------------------------------------------------------------- helpers

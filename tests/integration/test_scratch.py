@@ -107,7 +107,83 @@ def test_embedded_server_is_used_without_binaries_of_that_major(private_cache: P
         base = Path(db.spec.host or "")
         assert base.is_dir()
     assert not base.exists()
-    assert not any(private_cache.rglob("PG_VERSION"))  # no demo cluster was made
+    assert not (private_cache / "pgsd" / "demo-pg").exists()  # no demo cluster was made
+
+
+def _embedded_place() -> scratch.ScratchPlace:
+    if scratch.embedded_binaries() is None:
+        pytest.skip("as root, no user of UNPRIVILEGED_USERS may run the wheel's binaries here: "
+                    "pgsd uses the demo's server, which keeps its own data directory")
+    place = choose_place(dsn=None, major=9)  # no PostgreSQL 9 binaries anywhere: the embedded ones
+    assert place.kind == "embedded"
+    return place
+
+
+def _works(place: scratch.ScratchPlace, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Start a throwaway cluster, create a table in it; the programs pgsd ran for it (initdb, pg_ctl)."""
+    ran: list[str] = []
+    real = scratch._run
+
+    def run(cmd: list[str], base: Path, what: str) -> None:
+        ran.append(what)
+        real(cmd, base, what)
+
+    monkeypatch.setattr(scratch, "_run", run)
+    with scratch_database(place, purpose="template") as db, psycopg.connect(db.spec.conninfo(),
+                                                                              autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (a int); INSERT INTO t VALUES (1)")
+        assert conn.execute("SELECT count(*) FROM t").fetchall() == [(1,)]
+    monkeypatch.setattr(scratch, "_run", real)
+    return ran
+
+
+def _templates(cache: Path) -> list[Path]:
+    root = cache / "pgsd" / "initdb"
+    return sorted(p for p in root.iterdir() if not p.name.startswith(".")) if root.is_dir() else []
+
+
+def test_later_clusters_start_from_a_copy_of_the_first_ones_data_directory(
+        private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    place = _embedded_place()
+    assert _works(place, monkeypatch) == ["initdb", "pg_ctl start"]
+    (template,) = _templates(private_cache)
+    assert (template / "PG_VERSION").is_file() and not (template / "postmaster.pid").exists()
+    assert not (template / "base" / "pgsd_scratch_template").exists()
+    assert _works(place, monkeypatch) == ["pg_ctl start"]  # no initdb: copied
+    assert _templates(private_cache) == [template]
+    assert not list((private_cache / "pgsd" / "initdb").glob(".*"))  # no staging directory left
+
+
+def test_a_kept_data_directory_the_server_does_not_start_from_is_made_again(
+        private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    place = _embedded_place()
+    _works(place, monkeypatch)
+    (template,) = _templates(private_cache)
+    (template / "PG_VERSION").write_text("9\n")  # damaged: this server refuses such a directory
+    assert _works(place, monkeypatch) == ["pg_ctl start", "initdb", "pg_ctl start"]
+    assert (template / "PG_VERSION").read_text() != "9\n"  # kept again, from initdb
+    assert _works(place, monkeypatch) == ["pg_ctl start"]
+
+
+@pytest.mark.parametrize("what", ["a file", "a symlink", "an empty directory"])
+def test_a_cache_entry_that_is_not_a_data_directory_is_replaced(
+        private_cache: Path, monkeypatch: pytest.MonkeyPatch, what: str) -> None:
+    place = _embedded_place()
+    _works(place, monkeypatch)
+    (template,) = _templates(private_cache)
+    shutil.rmtree(template)
+    elsewhere = private_cache / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "PG_VERSION").write_text("untouched")
+    if what == "a file":
+        template.write_text("not a directory")
+    elif what == "a symlink":
+        template.symlink_to(elsewhere, target_is_directory=True)
+    else:
+        template.mkdir()
+    assert _works(place, monkeypatch) == ["initdb", "pg_ctl start"]
+    assert not template.is_symlink() and (template / "global" / "pg_control").is_file()
+    assert (elsewhere / "PG_VERSION").read_text() == "untouched"  # what a symlink pointed at is left alone
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
