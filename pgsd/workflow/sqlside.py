@@ -604,7 +604,7 @@ def _start_while_splitting(stack: contextlib.ExitStack, place: ScratchPlace,
 
 def _embedded_start() -> str:
     """What the wait before loading SQL on the embedded server is, in one line."""
-    return "starting a throwaway cluster of the embedded PostgreSQL (initdb, about a second)"
+    return "starting a throwaway cluster of the embedded PostgreSQL (the first one runs initdb: about a second)"
 
 
 def version_notes(sql_sides: Mapping[str, SqlSide], snapshots: Mapping[str, Snapshot]) -> list[str]:
