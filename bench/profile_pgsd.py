@@ -5,11 +5,13 @@ Usage::
 
     python bench/profile_pgsd.py SOURCE_DSN TARGET_DSN [--cpu FILE.txt] [--mem]
 
-Runs what ``pgsd diff SOURCE TARGET`` runs -- ``workflow.read_side`` for each side,
-``compare``, ``plan`` and the SQL rendering -- but one side after the other in the main
-thread, so a sampling profiler sees all of it (``pgsd diff`` reads both sides in
-threads, which pyinstrument does not follow).  Prints the wall time of every phase and
-the time pgsd's pool recorded in server queries.
+Runs what ``pgsd diff SOURCE TARGET`` runs -- each side's read (``workflow.read``'s
+``_read_database``, sharing the objects both sides read identically as ``pgsd diff``
+does), ``compare``, ``plan`` and the SQL rendering -- but one side after the other in
+the main thread, so a sampling profiler sees the loaders (``pgsd diff`` reads each side
+in a thread of its own, which pyinstrument does not follow; the rows are still fetched
+and decoded in the prefetch threads).  Prints the wall time of every phase and the time
+pgsd's pool recorded in server queries.
 
 ``--cpu FILE``  profile with pyinstrument (``pip install pyinstrument``) and write its
                text report to FILE.
@@ -55,7 +57,10 @@ def main() -> int:
     from pgsd.ddl.context import PlanOptions  # noqa: PLC0415
     from pgsd.diff.changes import DiffOptions  # noqa: PLC0415
     from pgsd.export import render  # noqa: PLC0415
-    from pgsd.workflow import compare, plan, read_side  # noqa: PLC0415
+    from pgsd.catalog.shared_builds import SharedBuilds  # noqa: PLC0415
+    from pgsd.model.snapshot import Filters  # noqa: PLC0415
+    from pgsd.workflow import CancelToken, compare, parse_side, plan  # noqa: PLC0415
+    from pgsd.workflow.read import _read_database  # noqa: PLC0415 - one side in this thread
 
     import_s = time.perf_counter() - t_import
 
@@ -87,8 +92,14 @@ def main() -> int:
         phases.append((name, time.perf_counter() - t))
         return out
 
-    source = phase("load source", lambda: read_side(args.source, "source"))
-    target = phase("load target", lambda: read_side(args.target, "target"))
+    shared = SharedBuilds(sides=2)
+
+    def read(dsn: str, role: str):  # noqa: ANN202
+        return _read_database(parse_side(dsn), role, filters=Filters(), settings=None, progress=None,
+                              cancel=CancelToken(), shared_builds=shared)
+
+    source = phase("load source", lambda: read(args.source, "source"))
+    target = phase("load target", lambda: read(args.target, "target"))
     mem_snapshot = None
     if args.mem:
         import tracemalloc  # noqa: PLC0415
