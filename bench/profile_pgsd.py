@@ -53,11 +53,11 @@ def main() -> int:
 
     t_import = time.perf_counter()
     import pgsd  # noqa: PLC0415
+    from pgsd.catalog.shared_builds import SharedBuilds  # noqa: PLC0415
     from pgsd.connect import pool as pool_mod  # noqa: PLC0415
     from pgsd.ddl.context import PlanOptions  # noqa: PLC0415
     from pgsd.diff.changes import DiffOptions  # noqa: PLC0415
     from pgsd.export import render  # noqa: PLC0415
-    from pgsd.catalog.shared_builds import SharedBuilds  # noqa: PLC0415
     from pgsd.model.snapshot import Filters  # noqa: PLC0415
     from pgsd.workflow import CancelToken, compare, parse_side, plan  # noqa: PLC0415
     from pgsd.workflow.read import _read_database  # noqa: PLC0415 - one side in this thread
@@ -113,7 +113,7 @@ def main() -> int:
         profiler.stop()
         with open(args.cpu, "w") as f:
             f.write(profiler.output_text(unicode=False, color=False, show_all=False))
-            f.write("\n\nSelf time by function (all phases), top %d:\n" % args.top)
+            f.write(f"\n\nSelf time by function (all phases), top {args.top}:\n")
             for (func, where), secs in by_self_time(profiler)[: args.top]:
                 f.write(f"{secs:8.3f}s  {func}  {where}\n")
     total = sum(s for _, s in phases)
