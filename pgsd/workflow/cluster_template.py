@@ -72,11 +72,7 @@ def template_dir(bindir: Path, run_as: Sequence[str]) -> Path | None:
 
 
 def cache_root() -> Path:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns on import when XDG_RUNTIME_DIR is unset
-        import platformdirs
+    import platformdirs  # (imported when a cluster starts, not with pgsd)
 
     return Path(platformdirs.user_cache_dir("pgsd")) / "initdb"
 

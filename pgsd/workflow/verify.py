@@ -142,7 +142,7 @@ class VerifyResult:
         if len(self.left) > 50:
             out.append(f"  ... and {len(self.left) - 50} more")
         if self.left_out and self.build_failure is None and self.failure is None:
-            kept = self.left_out_checked - len({item.split(" ", 1)[1] for item in self.changed_though_left_out})
+            kept = self.left_out_checked - len(self.changed_though_left_out)  # one item per key
             unchecked = self.left_out - self.left_out_checked
             out.append(f"  {kept} of the {self.left_out} change(s) left out of the plan stayed as in the target"
                        + (f" ({unchecked} not in the copy, not checked)" if unchecked else ""))

@@ -209,6 +209,7 @@ def test_statements_withheld_by_safe_are_not_reported_as_still_different(pgsd, p
 
 VIEW_TARGET = """
 CREATE TABLE t (a int);
+INSERT INTO t VALUES (1), (2);
 CREATE VIEW v AS SELECT a FROM t;
 """
 VIEW_SOURCE = """
@@ -224,12 +225,14 @@ def test_a_change_not_selected_that_the_plan_makes_all_the_same_is_not_called_le
     source, target = _databases_from(pg_server, new_db, VIEW_SOURCE, VIEW_TARGET)
     decisions = tmp_path / "decisions.toml"
     decisions.write_text('version = 1\n[[leave_out]]\nkey = "view:public.v"\n')
-    r = pgsd("diff", source, target, "--decisions", str(decisions), "--verify", "--scratch", pg_server.admin_dsn)
+    r = pgsd("diff", source, target, "--decisions", str(decisions), "--verify", "--verify-rows", "10",
+             "--scratch", pg_server.admin_dsn)
     assert "1 AS one" in r.stdout, r.stdout  # the plan's own recreation
     assert "left out: view:public.v" not in r.stdout and "-- partial:" not in r.stdout, r.stdout
     assert "1 change(s) not selected are made all the same" in r.stdout and "(view:public.v)" in r.stdout, r.stdout
     assert r.returncode == 1 and "pgsd: verified: the plan's" in r.stderr, r.stderr
     assert "left out" not in r.stderr, r.stderr
+    assert "rows copied from the target: 2" in r.stderr, r.stderr  # the type change ran over rows
 
 
 def test_a_plan_file_that_makes_a_left_out_change_is_named(pgsd, pg_server, partial_pair, tmp_path: Path):  # noqa: F811
