@@ -17,6 +17,15 @@ from dataclasses import dataclass
 # their complements: the same sets (checked on every code point), compiled in 0.1 ms each instead of 5-12 ms.
 _DOLLAR_TAG = re.compile(r"\$([^\x00-\x40\x5b-\x5e\x60\x7b-\x7f][^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*)?\$")
 _WORD = re.compile(r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f][^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*")
+_QUIET_RUN = re.compile(
+    r"(?:[\x00-\x09\x0b-\x21\x23\x25\x26\x28-\x2c\x2e\x30-\x3a\x3c-\x40\x5b\x5d\x5e\x60\x7b-\x7f]+"  # blanks, digits, punctuation
+    r"|(?![Ee]'|(?i:begin)(?![^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]))"  # a word but E' or BEGIN
+    r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f][^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*"
+    r"|-(?!-)|/(?!\*)"  # not a comment's start
+    r"|\n(?![ \t\r\f\v]*\\))+"  # not a meta-command's line
+)
+"""A run of text inside a statement, outside BEGIN ATOMIC, that the character loop would pass
+without doing anything: skipped by one match (speed: see ``split_sql``)."""
 _TRANSACTION_CONTROL = re.compile(
     r"(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b(?!\s+ATOMIC)", re.IGNORECASE
 )
@@ -35,7 +44,15 @@ class Piece:
 
 
 def split_sql(text: str) -> tuple[list[Piece], list[Piece]]:
-    """(statements, meta-commands) of ``text``, each with the line it starts on."""
+    """(statements, meta-commands) of ``text``, each with the line it starts on.
+
+    Inside a statement and outside BEGIN ATOMIC, what needs no action of the loop below
+    (blanks, punctuation, words that are not E before a quote or BEGIN, newlines not before
+    a meta-command) is passed by one match of ``_QUIET_RUN``: the dump of the 2,000-table
+    benchmark schema (12,339 files, 23,507 statements) splits 3 to 3.5 times faster (0.36-0.49 s
+    instead of 1.26-1.39 s, three rounds each, alternating, beside a running benchmark), every
+    statement the same (``tests/unit/test_sqlsplit.py`` compares the two loops).
+    """
     counted = [0, 1]  # a position, and the line it is on: positions mostly come in increasing order
 
     def line_of(pos: int) -> int:
@@ -87,6 +104,9 @@ def split_sql(text: str) -> tuple[list[Piece], list[Piece]]:
             continue
         if start < 0:
             start = i
+        if depth == 0 and previous_word != "BEGIN" and (quiet := _QUIET_RUN.match(text, i)):
+            i = quiet.end()
+            continue
         if c in "'\"$":
             i = _skip_literal(text, i)
         elif c == ";" and depth == 0:
