@@ -138,9 +138,19 @@ def default_multirange_name(range_name: str) -> str:
     return name
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold_unquoted(name: str) -> str:
+    """An unquoted identifier as PostgreSQL stores it in a UTF-8 database: ASCII letters in
+    lower case, every other character as written (``str.lower`` would also fold ``É`` to ``é``,
+    which PostgreSQL does not)."""
+    return name.translate(_ASCII_LOWER)
+
+
 def split_dotted(text: str) -> list[str]:
     """``s."My Table".c`` -> ``['s', 'My Table', 'c']``, as SQL reads a dotted name:
-    unquoted parts fold to lower case, ``""`` inside quotes is one ``"``.
+    unquoted parts fold to lower case (``fold_unquoted``), ``""`` inside quotes is one ``"``.
 
     Raises ValueError on an unterminated quote or an empty part.
     """
@@ -164,7 +174,7 @@ def split_dotted(text: str) -> list[str]:
             parts.append(_dotted_part(cur, was_quoted))
             cur, was_quoted = [], False
         else:
-            cur.append(ch.lower())
+            cur.append(ch.translate(_ASCII_LOWER))
         i += 1
     if quoted:
         raise ValueError(f"unterminated quote in {text!r}")

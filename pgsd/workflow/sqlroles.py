@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 
 from pgsd.diff.sqlnames import tokens
+from pgsd.model.names import fold_unquoted
 
 _HEAD = re.compile(
     r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*"
@@ -73,7 +74,7 @@ def _role(words: list, i: int) -> str | None:
     if tok.kind == "qident":
         return str(tok.value) if tok.value != "public" else None  # "public" quoted is PUBLIC too
     if tok.kind == "ident" and tok.value.lower() not in _NOT_ROLES:
-        return str(tok.value.lower())
+        return fold_unquoted(tok.value)
     return None
 
 

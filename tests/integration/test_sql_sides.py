@@ -329,3 +329,31 @@ def test_a_database_side_that_fails_stops_the_load_with_its_own_error(tmp_path: 
     assert not isinstance(failure.value, errors.Cancelled)
     assert 60 not in loaded  # stopped at its next check, before its last statement
     assert left_behind(pg_server) == set()
+
+
+def test_unquoted_role_names_outside_ascii_are_read_as_the_server_folds_them(
+        tmp_path: Path, pg_server: PgServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only A-Z fold in an unquoted name, and a character above U+FFFF is part of it: the roles
+    created first are the very ones the statements name (the server's own folding is the oracle),
+    and none is made under a wrong spelling."""
+    tag = uuid.uuid4().hex[:8]
+    written = [f"ÉQUIPE_{tag}\U0001f600", f"Rôle_{tag}", f"\U0001f600ÜBER_{tag}"]
+    with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+        for name in written:
+            conn.execute(f"CREATE TEMP TABLE {name} ()")
+        folded = {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = pg_my_temp_schema() "
+                                             "AND relname LIKE %s", (f"%{tag}%",))}
+    assert len(folded) == 3 and folded != set(written)
+    schema = _write(tmp_path, {"t.sql": f"CREATE TABLE t (a int);\nALTER TABLE t OWNER TO {written[0]};\n"
+                                        f"GRANT SELECT ON t TO {written[1]}, {written[2]};\n"})
+    try:
+        assert main(["snapshot", str(schema), "--shadow", pg_server.admin_dsn, "--create-roles"]) == 0
+        err = capsys.readouterr().err
+        with psycopg.connect(pg_server.admin_dsn) as conn:
+            made = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"%{tag}%",))}
+        assert made == folded
+        assert "Traceback" not in err
+    finally:
+        with psycopg.connect(pg_server.admin_dsn, autocommit=True) as conn:
+            for (role,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"%{tag}%",)).fetchall():
+                conn.execute(psycopg.sql.SQL("DROP ROLE {}").format(psycopg.sql.Identifier(role)))

@@ -34,6 +34,9 @@ from pgsd.workflow.sqlroles import roles_named
     ("CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ GRANT SELECT ON t TO ghost $$", set()),
     ("CREATE TABLE owner (\"to\" int)", set()),
     ("ALTER TABLE s.t ADD CONSTRAINT c CHECK (a > 0) -- OWNER TO ghost", set()),
+    # unquoted names outside ASCII: every character is part of the name, only A-Z fold (as PostgreSQL)
+    ("GRANT SELECT ON t TO ÉQUIPE_a\U0001f600, Rôle, \"Ü\"", {"Équipe_a\U0001f600", "rôle", "Ü"}),
+    ("ALTER TABLE t OWNER TO \U0001f600x", {"\U0001f600x"}),
 ])
 def test_roles_named(statement, roles):
     assert roles_named([statement]) == (roles, set())

@@ -76,6 +76,7 @@ def test_the_users_using_expression_converts_in_place():
 def test_using_key_reads_sql_spelling():
     assert using_key('Shop."Order Lines".Qty') == 'column:shop."Order Lines".qty'
     assert split_dotted('a."b.c"""') == ["a", 'b.c"']
+    assert using_key("ÉTÉ.Tâche.Qté") == 'column:"ÉtÉ"."tâche"."qté"'  # only A-Z fold, as PostgreSQL folds
     with pytest.raises(ValueError, match=r"SCHEMA\.TABLE\.COLUMN"):
         using_key("t.c")
     with pytest.raises(ValueError, match="unterminated"):
