@@ -587,9 +587,10 @@ def _start_while_splitting(stack: contextlib.ExitStack, place: ScratchPlace,
                            prepared_soon: Future[dict[str, PreparedSql]]) -> ScratchServer:
     """The scratch server, started while another thread splits the files.
 
-    Starting a throwaway cluster (initdb, then the postmaster: about 0.5 s of other
-    processes' CPU) and splitting a 2,000-table dump (12,339 files, 23,507 statements:
-    about 0.5 s of Python) no longer take turns; measured in ``bench/README.md`` ("SQL
+    Starting a throwaway cluster (a copy of a kept initdb, then the postmaster: about 0.3 s,
+    or 1.1 s with initdb the first time) and splitting a 2,000-table dump (12,339 files,
+    23,507 statements: 0.5 s of Python on a quiet machine before ``sqlsplit``'s quiet-run
+    skip, a third of that since) do not take turns; measured in ``bench/README.md`` ("SQL
     sides"). When the server cannot start, a problem in the files is still the error
     shown, as when the files were split first: it is the one the user must fix anyway.
     """
