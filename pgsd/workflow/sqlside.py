@@ -16,8 +16,9 @@
   (``sqlroles``) that the shadow server lacks are named before anything runs, or created
   first (NOLOGIN) with ``create_roles``; one found only by a failing statement is
   handled the same way then. Whatever still fails is one ``SqlLoadFailed`` listing every statement
-  with file:line and PostgreSQL's error. psql meta-commands are never run: ``\\i`` and
-  ``\\connect`` (which would change what is loaded) are errors, the others warnings.
+  with file:line and PostgreSQL's error. psql meta-commands are never run: those without
+  which psql would load something else (``\\i``, ``\\connect``, ``\\if``, ``\\g``, ...; see
+  ``psqlmeta``) are errors, the others warnings.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from psycopg import sql
 
 from pgsd import errors
 from pgsd.connect import ConnectionSpec
+from pgsd.workflow.psqlmeta import refusal
 from pgsd.workflow.scratch_copy import batch_statements
 from pgsd.workflow.sides import SQL_SUFFIX, DatabaseSide, ShadowChoice, SqlSide
 from pgsd.workflow.sqlroles import roles_named
@@ -73,7 +75,6 @@ _ROLE_MISSING = re.compile(r'role "(.*)" does not exist')
 
 FAILURES_SHOWN = 50
 """Statements named one by one when a load fails; the rest are counted."""
-_INCLUDES = ("\\i", "\\ir", "\\include", "\\include_relative", "\\c", "\\connect")
 
 LoadProgress = Callable[[int, int], None]
 """progress(statements done, total)."""
@@ -264,16 +265,21 @@ class PreparedSql:
 
 def prepare_sql(files: list[SqlFile]) -> PreparedSql:
     """Split ``files`` into statements and name the roles they need; ``SqlLoadFailed`` when a file
-    holds a meta-command that would change what is loaded (``\\i``, ``\\connect``): nothing runs then."""
+    holds a meta-command without which psql would load something else (``\\i``, ``\\if``, ...:
+    see ``psqlmeta``): nothing runs then."""
     split: list[tuple[SqlFile, list[Piece]]] = []
     refused: list[str] = []
     warnings: list[str] = []
     for f in files:
         statements, meta = split_sql(f.text)
-        for m in meta:
-            command = m.text.split(None, 1)[0]
-            line = f"{f.label}:{m.line}: psql meta-command {command} is not run"
-            (refused if command in _INCLUDES else warnings).append(line)
+        if meta:
+            last_line = max((s.line + s.text.count("\n") for s in statements), default=0)
+            for m in meta:
+                why = refusal(m.text, statements_after=last_line > m.line)
+                if why is not None:
+                    refused.append(f"{f.label}:{m.line}: {why}")
+                else:
+                    warnings.append(f"{f.label}:{m.line}: psql meta-command {m.text.split(None, 1)[0]} is not run")
         split.append((f, statements))
     if refused:
         raise SqlLoadFailed(

@@ -5,7 +5,8 @@ a ``;`` outside single-quoted strings (``E'...'`` with backslash escapes), quote
 identifiers, dollar-quoted strings, ``--`` and nested ``/* */`` comments, and outside a
 ``BEGIN ATOMIC ... END`` function body (where ``CASE ... END`` nests). A line whose first
 non-blank character is a backslash is a psql meta-command: it is returned apart (with its
-line), never part of a statement.
+line), never part of a statement; inside a statement its line is left out of the statement's
+text (as psql, which runs the command and goes on writing the statement), the line break kept.
 """
 
 from __future__ import annotations
@@ -69,10 +70,12 @@ def split_sql(text: str) -> tuple[list[Piece], list[Piece]]:
     depth = 0  # inside BEGIN ATOMIC: 1 + open CASE expressions
     previous_word = ""
     line_start = True  # only blanks since the last newline
+    cut: list[tuple[int, int]] = []  # meta-command lines since the last statement ended
 
     def finish(end: int) -> None:
         nonlocal start, depth, previous_word
-        body = text[start:end].strip()
+        body = _without(text, start, end, cut).strip()
+        cut.clear()
         if body:
             statements.append(Piece(body, line_of(start)))
         start = -1
@@ -92,6 +95,7 @@ def split_sql(text: str) -> tuple[list[Piece], list[Piece]]:
             end = text.find("\n", i)
             end = n if end < 0 else end
             meta.append(Piece(text[i:end].rstrip(), line_of(i)))
+            cut.append((i, end))  # left out of the statement it is inside, if any (``_without``)
             i = end
             continue
         line_start = False
@@ -132,6 +136,18 @@ def split_sql(text: str) -> tuple[list[Piece], list[Piece]]:
     if start >= 0:
         finish(n)
     return statements, meta
+
+
+def _without(text: str, start: int, end: int, cut: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` without the spans of ``cut`` that lie inside it (in order)."""
+    kept, at = [], start
+    for begin, stop in cut:
+        if begin < start:
+            continue
+        kept.append(text[at:begin])
+        at = stop
+    kept.append(text[at:end])
+    return "".join(kept)
 
 
 def _skip_literal(text: str, i: int) -> int:

@@ -109,6 +109,26 @@ def test_include_meta_commands_are_refused_and_others_reported(tmp_path: Path, p
     assert "one.sql:1: psql meta-command \\set is not run" in capsys.readouterr().err
 
 
+def test_meta_commands_psql_would_load_otherwise_are_refused_and_a_pg_dump_file_loads(
+        tmp_path: Path, pg_server: PgServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """``\\if`` decides what psql loads: refused, nothing runs. A file as pg_dump writes it now
+    (``\\restrict`` lines), with a command inside a statement, loads as psql would load it."""
+    branchy = _write(tmp_path / "branchy", {"a.sql": "CREATE TABLE a (x int);\n\\if :extras\n"
+                                                       "CREATE TABLE b (y int);\n\\endif\n"})
+    assert main(["snapshot", str(branchy), "--shadow", pg_server.admin_dsn]) == 2
+    err = capsys.readouterr().err
+    assert "a.sql:2: psql meta-command \\if is not run" in err and "a.sql:4: psql meta-command \\endif" in err
+    assert "Traceback" not in err
+    dumped = _write(tmp_path / "dumped", {"schema.sql": (
+        "\\restrict kZ2rYxLq\nSET statement_timeout = 0;\nCREATE TABLE public.t (\n    a integer\n"
+        "\\echo half way\n);\n\\unrestrict kZ2rYxLq\n")})
+    assert main(["snapshot", str(dumped), "--shadow", pg_server.admin_dsn]) == 0
+    out, err = capsys.readouterr()
+    assert '"table:public.t"' in out
+    assert "schema.sql:1: psql meta-command \\restrict is not run" in err
+    assert "schema.sql:5: psql meta-command \\echo is not run" in err
+
+
 def test_a_refused_meta_command_is_the_error_even_when_the_shadow_server_cannot_start(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # the files are split while the server starts: the user's file is still the error they see
