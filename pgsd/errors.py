@@ -8,14 +8,25 @@ description (see ``ConnectionSpec.describe``).
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+"""Characters that end a line or drive a terminal (escape sequences), never shown as they are."""
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, its control characters (from a name, a file, a server message) made blanks."""
+    return _CONTROL.sub(" ", text).strip()
+
 
 class PgsdError(Exception):
-    """Base of every error pgsd reports to a user (one line, no traceback)."""
+    """Base of every error pgsd reports to a user (one line, no traceback, no control characters:
+    a message may quote a file or a name, and must not drive the terminal it is shown on)."""
 
     title = "pgsd error"
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(message.split()))
+        super().__init__(" ".join(one_line(message).split()))
 
     @property
     def message(self) -> str:

@@ -10,13 +10,13 @@ a comment into a statement or a psql meta-command.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from pgsd.ddl.plan import Hazard, Plan, Statement
 from pgsd.diff.changes import Change, ChangeSet, Status
+from pgsd.errors import one_line
 from pgsd.model.fingerprint import side_fingerprint
 from pgsd.model.names import sql_comment
 from pgsd.model.snapshot import Snapshot
@@ -25,7 +25,6 @@ JSON_FORMAT_VERSION = 1
 FORMATS = ("sql", "summary", "json", "markdown", "html")
 SIDES = ("source", "target")
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 
 def render(
@@ -63,8 +62,6 @@ def render(
 # --------------------------------------------------------------------------- shared facts
 
 
-def one_line(text: str) -> str:
-    return _CONTROL.sub(" ", text).strip()
 
 
 def describe_side(snapshot: Snapshot, file: str | None = None) -> str:

@@ -38,7 +38,7 @@ from psycopg import sql
 
 from pgsd import errors
 from pgsd.connect import ConnectionSpec
-from pgsd.workflow.psqlmeta import refusal
+from pgsd.workflow.psqlmeta import commands, refusal
 from pgsd.workflow.scratch_copy import batch_statements
 from pgsd.workflow.sides import SQL_SUFFIX, DatabaseSide, ShadowChoice, SqlSide
 from pgsd.workflow.sqlroles import roles_named
@@ -279,7 +279,8 @@ def prepare_sql(files: list[SqlFile]) -> PreparedSql:
                 if why is not None:
                     refused.append(f"{f.label}:{m.line}: {why}")
                 else:
-                    warnings.append(f"{f.label}:{m.line}: psql meta-command {m.text.split(None, 1)[0]} is not run")
+                    first = commands(m.text)[0]  # the line quotes the file: shown without its control characters
+                    warnings.append(errors.one_line(f"{f.label}:{m.line}: psql meta-command {first} is not run"))
         split.append((f, statements))
     if refused:
         raise SqlLoadFailed(

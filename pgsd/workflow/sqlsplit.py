@@ -140,6 +140,8 @@ def split_sql(text: str) -> tuple[list[Piece], list[Piece]]:
 
 def _without(text: str, start: int, end: int, cut: list[tuple[int, int]]) -> str:
     """``text[start:end]`` without the spans of ``cut`` that lie inside it (in order)."""
+    if not cut:
+        return text[start:end]
     kept, at = [], start
     for begin, stop in cut:
         if begin < start:

@@ -72,3 +72,13 @@ def test_a_pg_dump_file_and_a_command_inside_a_statement_load_as_psql_would() ->
     assert texts == ["SET statement_timeout = 0", "CREATE TABLE public.t (\n    a integer\n\n)"]
     assert prepared.warnings == [f"dump.sql:{n}: psql meta-command {c} is not run"
                                  for n, c in ((1, "\\restrict"), (6, "\\echo"), (9, "\\unrestrict"), (10, "\\q"))]
+
+
+def test_what_a_file_says_reaches_the_terminal_without_its_control_characters() -> None:
+    """A meta-command line quoted in a warning or an error cannot drive the terminal it is shown on."""
+    warned = prepare_sql([SqlFile("w\x1b[2J\n.sql", "\\echo hi\nSELECT 1;\n")])  # a file name is a label too
+    assert warned.warnings == ["w [2J .sql:1: psql meta-command \\echo is not run"]
+    with pytest.raises(SqlLoadFailed) as failed:
+        prepare_sql([SqlFile("e.sql", "\\if\x1b[31mRED\x9b\x85\u2028x\n")])
+    assert str(failed.value).endswith("e.sql:1: psql meta-command \\if [31mRED\x9b is not run")  # \x85 ends the name
+    assert not any(c in str(failed.value) for c in "\x1b\x85\u2028\n")
